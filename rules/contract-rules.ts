@@ -1,0 +1,50 @@
+/**
+ * The slice of a terms catalog (rules/terms/) the contract workflow and the API read, flattened
+ * to what they use. Everything comes from the catalog version the contract was formed under.
+ */
+import { getTerms, termsInForceOn, type ClauseId, type TermsId } from './terms/index.js';
+
+export interface ContractRules {
+  title: string;
+  /** NGN-11: formed when the acceptance notice is sent; TNC-12: when entered in the database. */
+  formation: 'acceptance-notice-sent' | 'database-entry';
+  /** NGN: fees from the billing start date (課金開始日); TNC-26: from the formation date. */
+  feeAccrualStart: 'billing-start' | 'formation';
+  taxRate: string;
+  /** Clause that sets the monthly fee: NGN-19 (monthly settlement) / TNC-26 (fees owed). */
+  feeClause: ClauseId;
+  /** Clause that adds consumption tax: NGN-23 / TNC-26 (消費税相当額). */
+  taxClause: ClauseId;
+  /** NGN-10: applicant must be a domestic corporation. */
+  corporateDomesticOnly: boolean;
+  formationClause: ClauseId;
+  rejectionClause: ClauseId;
+}
+
+export function termsRules(terms: TermsId, version?: string): ContractRules {
+  const c = getTerms(terms, version);
+  return {
+    title: c.title,
+    formation: c.formation.value,
+    feeAccrualStart: c.feeAccrualStart.value,
+    taxRate: c.taxRate.value,
+    feeClause: terms === 'NGN' ? 'NGN-19' : 'TNC-26',
+    taxClause: c.taxRate.clause,
+    corporateDomesticOnly: c.applicant.value.domesticCorporationOnly,
+    formationClause: c.formation.clause,
+    rejectionClause: c.rejectionGrounds.clause,
+  };
+}
+
+/** The catalog version in force at an instant (JST date); the latest version if none is yet. */
+export function currentTermsVersion(terms: TermsId, atIso: string): string {
+  const date = new Date(Date.parse(atIso) + 9 * 3600_000).toISOString().slice(0, 10);
+  return (termsInForceOn(terms, date) ?? getTerms(terms)).version;
+}
+
+/** Rejection grounds (1)–(9) of NGN-12 / TNC-12 by code, with their Japanese labels. */
+export function rejectionGrounds(terms: TermsId, version?: string): Record<number, string> {
+  const out: Record<number, string> = {};
+  for (const g of getTerms(terms, version).rejectionGrounds.value) out[g.code] = g.ja;
+  return out;
+}

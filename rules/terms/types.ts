@@ -1,0 +1,167 @@
+/**
+ * Shape of a versioned terms catalog (約款カタログ). One catalog per 約款 version; every parameter
+ * is a `Param` carrying its clause id (CLAUSES.md) and, when the texts leave it open (**decide**),
+ * `decided: true` with the reason for the reading we chose.
+ *
+ * Catalogs are plain JSON-able data (amounts and rates as decimal strings) so a workflow can record
+ * the version it runs under and payloads never carry Decimal instances.
+ */
+
+export type TermsId = 'NGN' | 'TNC';
+
+/** Clause id from CLAUSES.md, e.g. 'NGN-41', 'TNC-42.1'. */
+export type ClauseId = `${TermsId}-${string}`;
+
+/** A parameter the 約款 states. */
+export interface StatedParam<T> {
+  readonly value: T;
+  readonly clause: ClauseId;
+  readonly note?: string;
+}
+
+/** A parameter the 約款 leaves open: our reading, with the reason. */
+export interface DecidedParam<T> {
+  readonly value: T;
+  readonly clause: ClauseId;
+  readonly decided: true;
+  readonly reason: string;
+  readonly note?: string;
+}
+
+export type Param<T> = StatedParam<T> | DecidedParam<T>;
+
+export function isDecided<T>(p: Param<T>): p is DecidedParam<T> {
+  return (p as DecidedParam<T>).decided === true;
+}
+
+/** A ground for refusing an application (NGN-12 / TNC-12), codes (1)–(9). */
+export interface RejectionGround {
+  readonly code: number;
+  readonly ja: string;
+  readonly en: string;
+}
+
+export type CustomerKind = 'corporate' | 'consumer';
+
+/** When notice must be given before a measure takes effect. */
+export type NoticeRule =
+  | 'prior' // always before
+  | 'prior-unless-emergency' // before, except 緊急やむを得ないとき
+  | 'none' // no prior notice or demand needed
+  | 'prior-or-after-if-beneficial'; // TNC-3: before; after is allowed when the change only benefits customers
+
+/** Outage cause codes (NGN-33.3 exclusions; TNC-42.1 天災地変 etc.). */
+export type OutageCause =
+  | 'provider-fault'
+  | 'force-majeure'
+  | 'restriction-or-suspension' // NGN 第35–38条 measures
+  | 'third-party-hacking'
+  | 'carrier-failure'
+  | 'carrier-repair-data-loss'
+  | 'other-not-attributable';
+
+export type CreditFormulaId =
+  /** NGN-33.2: whole 24h multiples × monthly fee ÷ 30, floored, capped at one month. */
+  | 'ngn-33-whole-days-div30-cap-month'
+  /** TNC-42.1: monthly fee × 1/30 × days, floored; TNC-43 consumer cap; TNC-42.5 no cap. */
+  | 'tnc-42-whole-days-div30';
+
+export interface TermsCatalog {
+  readonly id: TermsId;
+  /** Version = the date the 約款 text takes effect ('YYYY-MM-DD'). */
+  readonly version: string;
+  readonly inForceFrom: string;
+  readonly title: string;
+  readonly provider: string;
+  /** File under shared/seeds/ holding the original text. */
+  readonly source: string;
+
+  // --- Formation and changes -------------------------------------------------------------------
+  readonly applicant: Param<{ readonly kinds: readonly CustomerKind[]; readonly domesticCorporationOnly: boolean }>;
+  readonly applicationChannels: Param<readonly ('form' | 'online-signup' | 'other')[]>;
+  /** Moment the contract is formed. */
+  readonly formation: Param<'acceptance-notice-sent' | 'database-entry'>;
+  readonly rejectionGrounds: Param<readonly RejectionGround[]>;
+  readonly rejectionNotice: Param<'written' | 'any-channel'>;
+  /** Plan/service changes: same refusal grounds as formation. */
+  readonly changeRequest: Param<{ readonly sameGroundsAsApplication: boolean; readonly effectiveFrom: 'acceptance' | 'request' }>;
+  readonly pauseResume: Param<{ readonly allowed: boolean; readonly docomoCourseAllowed: boolean }>;
+
+  // --- Term, renewal, cancellation -------------------------------------------------------------
+  readonly minimumTerm: Param<{ readonly months: number; readonly startRule: 'month-after-service-start' | 'none' }>;
+  readonly earlyTerminationFee: Param<{
+    readonly formula: 'remaining-whole-months-after-effective-month' | 'none';
+    readonly taxClass: 'out-of-scope';
+  }>;
+  /** null = no fixed contract period (open-ended). */
+  readonly renewal: Param<{ readonly periodMonths: number; readonly nonRenewalLeadMonths: number; readonly writtenNotice: boolean } | null>;
+  readonly cancellation: Param<{
+    readonly leadMonths: number;
+    readonly leadBusinessDays: number;
+    readonly writtenForm: boolean;
+    readonly onlyAfterMinimumTerm: boolean;
+    readonly unpaidDueImmediately: boolean;
+  }>;
+  readonly refundPolicy: Param<'none'>;
+  /** When fees start to accrue. */
+  readonly feeAccrualStart: Param<'formation' | 'billing-start'>;
+  readonly feesAccrueWhileSuspended: Param<boolean>;
+
+  // --- Breaches, suspension, termination ---------------------------------------------------------
+  /** Cure window (days, 民法 第140条 counting) before measures may be taken. */
+  readonly cureWindowDays: Param<number>;
+  /** Default period given in a demand to cure (相当の期間 / 当社の指定する期間). */
+  readonly demandCurePeriodDays: Param<number>;
+  readonly forceMajeureTerminationDays: Param<number | null>;
+  readonly accelerationOnTermination: Param<boolean>;
+  readonly abolitionNotice: Param<{ readonly leadDays: number; readonly counting: 'clear-days' }>;
+  /** Notice rules per measure. */
+  readonly notices: {
+    readonly suspension: Param<NoticeRule>;
+    readonly stoppage: Param<NoticeRule>;
+    readonly terminationByProvider: Param<NoticeRule>;
+    readonly antiSocialTermination: Param<NoticeRule | null>;
+    readonly abolition: Param<NoticeRule>;
+    readonly termsChange: Param<NoticeRule>;
+  };
+  readonly termsChangeNoticeDays: Param<number>;
+  /** TNC-3: an objecting customer's contract ends on the effective date. */
+  readonly termsChangeObjectionEndsContract: Param<boolean>;
+  /** TNC-40 escalation ladder / NGN-25 measures (codes of the article's items). */
+  readonly breachMeasures: Param<readonly { readonly code: number; readonly ja: string; readonly en: string; readonly designatedPeriod: boolean }[]>;
+
+  // --- Outages, credits, liability --------------------------------------------------------------
+  readonly outageThresholdHours: Param<number>;
+  readonly creditFormula: Param<CreditFormulaId>;
+  readonly creditDailyDivisor: Param<number>;
+  readonly outageDaysCounting: Param<'whole-24h-periods'>;
+  readonly creditCap: Param<'monthly-fee' | 'consumer-monthly-fee' | 'none'>;
+  readonly capWaivedForWilfulOrGrossNegligence: Param<boolean>;
+  readonly excludedOutageCauses: Param<readonly OutageCause[]>;
+  readonly carrierCausedAllocation: Param<'pro-rata-largest-remainder' | 'excluded'>;
+  /** TNC-26.2 fee exemption; null = none in this 約款. */
+  readonly feeExemption: Param<{ readonly thresholdHours: number; readonly basis: 'daily-by-days-in-month'; readonly daysCounting: 'whole-24h-periods' } | null>;
+
+  // --- Money -------------------------------------------------------------------------------------
+  readonly lateInterest: Param<{ readonly annualRate: string; readonly daysInYear: number; readonly dayCount: 'day-after-due-to-payment-inclusive' }>;
+  readonly rounding: Param<'floor-yen'>;
+  readonly taxRate: Param<string>;
+  readonly taxRounding: Param<'per-line-floor'>;
+  readonly evasionSurchargeMultiple: Param<number | null>;
+  readonly dispatchFeeTaxable: Param<boolean | null>;
+  readonly meteredBilling: Param<'month-after-use' | 'per-billing-schedule'>;
+  readonly paymentMethods: Param<readonly ('bank-transfer' | 'bank-debit' | 'credit-card' | 'other')[]>;
+
+  // --- Docomo-billed course (TNC 他社料金設定コース) ------------------------------------------------
+  readonly docomoCourse: Param<{
+    readonly supported: boolean;
+    /** Events docomo must be notified of. */
+    readonly notifyOn: readonly ('plan-change' | 'cancellation' | 'termination-by-provider' | 'suspension')[];
+    readonly damagesPerDocomoTerms: boolean;
+  }>;
+
+  // --- Data and after termination ---------------------------------------------------------------
+  readonly retentionDaysAfterTermination: Param<number>;
+  readonly erasureCertificate: Param<{ readonly required: boolean; readonly reminderIntervalDays: number; readonly maxReminders: number } | null>;
+  readonly confidentialWritingDays: Param<number | null>;
+}
