@@ -1,0 +1,23 @@
+/** Applies the committed migrations with `prisma migrate deploy` (the same command operators run). */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function migrateDeploy(url: string): void {
+  if (url.startsWith('file:')) {
+    const path = url.slice('file:'.length);
+    mkdirSync(dirname(resolve(root, path)), { recursive: true });
+  }
+  const prisma = resolve(root, 'node_modules/.bin/prisma');
+  const r = spawnSync(prisma, ['migrate', 'deploy'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    throw new Error(`prisma migrate deploy failed for ${url}:\n${r.stdout}\n${r.stderr}`);
+  }
+}
