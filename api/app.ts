@@ -1,0 +1,159 @@
+/**
+ * The HTTP API: turns requests into Temporal client calls and database reads, nothing more.
+ * Built here without listening (api/main.ts listens) so tests drive it without a port.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client.js';
+import { getPlan } from '../rules/plans.js';
+import { currentTermsVersion, termsRules } from '../rules/contract-rules.js';
+import {
+  CONTRACT_TASK_QUEUE,
+  acceptApplication,
+  getContract,
+  rejectApplication,
+  type ContractInput,
+} from '../workflows/contract-messages.js';
+import type { contractWorkflow } from '../workflows/contract.js';
+import { assertCanRead, authenticate, requireRole, type KeyTable } from './auth.js';
+import { HttpError, errorHandler } from './errors.js';
+import { acceptBody, applicationBody, listQuery, rejectBody, type ApplicationBody } from './schemas.js';
+
+export interface AppDeps {
+  client: Client;
+  db: Db;
+  keys: KeyTable;
+  taskQueue?: string;
+  now?: () => Date;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+
+export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date() }: AppDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '100kb' }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  app.use(authenticate(keys));
+  const ops = requireRole('ops');
+  const readAll = requireRole('ops', 'auditor');
+  const anyRole = requireRole('ops', 'auditor', 'customer');
+
+  app.post(
+    '/contracts',
+    ops,
+    route(async (req, res) => {
+      const body = applicationBody.parse(req.body);
+      checkApplication(body);
+      const appliedAt = now();
+      const contractId = body.contractId ?? `ctr-${randomUUID()}`;
+      const input: ContractInput = {
+        contractId,
+        terms: body.terms,
+        termsVersion: currentTermsVersion(body.terms, appliedAt.toISOString()),
+        planId: body.planId,
+        customer: body.customer,
+        channel: body.channel ?? (body.terms === 'NGN' ? 'form' : 'online'),
+        appliedAt: appliedAt.toISOString(),
+      };
+      await client.workflow.start<typeof contractWorkflow>('contractWorkflow', {
+        taskQueue,
+        workflowId: contractId,
+        args: [input],
+      });
+      res.status(201).location(`/contracts/${contractId}`).json({ contractId, status: 'applied', termsVersion: input.termsVersion });
+    }),
+  );
+
+  app.get(
+    '/contracts',
+    readAll,
+    route(async (req, res) => {
+      const q = listQuery.parse(req.query);
+      const rows = await db.contract.findMany({
+        where: {
+          status: q.status,
+          terms: q.terms,
+          ...(q.deadlineBefore ? { nextDeadline: { lte: new Date(q.deadlineBefore).toISOString() } } : {}),
+        },
+        orderBy: [{ nextDeadline: 'asc' }, { id: 'asc' }],
+        take: q.limit,
+      });
+      res.json({ contracts: rows });
+    }),
+  );
+
+  app.get(
+    '/contracts/:id',
+    anyRole,
+    route(async (req, res) => {
+      const id = String(req.params.id);
+      const view = await client.workflow.getHandle(id).query(getContract);
+      assertCanRead(req.principal, view.customerId, id);
+      res.json(view);
+    }),
+  );
+
+  app.get(
+    '/contracts/:id/ledger',
+    anyRole,
+    route(async (req, res) => {
+      const id = String(req.params.id);
+      const contract = await db.contract.findUnique({ where: { id } });
+      if (!contract) throw new HttpError(404, 'not_found', `contract ${id} does not exist`);
+      assertCanRead(req.principal, contract.customerId, id);
+      const entries = await db.ledgerEntry.findMany({ where: { contractId: id }, orderBy: { id: 'asc' } });
+      res.json({ contractId: id, entries });
+    }),
+  );
+
+  app.post(
+    '/contracts/:id/accept',
+    ops,
+    route(async (req, res) => {
+      const body = acceptBody.parse(req.body ?? {});
+      const view = await client.workflow.getHandle(String(req.params.id)).executeUpdate(acceptApplication, { args: [body] });
+      res.json(view);
+    }),
+  );
+
+  app.post(
+    '/contracts/:id/reject',
+    ops,
+    route(async (req, res) => {
+      const body = rejectBody.parse(req.body);
+      const view = await client.workflow.getHandle(String(req.params.id)).executeUpdate(rejectApplication, { args: [body] });
+      res.json(view);
+    }),
+  );
+
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
+  app.use(errorHandler());
+  return app;
+}
+
+/** Checks an application against its 約款 and plan before any workflow starts (nothing changes on refusal). */
+function checkApplication(body: ApplicationBody): void {
+  const plan = getPlan(body.planId);
+  if (!plan || plan.terms !== body.terms) {
+    throw new HttpError(422, 'unknown_plan', `plan ${body.planId} does not exist under ${body.terms}`, 'planId');
+  }
+  const rules = termsRules(body.terms);
+  if (rules.corporateDomesticOnly && (body.customer.kind !== 'corporate' || !body.customer.domestic)) {
+    throw new HttpError(
+      422,
+      'applicant_not_eligible',
+      'NGN-10: only a domestic corporation (国内法人) may apply under the NGN-VPN 約款',
+      body.customer.kind !== 'corporate' ? 'customer.kind' : 'customer.domestic',
+    );
+  }
+  if (plan.customerKind !== 'any' && plan.customerKind !== body.customer.kind) {
+    throw new HttpError(422, 'plan_not_available', `plan ${plan.id} is for ${plan.customerKind} customers`, 'customer.kind');
+  }
+}

@@ -1,0 +1,24 @@
+/** API entry point for deployments: TEMPORAL_ADDRESS, DATABASE_URL, API_PORT, YAKKAN_API_KEYS. */
+import { Client, Connection } from '@temporalio/client';
+import { createDb } from '../db/client.js';
+import { readConfig } from '../worker/config.js';
+import { parseApiKeys } from './auth.js';
+import { buildApp } from './app.js';
+
+const config = readConfig();
+const keys = parseApiKeys(process.env.YAKKAN_API_KEYS);
+if (keys.size === 0) console.warn('YAKKAN_API_KEYS is empty: every request will be refused (deny by default).');
+const connection = await Connection.connect({ address: config.temporalAddress });
+const client = new Client({ connection, namespace: config.namespace });
+const db = createDb(config.databaseUrl);
+const server = buildApp({ client, db, keys }).listen(config.apiPort, '127.0.0.1', () => {
+  console.log(`yakkan API on http://127.0.0.1:${config.apiPort}`);
+});
+const stop = () => {
+  server.close(async () => {
+    await connection.close();
+    await db.$disconnect();
+  });
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

@@ -1,0 +1,36 @@
+/** Request bodies, validated with zod; a failure reports the field that was wrong. */
+import { z } from 'zod';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+export const applicationBody = z.strictObject({
+  contractId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, 'must be 3–64 letters, digits, _ or -').optional(),
+  terms: z.enum(['NGN', 'TNC']),
+  planId: z.string().min(1),
+  channel: z.enum(['form', 'online', 'other']).optional(),
+  customer: z.strictObject({
+    id: z.string().min(1).max(64),
+    name: z.string().min(1).max(200),
+    email: z.email(),
+    kind: z.enum(['corporate', 'consumer']),
+    domestic: z.boolean().default(true),
+  }),
+});
+export type ApplicationBody = z.infer<typeof applicationBody>;
+
+export const acceptBody = z.strictObject({
+  serviceStartDate: isoDate.optional(),
+  billingStartDate: isoDate.optional(),
+});
+
+export const rejectBody = z.strictObject({
+  grounds: z.array(z.number().int()).min(1, 'at least one rejection ground is required'),
+  reason: z.string().trim().min(1, 'a written reason is required'),
+});
+
+export const listQuery = z.strictObject({
+  status: z.enum(['applied', 'rejected', 'active', 'ended']).optional(),
+  terms: z.enum(['NGN', 'TNC']).optional(),
+  deadlineBefore: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

@@ -1,0 +1,25 @@
+/**
+ * Temporal test environments from the servers scripts/temporal-servers.sh puts in .temporal/:
+ * the Java time-skipping test server for timers, the Temporal CLI dev server for updates.
+ * Where they are missing (no Go/Java on the machine), the SDK downloads its own.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+
+const TEST_SERVER = resolve('.temporal/test-server/run.sh');
+const CLI = resolve('.temporal/bin/temporal');
+
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping(
+    existsSync(TEST_SERVER) ? { server: { executable: { type: 'existing-path', path: TEST_SERVER } } } : {},
+  );
+}
+
+export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal(
+    existsSync(CLI)
+      ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } }
+      : {},
+  );
+}

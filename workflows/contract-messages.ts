@@ -1,0 +1,79 @@
+/**
+ * Messages of the contract workflow: its input, queries and updates, with their payload types.
+ * Imported by the workflow and by api/, so names cannot drift. Payloads are plain JSON: amounts
+ * are decimal strings, dates ISO strings (IsoDate = Asia/Tokyo calendar date 'YYYY-MM-DD').
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+
+export type TermsId = 'NGN' | 'TNC';
+export type IsoDate = string;
+export type ContractStatus = 'applied' | 'rejected' | 'active' | 'ended';
+export type CustomerKind = 'corporate' | 'consumer';
+/** TNC-11: how the application arrived. */
+export type ApplicationChannel = 'form' | 'online' | 'other';
+
+export interface Customer {
+  id: string;
+  name: string;
+  email: string;
+  kind: CustomerKind;
+  /** NGN-10: the applicant must be a domestic corporation. */
+  domestic: boolean;
+}
+
+export interface ContractInput {
+  contractId: string;
+  terms: TermsId;
+  termsVersion: string;
+  planId: string;
+  customer: Customer;
+  channel: ApplicationChannel;
+  /** ISO instant the application was received (NGN-11: processed in order of receipt). */
+  appliedAt: string;
+  /** Present only when the workflow continues as new: the compact state it carries. */
+  resume?: ContractState;
+}
+
+export interface AcceptInput {
+  /** Service start date (サービス開始日); default: the formation date. */
+  serviceStartDate?: IsoDate;
+  /** NGN: billing start date (課金開始日); default: the service start date. Ignored under TNC-26. */
+  billingStartDate?: IsoDate;
+}
+
+export interface RejectInput {
+  /** Rejection ground codes (1)–(9) of NGN-12 / TNC-12. */
+  grounds: number[];
+  reason: string;
+}
+
+/** The whole durable state; small and JSON-only so it can cross continue-as-new. */
+export interface ContractState {
+  status: ContractStatus;
+  formedAt?: string;
+  serviceStart?: IsoDate;
+  billingStart?: IsoDate;
+  /** Last calendar month ('YYYY-MM') whose charges were posted; undefined before the first close. */
+  billedThrough?: string;
+  rejection?: { grounds: number[]; reason: string; decidedAt: string };
+  endedAt?: string;
+  /** Number of workflow runs so far (continue-as-new count + 1). */
+  run: number;
+}
+
+export interface ContractView extends ContractState {
+  contractId: string;
+  terms: TermsId;
+  termsVersion: string;
+  planId: string;
+  customerId: string;
+  appliedAt: string;
+  nextDeadline?: { at: string; kind: string };
+}
+
+export const getContract = defineQuery<ContractView>('getContract');
+export const acceptApplication = defineUpdate<ContractView, [AcceptInput]>('acceptApplication');
+export const rejectApplication = defineUpdate<ContractView, [RejectInput]>('rejectApplication');
+
+/** Task queue the worker polls and the API starts workflows on. */
+export const CONTRACT_TASK_QUEUE = 'yakkan-contracts';

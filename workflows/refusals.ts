@@ -1,0 +1,14 @@
+/**
+ * Refusals thrown by update validators. A refused update never enters history, and the API maps
+ * the failure type to its status (InvalidCommand 422, CommandConflict 409, LateNotice 422) and
+ * reports the field that was wrong.
+ */
+import { ApplicationFailure } from '@temporalio/workflow';
+
+export function invalid(field: string, message: string): never {
+  throw ApplicationFailure.create({ type: 'InvalidCommand', nonRetryable: true, message: `${field}: ${message}`, details: [{ field }] });
+}
+
+export function conflict(message: string): never {
+  throw ApplicationFailure.create({ type: 'CommandConflict', nonRetryable: true, message });
+}
