@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything yakkan needs on a fresh machine, idempotent and fast when already done:
-#   1. npm dependencies (npm ci when package-lock.json changed or node_modules is missing)
+#   1. npm dependencies (when package.json/package-lock.json changed or node_modules is missing)
 #   2. Temporal dev server + time-skipping test server (scripts/temporal-servers.sh, cached)
 #   3. Prisma client generation (offline JS engine)
 set -euo pipefail
@@ -10,9 +10,11 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 want=$(cat package.json package-lock.json | sha256sum | cut -c1-16)
 stamp=node_modules/.yakkan-deps
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  log "installing npm dependencies (npm ci)..."
-  npm ci --no-audit --no-fund
-  echo "$want" > "$stamp"
+  # npm install (not npm ci) because npm 11.19 here writes lockfiles without other platforms'
+  # optional packages and its own `npm ci` then refuses them; install still honours the lock.
+  log "installing npm dependencies (npm install from package-lock.json)..."
+  npm install --no-audit --no-fund
+  cat package.json package-lock.json | sha256sum | cut -c1-16 > "$stamp"
 else
   log "npm dependencies: up to date"
 fi
