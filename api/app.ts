@@ -12,13 +12,15 @@ import {
   CONTRACT_TASK_QUEUE,
   acceptApplication,
   getContract,
+  giveNonRenewalNotice,
   rejectApplication,
+  requestCancellation,
   type ContractInput,
 } from '../workflows/contract-messages.js';
 import type { contractWorkflow } from '../workflows/contract.js';
 import { assertCanRead, authenticate, requireRole, type KeyTable } from './auth.js';
 import { HttpError, errorHandler } from './errors.js';
-import { acceptBody, applicationBody, listQuery, rejectBody, type ApplicationBody } from './schemas.js';
+import { acceptBody, applicationBody, cancelBody, listQuery, nonRenewalBody, rejectBody, type ApplicationBody } from './schemas.js';
 
 export interface AppDeps {
   client: Client;
@@ -129,6 +131,26 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
     route(async (req, res) => {
       const body = rejectBody.parse(req.body);
       const view = await client.workflow.getHandle(String(req.params.id)).executeUpdate(rejectApplication, { args: [body] });
+      res.json(view);
+    }),
+  );
+
+  app.post(
+    '/contracts/:id/cancel',
+    ops,
+    route(async (req, res) => {
+      const body = cancelBody.parse(req.body);
+      const view = await client.workflow.getHandle(String(req.params.id)).executeUpdate(requestCancellation, { args: [body] });
+      res.json(view);
+    }),
+  );
+
+  app.post(
+    '/contracts/:id/non-renewal',
+    ops,
+    route(async (req, res) => {
+      const body = nonRenewalBody.parse(req.body ?? {});
+      const view = await client.workflow.getHandle(String(req.params.id)).executeUpdate(giveNonRenewalNotice, { args: [body] });
       res.json(view);
     }),
   );

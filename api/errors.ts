@@ -17,6 +17,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Extra facts for the caller, e.g. the deadline a late notice missed. */
+    readonly extra?: Record<string, string>,
   ) {
     super(message);
   }
@@ -48,8 +50,8 @@ export function toHttpError(e: unknown): HttpError {
   if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure) {
     const f = e.cause;
     const status = (f.type && REFUSAL_STATUS[f.type]) || 422;
-    const detail = (f.details?.[0] ?? {}) as { field?: string };
-    return new HttpError(status, f.type ? snake(f.type) : 'refused', f.message, detail.field);
+    const { field, ...extra } = (f.details?.[0] ?? {}) as { field?: string } & Record<string, string>;
+    return new HttpError(status, f.type ? snake(f.type) : 'refused', f.message, field, extra);
   }
   return new HttpError(500, 'internal', 'internal error');
 }
@@ -64,6 +66,7 @@ export function errorHandler(log: (msg: string, e: unknown) => void = (m, e) => 
     if (h.status >= 500) log(`${req.method} ${req.path} failed`, e);
     const body: Record<string, unknown> = { status: h.status, code: h.code, message: h.message };
     if (h.field) body.field = h.field;
+    if (h.extra) Object.assign(body, h.extra);
     res.status(h.status).json({ error: body });
   };
 }

@@ -34,3 +34,11 @@ export const listQuery = z.strictObject({
   deadlineBefore: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+export const cancelBody = z.strictObject({
+  desiredDate: isoDate,
+});
+
+export const nonRenewalBody = z.strictObject({
+  note: z.string().max(2000).optional(),
+});

@@ -69,3 +69,49 @@ export function rejectionNotice(
     ].join('\n'),
   };
 }
+
+export function cancellationReceipt(
+  p: Party & {
+    receivedOn: IsoDate;
+    endDate: IsoDate;
+    clauseId: string;
+    earlyTerminationFee?: { months: number; amount: string };
+  },
+): RenderedNotice {
+  return {
+    kind: 'cancellation-receipt',
+    clauseId: p.clauseId,
+    subject: `【${p.termsTitle}】解約のお申出を承りました（契約番号 ${p.contractId}）`,
+    body: [
+      `${p.customerName} 様`,
+      '',
+      `${jaDate(p.receivedOn)}に解約のお申出を受け付けました。`,
+      `解約日: ${jaDate(p.endDate)}（${p.endDate}）24時をもって契約は終了します。`,
+      ...(p.earlyTerminationFee
+        ? [
+            `最低利用期間内の解約のため、残契約期間 ${p.earlyTerminationFee.months} か月分の違約金 ${jaYen(p.earlyTerminationFee.amount)}（不課税）を請求いたします（NGN-18）。`,
+          ]
+        : []),
+      '',
+      `根拠条項: ${p.clauseId}`,
+    ].join('\n'),
+  };
+}
+
+export function nonRenewalReceipt(
+  p: Party & { receivedOn: IsoDate; endDate: IsoDate; clauseId: string },
+): RenderedNotice {
+  return {
+    kind: 'non-renewal-receipt',
+    clauseId: p.clauseId,
+    subject: `【${p.termsTitle}】契約を更新しない旨のご通知を承りました（契約番号 ${p.contractId}）`,
+    body: [
+      `${p.customerName} 様`,
+      '',
+      `${jaDate(p.receivedOn)}に契約を更新しない旨の書面によるご通知を受け付けました。`,
+      `契約期間満了日 ${jaDate(p.endDate)}（${p.endDate}）をもって契約は終了します。`,
+      '',
+      `根拠条項: ${p.clauseId}`,
+    ].join('\n'),
+  };
+}

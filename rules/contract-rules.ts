@@ -19,6 +19,14 @@ export interface ContractRules {
   corporateDomesticOnly: boolean;
   formationClause: ClauseId;
   rejectionClause: ClauseId;
+  /** NGN-17 minimum term in months from the month after service start; 0 = none (TNC). */
+  minimumTermMonths: number;
+  /** NGN-39 contract period and non-renewal lead; null = open-ended (TNC). */
+  renewal: { periodMonths: number; nonRenewalLeadMonths: number; clause: ClauseId } | null;
+  /** NGN-41 / TNC-17 cancellation lead: calendar months, then business days back. */
+  cancellation: { leadMonths: number; leadBusinessDays: number; clause: ClauseId };
+  /** NGN-18 early-termination fee applies inside the minimum term. */
+  earlyTerminationFee: boolean;
 }
 
 export function termsRules(terms: TermsId, version?: string): ContractRules {
@@ -33,6 +41,16 @@ export function termsRules(terms: TermsId, version?: string): ContractRules {
     corporateDomesticOnly: c.applicant.value.domesticCorporationOnly,
     formationClause: c.formation.clause,
     rejectionClause: c.rejectionGrounds.clause,
+    minimumTermMonths: c.minimumTerm.value.months,
+    renewal: c.renewal.value
+      ? { periodMonths: c.renewal.value.periodMonths, nonRenewalLeadMonths: c.renewal.value.nonRenewalLeadMonths, clause: c.renewal.clause }
+      : null,
+    cancellation: {
+      leadMonths: c.cancellation.value.leadMonths,
+      leadBusinessDays: c.cancellation.value.leadBusinessDays,
+      clause: c.cancellation.clause,
+    },
+    earlyTerminationFee: c.earlyTerminationFee.value.formula !== 'none',
   };
 }
 

@@ -41,6 +41,16 @@ export interface AcceptInput {
   billingStartDate?: IsoDate;
 }
 
+export interface CancellationInput {
+  /** Desired cancellation date (解約希望日): the contract ends at 24:00 JST of this day. */
+  desiredDate: IsoDate;
+}
+
+export interface NonRenewalInput {
+  /** Free text from the written notice (NGN-39 requires writing; kept for the record). */
+  note?: string;
+}
+
 export interface RejectInput {
   /** Rejection ground codes (1)–(9) of NGN-12 / TNC-12. */
   grounds: number[];
@@ -56,6 +66,17 @@ export interface ContractState {
   /** Last calendar month ('YYYY-MM') whose charges were posted; undefined before the first close. */
   billedThrough?: string;
   rejection?: { grounds: number[]; reason: string; decidedAt: string };
+  /** NGN-17: minimum term, from the 1st of the month after the service start. */
+  minimumTerm?: { start: IsoDate; end: IsoDate };
+  /** NGN-39: the current contract period; renewed by 12 months unless a non-renewal notice came in time. */
+  period?: { start: IsoDate; end: IsoDate; renewals: number };
+  /** NGN-39 non-renewal notice received: the contract ends at the end of the current period. */
+  nonRenewal?: { receivedOn: IsoDate; deadline: IsoDate };
+  /** Accepted cancellation request (NGN-41 / TNC-17). */
+  cancellation?: { receivedOn: IsoDate; desiredDate: IsoDate; latestNoticeDay?: IsoDate; insideMinimumTerm: boolean };
+  /** Last day of service once known (cancellation date or the period end after non-renewal). */
+  endDate?: IsoDate;
+  endReason?: 'cancellation' | 'non-renewal';
   endedAt?: string;
   /** Number of workflow runs so far (continue-as-new count + 1). */
   run: number;
@@ -74,6 +95,10 @@ export interface ContractView extends ContractState {
 export const getContract = defineQuery<ContractView>('getContract');
 export const acceptApplication = defineUpdate<ContractView, [AcceptInput]>('acceptApplication');
 export const rejectApplication = defineUpdate<ContractView, [RejectInput]>('rejectApplication');
+/** NGN-41 / TNC-17: refused (LateNotice) when the notice comes too late, naming the latest day. */
+export const requestCancellation = defineUpdate<ContractView, [CancellationInput]>('requestCancellation');
+/** NGN-39: refused (LateNotice) after the non-renewal deadline, naming it. */
+export const giveNonRenewalNotice = defineUpdate<ContractView, [NonRenewalInput]>('giveNonRenewalNotice');
 
 /** Task queue the worker polls and the API starts workflows on. */
 export const CONTRACT_TASK_QUEUE = 'yakkan-contracts';

@@ -14,28 +14,39 @@ import {
 } from '@temporalio/workflow';
 import type { ContractActivities, LedgerLine } from '../activities/types.js';
 import {
+  BusinessCalendar,
+  addDays,
+  addMonthsClamped,
   daysBetween,
   endOfMonth,
   firstOfNextMonth,
   isValidIsoDate,
   jstDateOf,
   jstMidnightMs,
+  latestCancellationNoticeDay,
+  minimumTerm,
   monthKey,
+  nonRenewalDeadline,
   startOfMonth,
 } from '../rules/calendar.js';
-import { consumptionTax, prorateDaily, yen } from '../rules/money.js';
+import { consumptionTax, earlyTerminationFee, prorateDaily, yen } from '../rules/money.js';
 import { getPlan, type Plan } from '../rules/plans.js';
 import { rejectionGrounds, termsRules } from '../rules/contract-rules.js';
-import { acceptanceNotice, rejectionNotice } from '../notices/templates.js';
-import { conflict, invalid } from './refusals.js';
+import { acceptanceNotice, cancellationReceipt, nonRenewalReceipt, rejectionNotice } from '../notices/templates.js';
+import { conflict, invalid, lateNotice } from './refusals.js';
 import {
   acceptApplication,
   getContract,
+  giveNonRenewalNotice,
   rejectApplication,
+  requestCancellation,
   type AcceptInput,
+  type CancellationInput,
   type ContractInput,
   type ContractState,
   type ContractView,
+  type IsoDate,
+  type NonRenewalInput,
   type RejectInput,
 } from './contract-messages.js';
 
@@ -60,17 +71,45 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   const state: ContractState = input.resume ?? { status: 'applied', run: 1 };
   let deciding = false;
 
+  /** Holiday table for business-day deadlines, read through an activity so history records it. */
+  let calendar: BusinessCalendar | undefined;
+  let calendarYears: [number, number] = [0, -1];
+  const loadCalendar = async () => {
+    const y = Number(jstDateOf(Date.now()).slice(0, 4));
+    calendarYears = [y - 1, y + CALENDAR_YEARS_AHEAD];
+    calendar = new BusinessCalendar(await acts.loadCalendar(calendarYears[0], calendarYears[1]));
+  };
+  const today = (): IsoDate => jstDateOf(Date.now());
+
   const nextMonthToClose = (): string | undefined => {
     if (state.status !== 'active' || !state.billingStart) return undefined;
-    return state.billedThrough
+    const month = state.billedThrough
       ? monthKey(firstOfNextMonth(`${state.billedThrough}-01`))
       : monthKey(state.billingStart);
+    // The month holding the last day of service is billed when the contract ends, not at its close.
+    if (state.endDate && month >= monthKey(state.endDate)) return undefined;
+    return month;
   };
   /** Month M is closed (and billed) at 00:00 JST on the 1st of the following month (NGN-19). */
   const closeTimeMs = (month: string): number => jstMidnightMs(firstOfNextMonth(`${month}-01`));
+  /** A period counted in days ends at 24:00 JST of its last day (民法 第141条). */
+  const endOfDayMs = (date: IsoDate): number => jstMidnightMs(addDays(date, 1));
+
+  /** The next durable deadline: month close, renewal at the period end, or the end of the contract. */
+  const nextDue = (): Due | undefined => {
+    if (state.status !== 'active') return undefined;
+    const due: Due[] = [];
+    const month = nextMonthToClose();
+    if (month) due.push({ atMs: closeTimeMs(month), kind: 'month-close', month });
+    if (state.endDate) due.push({ atMs: endOfDayMs(state.endDate), kind: 'contract-end' });
+    else if (state.period) due.push({ atMs: endOfDayMs(state.period.end), kind: 'renewal' });
+    // Same instant: close the month first (kinds are listed in processing order).
+    due.sort((a, b) => a.atMs - b.atMs || DUE_ORDER.indexOf(a.kind) - DUE_ORDER.indexOf(b.kind));
+    return due[0];
+  };
 
   const view = (): ContractView => {
-    const month = nextMonthToClose();
+    const next = nextDue();
     return {
       ...state,
       contractId: input.contractId,
@@ -79,8 +118,8 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       planId: input.planId,
       customerId: input.customer.id,
       appliedAt: input.appliedAt,
-      nextDeadline: month
-        ? { at: new Date(closeTimeMs(month)).toISOString(), kind: `month-close:${month}` }
+      nextDeadline: next
+        ? { at: new Date(next.atMs).toISOString(), kind: next.month ? `${next.kind}:${next.month}` : next.kind }
         : undefined,
     };
   };
@@ -114,10 +153,9 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     acceptApplication,
     async (a: AcceptInput) => {
       deciding = true;
-      const today = jstDateOf(Date.now());
       const party = { contractId: input.contractId, customerName: input.customer.name, termsTitle: rules.title };
       let formedAt: string;
-      const serviceStart = a.serviceStartDate ?? today;
+      const serviceStart = a.serviceStartDate ?? today();
       if (rules.formation === 'acceptance-notice-sent') {
         // NGN-11: the contract is formed when the acceptance notice is sent.
         const proof = await acts.sendNotice({
@@ -144,6 +182,16 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
         rules.feeAccrualStart === 'billing-start'
           ? (a.billingStartDate ?? serviceStart)
           : jstDateOf(formedAt);
+      if (rules.minimumTermMonths > 0) {
+        // NGN-17: the minimum term runs from the 1st of the month after the service start.
+        state.minimumTerm = minimumTerm(serviceStart, rules.minimumTermMonths);
+      }
+      if (rules.renewal) {
+        // NGN-39: the first contract period is the minimum term (or a period of the same length).
+        const start = state.minimumTerm?.start ?? serviceStart;
+        state.period = { start, end: addDays(addMonthsClamped(start, rules.renewal.periodMonths), -1), renewals: 0 };
+      }
+      await loadCalendar();
       state.status = 'active';
       await save();
       return view();
@@ -210,43 +258,213 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     },
   );
 
+  setHandler(
+    requestCancellation,
+    async (c: CancellationInput) => {
+      const receivedOn = today();
+      const insideMinimumTerm = !!state.minimumTerm && c.desiredDate <= state.minimumTerm.end;
+      state.cancellation = {
+        receivedOn,
+        desiredDate: c.desiredDate,
+        latestNoticeDay: cancellationLeadDay(c.desiredDate),
+        insideMinimumTerm,
+      };
+      state.endDate = c.desiredDate;
+      state.endReason = 'cancellation';
+      const fee = insideMinimumTerm && rules.earlyTerminationFee && state.minimumTerm
+        ? earlyTerminationFee({ minimumTermEnd: state.minimumTerm.end, effectiveDate: c.desiredDate, monthlyFee: plan.monthlyFee })
+        : undefined;
+      await acts.sendNotice({
+        contractId: input.contractId,
+        idempotencyKey: `${input.contractId}:cancellation-receipt:${rules.cancellation.clause}`,
+        recipient: input.customer.email,
+        ...cancellationReceipt({
+          contractId: input.contractId,
+          customerName: input.customer.name,
+          termsTitle: rules.title,
+          receivedOn,
+          endDate: c.desiredDate,
+          clauseId: rules.cancellation.clause,
+          earlyTerminationFee: fee && fee.months > 0 ? { months: fee.months, amount: fee.amount.toFixed() } : undefined,
+        }),
+      });
+      await save();
+      return view();
+    },
+    {
+      validator: (c: CancellationInput) => {
+        if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}; only an active contract can be cancelled`);
+        if (state.endDate) conflict(`contract ${input.contractId} already ends on ${state.endDate} (${state.endReason})`);
+        if (!isValidIsoDate(c.desiredDate)) invalid('desiredDate', `not a date (YYYY-MM-DD): ${c.desiredDate}`);
+        const now = today();
+        if (c.desiredDate < now) invalid('desiredDate', `${c.desiredDate} is in the past (today is ${now} JST)`);
+        if (state.serviceStart && c.desiredDate < state.serviceStart) {
+          invalid('desiredDate', `${c.desiredDate} is before the service start ${state.serviceStart}`);
+        }
+        if (Number(c.desiredDate.slice(0, 4)) > calendarYears[1]) {
+          invalid('desiredDate', `${c.desiredDate} is beyond the business calendar (until ${calendarYears[1]}-12-31)`);
+        }
+        const latest = cancellationLeadDay(c.desiredDate);
+        if (latest && now > latest) {
+          lateNotice(
+            'desiredDate',
+            `${rules.cancellation.clause}: a cancellation on ${c.desiredDate} must be notified by ${latest} ` +
+              `(${rules.cancellation.leadMonths} month + ${rules.cancellation.leadBusinessDays} business days); received ${now}`,
+            latest,
+          );
+        }
+      },
+    },
+  );
+
+  setHandler(
+    giveNonRenewalNotice,
+    async (_n: NonRenewalInput) => {
+      const period = state.period!;
+      const deadline = nonRenewalDeadline(period.end, rules.renewal!.nonRenewalLeadMonths);
+      state.nonRenewal = { receivedOn: today(), deadline };
+      state.endDate = period.end;
+      state.endReason = 'non-renewal';
+      await acts.sendNotice({
+        contractId: input.contractId,
+        idempotencyKey: `${input.contractId}:non-renewal-receipt:${period.end}:NGN-39`,
+        recipient: input.customer.email,
+        ...nonRenewalReceipt({
+          contractId: input.contractId,
+          customerName: input.customer.name,
+          termsTitle: rules.title,
+          receivedOn: state.nonRenewal.receivedOn,
+          endDate: period.end,
+          clauseId: 'NGN-39',
+        }),
+      });
+      await save();
+      return view();
+    },
+    {
+      validator: (_n: NonRenewalInput) => {
+        if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+        if (!rules.renewal || !state.period) conflict(`${input.terms} contracts have no fixed period to decline (no NGN-39 renewal)`);
+        if (state.endDate) conflict(`contract ${input.contractId} already ends on ${state.endDate} (${state.endReason})`);
+        const deadline = nonRenewalDeadline(state.period.end, rules.renewal.nonRenewalLeadMonths);
+        const now = today();
+        if (now > deadline) {
+          lateNotice(
+            'receivedOn',
+            `NGN-39: a non-renewal notice for the period ending ${state.period.end} had to arrive by ${deadline}; ` +
+              `received ${now}. The contract renews to ${addDays(addMonthsClamped(addDays(state.period.end, 1), rules.renewal.periodMonths), -1)}`,
+            deadline,
+          );
+        }
+      },
+    },
+  );
+
+  /** NGN-41: latest notice day for a desired date; undefined when the 約款 sets no lead (TNC-17). */
+  function cancellationLeadDay(desired: IsoDate): IsoDate | undefined {
+    const { leadMonths, leadBusinessDays } = rules.cancellation;
+    if (leadMonths === 0 && leadBusinessDays === 0) return undefined;
+    return latestCancellationNoticeDay(calendar!, desired, leadMonths, leadBusinessDays);
+  }
+
   if (!input.resume) await save();
   await condition(() => state.status !== 'applied');
+  if (state.status === 'active' && !calendar) await loadCalendar();
 
-  let monthsThisRun = 0;
-  while (state.status === 'active') {
-    const month = nextMonthToClose();
-    if (!month) break;
-    const dueMs = closeTimeMs(month);
-    const waitMs = dueMs - Date.now();
-    if (waitMs > 0) await condition(() => state.status !== 'active', waitMs);
-    if (state.status !== 'active') break;
-    await closeMonth(month, plan, state, input);
-    monthsThisRun += 1;
+  let closesThisRun = 0;
+  for (;;) {
+    const due = nextDue();
+    if (!due) break;
+    const waitMs = due.atMs - Date.now();
+    if (waitMs > 0) {
+      // Signal or deadline: a command (cancellation, non-renewal) can move the next deadline.
+      const before = JSON.stringify(due);
+      const moved = await condition(() => JSON.stringify(nextDue()) !== before, waitMs);
+      if (moved) continue;
+    }
+    if (due.kind === 'month-close') {
+      await closeMonth(due.month!, plan, state, input);
+      closesThisRun += 1;
+    } else if (due.kind === 'renewal') {
+      // NGN-39: no timely non-renewal notice, so the period is extended by 12 months.
+      const p = state.period!;
+      const start = addDays(p.end, 1);
+      state.period = { start, end: addDays(addMonthsClamped(start, rules.renewal!.periodMonths), -1), renewals: p.renewals + 1 };
+    } else {
+      await endContract(plan, state, input);
+    }
     await save();
-    if (monthsThisRun >= MONTHS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    if (state.status === 'active' && (closesThisRun >= MONTHS_PER_RUN || workflowInfo().continueAsNewSuggested)) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof contractWorkflow>({
-        ...input,
-        resume: { ...state, run: state.run + 1 },
-      });
+      await continueAsNew<typeof contractWorkflow>({ ...input, resume: { ...state, run: state.run + 1 } });
     }
   }
   await condition(allHandlersFinished);
   return view();
 }
 
+interface Due {
+  atMs: number;
+  kind: 'month-close' | 'renewal' | 'contract-end';
+  month?: string;
+}
+const DUE_ORDER: Due['kind'][] = ['month-close', 'renewal', 'contract-end'];
+
+/** Years of holiday data loaded ahead of today; a cancellation further out is refused. */
+const CALENDAR_YEARS_AHEAD = 4;
+
 /**
- * Closes calendar month `month`: posts the basic fee and its consumption tax as separate lines.
+ * Ends the contract at 24:00 JST of its last day: bills the last month(s) up to that day, posts
+ * the NGN-18 early-termination fee when the end falls inside the minimum term, and marks it ended.
+ * TNC-17: nothing already paid is refunded (fees are billed in arrears, so no credit is posted).
+ */
+async function endContract(plan: Plan, state: ContractState, input: ContractInput) {
+  const rules = termsRules(input.terms, input.termsVersion);
+  const end = state.endDate!;
+  let month = state.billedThrough ? monthKey(firstOfNextMonth(`${state.billedThrough}-01`)) : monthKey(state.billingStart!);
+  while (state.billingStart! <= end && month <= monthKey(end)) {
+    await closeMonth(month, plan, state, input, end);
+    month = monthKey(firstOfNextMonth(`${month}-01`));
+  }
+  if (rules.earlyTerminationFee && state.minimumTerm && end < state.minimumTerm.end) {
+    const fee = earlyTerminationFee({ minimumTermEnd: state.minimumTerm.end, effectiveDate: end, monthlyFee: plan.monthlyFee });
+    if (fee.months > 0) {
+      const { workflowId, runId } = workflowInfo();
+      await acts.postLedgerLines({
+        contractId: input.contractId,
+        workflowId,
+        runId,
+        lines: [
+          {
+            idempotencyKey: `${input.contractId}:termination:NGN-18:penalty`,
+            clauseId: 'NGN-18',
+            kind: 'penalty',
+            taxClass: 'out-of-scope',
+            amount: fee.amount.toFixed(),
+            effectiveDate: end,
+            description: `違約金（最低利用期間 ${state.minimumTerm.end} までの残 ${fee.months} か月 × 月額 ${plan.monthlyFee}円、不課税）`,
+          },
+        ],
+      });
+    }
+  }
+  state.status = 'ended';
+  state.endedAt = new Date(Date.now()).toISOString();
+}
+
+/**
+ * Closes calendar month `month` (through `until` when the contract ends inside it): posts the basic
+ * fee and its consumption tax as separate lines.
  * NGN-19 / TNC-26 set the fee; NGN-23 / TNC-26 the tax. A partial first month follows the plan:
  * 'whole' charges the full fee, 'daily' prorates by days (rounding inside prorateDaily).
  */
-async function closeMonth(month: string, plan: Plan, state: ContractState, input: ContractInput) {
+async function closeMonth(month: string, plan: Plan, state: ContractState, input: ContractInput, until?: IsoDate) {
   const rules = termsRules(input.terms, input.termsVersion);
   const first = `${month}-01`;
   const from = state.billingStart! > first ? state.billingStart! : first;
-  const last = endOfMonth(first);
-  const daysInMonth = daysBetween(startOfMonth(first), last) + 1;
+  const monthEnd = endOfMonth(first);
+  const last = until && until < monthEnd ? until : monthEnd;
+  const daysInMonth = daysBetween(startOfMonth(first), monthEnd) + 1;
   const days = daysBetween(from, last) + 1;
   const fee =
     days < daysInMonth && plan.partialMonth === 'daily'

@@ -12,3 +12,8 @@ export function invalid(field: string, message: string): never {
 export function conflict(message: string): never {
   throw ApplicationFailure.create({ type: 'CommandConflict', nonRetryable: true, message });
 }
+
+/** A notice that arrived after its deadline; the deadline it missed travels in the details. */
+export function lateNotice(field: string, message: string, deadline: string): never {
+  throw ApplicationFailure.create({ type: 'LateNotice', nonRetryable: true, message, details: [{ field, deadline }] });
+}
