@@ -8,12 +8,10 @@ import { defaultCalendarData } from '../rules/holidays-jp.js';
 import type {
   ContractActivities,
   ContractProjection,
-  NoticeProof,
-  NoticeRequest,
   PostLedgerRequest,
 } from './types.js';
 import type { Mailer } from './mailer.js';
-import { isUniqueViolation } from './prisma-errors.js';
+import { createNoticeActivities } from './notices.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -105,58 +103,7 @@ export function createActivities({ db, mailer, now = () => new Date() }: Activit
         return { inserted, duplicates };
       });
     },
-
-    async sendNotice(req: NoticeRequest): Promise<NoticeProof> {
-      let notice = await db.notice.findUnique({ where: { idempotencyKey: req.idempotencyKey } });
-      if (!notice) {
-        try {
-          notice = await db.notice.create({
-            data: {
-              contractId: req.contractId,
-              idempotencyKey: req.idempotencyKey,
-              kind: req.kind,
-              clauseId: req.clauseId,
-              channel: 'email',
-              recipient: req.recipient,
-              subject: req.subject,
-              body: req.body,
-              status: 'pending',
-            },
-          });
-        } catch (e) {
-          if (!isUniqueViolation(e)) throw e;
-          notice = await db.notice.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
-        }
-      }
-      if (notice.status === 'sent' && notice.sentAt) {
-        return proofOf(notice);
-      }
-      await db.notice.update({ where: { id: notice.id }, data: { attempts: { increment: 1 } } });
-      try {
-        const r = await mailer.send({
-          to: notice.recipient,
-          subject: notice.subject,
-          text: notice.body,
-          headers: { 'X-Yakkan-Notice': notice.idempotencyKey, 'X-Yakkan-Clause': notice.clauseId },
-        });
-        const sent = await db.notice.update({
-          where: { id: notice.id },
-          data: { status: 'sent', sentAt: await now(), messageId: r.messageId, smtpResponse: r.response, lastError: null },
-        });
-        return proofOf(sent);
-      } catch (e) {
-        await db.notice.update({ where: { id: notice.id }, data: { lastError: String((e as Error).message ?? e) } });
-        throw e;
-      }
-    },
+    ...createNoticeActivities({ db, mailer, now }),
   };
 }
 
-function proofOf(n: { id: number; sentAt: Date | null; messageId: string | null; smtpResponse: string | null }): NoticeProof {
-  return {
-    noticeId: n.id,
-    sentAt: (n.sentAt ?? new Date(0)).toISOString(),
-    messageId: n.messageId ?? undefined,
-    response: n.smtpResponse ?? undefined,
-  };
-}

@@ -34,6 +34,7 @@ import { getPlan, type Plan } from '../rules/plans.js';
 import { rejectionGrounds, termsRules } from '../rules/contract-rules.js';
 import { acceptanceNotice, cancellationReceipt, nonRenewalReceipt, rejectionNotice } from '../notices/templates.js';
 import { conflict, invalid, lateNotice } from './refusals.js';
+import { notify } from './notify.js';
 import {
   acceptApplication,
   getContract,
@@ -158,7 +159,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       const serviceStart = a.serviceStartDate ?? today();
       if (rules.formation === 'acceptance-notice-sent') {
         // NGN-11: the contract is formed when the acceptance notice is sent.
-        const proof = await acts.sendNotice({
+        const proof = await notify({
           contractId: input.contractId,
           idempotencyKey: `${input.contractId}:acceptance:${rules.formationClause}`,
           recipient: input.customer.email,
@@ -168,7 +169,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       } else {
         // TNC-12: the contract is formed when the applicant is entered in the provider's database.
         formedAt = (await acts.recordFormation(input.contractId)).formedAt;
-        await acts.sendNotice({
+        await notify({
           contractId: input.contractId,
           idempotencyKey: `${input.contractId}:acceptance:${rules.formationClause}`,
           recipient: input.customer.email,
@@ -223,7 +224,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       deciding = true;
       const labels = rejectionGrounds(input.terms, input.termsVersion);
       const clauseId = rules.rejectionClause;
-      await acts.sendNotice({
+      await notify({
         contractId: input.contractId,
         idempotencyKey: `${input.contractId}:rejection:${clauseId}`,
         recipient: input.customer.email,
@@ -274,7 +275,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       const fee = insideMinimumTerm && rules.earlyTerminationFee && state.minimumTerm
         ? earlyTerminationFee({ minimumTermEnd: state.minimumTerm.end, effectiveDate: c.desiredDate, monthlyFee: plan.monthlyFee })
         : undefined;
-      await acts.sendNotice({
+      await notify({
         contractId: input.contractId,
         idempotencyKey: `${input.contractId}:cancellation-receipt:${rules.cancellation.clause}`,
         recipient: input.customer.email,
@@ -325,7 +326,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       state.nonRenewal = { receivedOn: today(), deadline };
       state.endDate = period.end;
       state.endReason = 'non-renewal';
-      await acts.sendNotice({
+      await notify({
         contractId: input.contractId,
         idempotencyKey: `${input.contractId}:non-renewal-receipt:${period.end}:NGN-39`,
         recipient: input.customer.email,
