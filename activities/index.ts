@@ -12,6 +12,7 @@ import type {
 } from './types.js';
 import type { Mailer } from './mailer.js';
 import { createNoticeActivities } from './notices.js';
+import { createBillingActivities } from './billing.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -104,6 +105,7 @@ export function createActivities({ db, mailer, now = () => new Date() }: Activit
       });
     },
     ...createNoticeActivities({ db, mailer, now }),
+    ...createBillingActivities({ db }),
   };
 }
 

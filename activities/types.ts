@@ -9,7 +9,7 @@ export interface LedgerLine {
   /** contract:period:clause:kind, built in the workflow from its identity; unique in the ledger. */
   idempotencyKey: string;
   clauseId: string;
-  kind: 'fee' | 'consumption-tax' | 'penalty' | 'interest' | 'credit' | 'surcharge' | 'damages';
+  kind: 'fee' | 'usage' | 'consumption-tax' | 'penalty' | 'interest' | 'credit' | 'surcharge' | 'damages' | 'dispatch';
   taxClass: TaxClass;
   /** Exact decimal yen as a string. */
   amount: string;
@@ -23,6 +23,52 @@ export interface PostLedgerRequest {
   workflowId: string;
   runId: string;
   lines: LedgerLine[];
+}
+
+export interface InvoiceDraft {
+  id: string;
+  period: string;
+  issuedOn: string;
+  dueDate: string;
+  taxableTotal: string;
+  taxTotal: string;
+  outOfScopeTotal: string;
+  creditTotal: string;
+  total: string;
+  clauseId: string;
+}
+
+export interface IssueInvoiceRequest {
+  contractId: string;
+  workflowId: string;
+  runId: string;
+  invoice: InvoiceDraft;
+  lines: LedgerLine[];
+}
+
+export interface PaymentRecord {
+  contractId: string;
+  invoiceId: string;
+  idempotencyKey: string;
+  amount: string;
+  method: string;
+  paidOn: string;
+  reference?: string;
+}
+
+export interface UsageReport {
+  contractId: string;
+  idempotencyKey: string;
+  optionId: string;
+  month: string;
+  quantity: string;
+}
+
+export interface UsageLine {
+  usageId: number;
+  optionId: string;
+  month: string;
+  quantity: string;
 }
 
 export interface ContractProjection {
@@ -69,6 +115,12 @@ export interface ContractActivities {
   /** TNC-12: the contract is formed when entered in the provider's database; returns that time. */
   recordFormation(contractId: string): Promise<{ formedAt: string }>;
   postLedgerLines(req: PostLedgerRequest): Promise<{ inserted: number; duplicates: number }>;
+  /** Writes an invoice and its ledger lines atomically; a retry finds it and changes nothing. */
+  issueInvoice(req: IssueInvoiceRequest): Promise<{ created: boolean }>;
+  recordPayment(p: PaymentRecord): Promise<{ paymentId: number; created: boolean }>;
+  recordUsage(u: UsageReport): Promise<{ usageId: number; created: boolean }>;
+  /** Usage of months ≤ throughMonth that no ledger line bills yet (NGN-19 3項: the month after use). */
+  collectUnbilledUsage(contractId: string, throughMonth: string): Promise<UsageLine[]>;
   /** Records the notice in the outbox (idempotent) and delivers it by SMTP; returns the proof. */
   sendNotice(req: NoticeRequest): Promise<NoticeProof>;
 }

@@ -20,6 +20,7 @@ import {
 import type { contractWorkflow } from '../workflows/contract.js';
 import { assertCanRead, authenticate, requireRole, type KeyTable } from './auth.js';
 import { HttpError, errorHandler } from './errors.js';
+import { billingRouter } from './billing-routes.js';
 import { acceptBody, applicationBody, cancelBody, listQuery, nonRenewalBody, rejectBody, type ApplicationBody } from './schemas.js';
 
 export interface AppDeps {
@@ -154,6 +155,8 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
       res.json(view);
     }),
   );
+
+  app.use(billingRouter({ client, db }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler());

@@ -42,3 +42,32 @@ export const cancelBody = z.strictObject({
 export const nonRenewalBody = z.strictObject({
   note: z.string().max(2000).optional(),
 });
+
+const yenAmount = z.string().regex(/^\d+$/, 'must be whole yen as a string of digits, e.g. "12345"');
+const decimalQuantity = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number as a string, e.g. "1.5"');
+
+export const paymentBody = z.strictObject({
+  invoiceId: z.string().min(1),
+  amount: yenAmount,
+  method: z.enum(['bank-transfer', 'bank-debit', 'credit-card', 'other']),
+  paidOn: isoDate,
+  reference: z.string().max(200).optional(),
+  idempotencyKey: z.string().min(8).max(128).optional(),
+});
+
+export const usageBody = z.strictObject({
+  optionId: z.string().min(1),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM'),
+  quantity: decimalQuantity,
+  idempotencyKey: z.string().min(8).max(128).optional(),
+});
+
+export const surchargeBody = z.strictObject({
+  evadedAmount: yenAmount,
+  description: z.string().trim().min(1, 'say what was evaded').max(500),
+});
+
+export const dispatchBody = z.strictObject({
+  cost: yenAmount,
+  description: z.string().trim().min(1, 'say what the dispatch found').max(500),
+});

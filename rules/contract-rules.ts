@@ -27,6 +27,16 @@ export interface ContractRules {
   cancellation: { leadMonths: number; leadBusinessDays: number; clause: ClauseId };
   /** NGN-18 early-termination fee applies inside the minimum term. */
   earlyTerminationFee: boolean;
+  /** NGN-41: unpaid amounts fall due at once when the contract ends. */
+  unpaidDueOnEnd: boolean;
+  /** NGN-21 14.6% / TNC-29 14.5% a year, 365-day year. */
+  lateInterest: { annualRate: string; daysInYear: number; clause: ClauseId };
+  /** TNC-27 / NGN-19 accepted payment methods. */
+  paymentMethods: readonly string[];
+  /** NGN-20 surcharge multiple; null where the 約款 has none (TNC). */
+  evasionSurcharge: { multiple: number; clause: ClauseId } | null;
+  /** NGN-29 dispatch fee (+ tax); false where the 約款 has none (TNC). */
+  dispatchFee: boolean;
 }
 
 export function termsRules(terms: TermsId, version?: string): ContractRules {
@@ -51,6 +61,16 @@ export function termsRules(terms: TermsId, version?: string): ContractRules {
       clause: c.cancellation.clause,
     },
     earlyTerminationFee: c.earlyTerminationFee.value.formula !== 'none',
+    unpaidDueOnEnd: c.cancellation.value.unpaidDueImmediately,
+    lateInterest: {
+      annualRate: c.lateInterest.value.annualRate,
+      daysInYear: c.lateInterest.value.daysInYear,
+      clause: c.lateInterest.clause,
+    },
+    paymentMethods: c.paymentMethods.value,
+    evasionSurcharge:
+      c.evasionSurchargeMultiple.value === null ? null : { multiple: c.evasionSurchargeMultiple.value, clause: c.evasionSurchargeMultiple.clause },
+    dispatchFee: c.dispatchFeeTaxable.value === true,
   };
 }
 

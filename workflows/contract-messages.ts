@@ -4,6 +4,7 @@
  * are decimal strings, dates ISO strings (IsoDate = Asia/Tokyo calendar date 'YYYY-MM-DD').
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { LedgerLine } from '../activities/types.js';
 
 export type TermsId = 'NGN' | 'TNC';
 export type IsoDate = string;
@@ -57,6 +58,65 @@ export interface RejectInput {
   reason: string;
 }
 
+/** TNC-27 payment methods. */
+export type PaymentMethod = 'bank-transfer' | 'bank-debit' | 'credit-card' | 'other';
+
+export interface PaymentInput {
+  invoiceId: string;
+  /** Decimal yen string, > 0 and not more than the invoice's open amount. */
+  amount: string;
+  method: PaymentMethod;
+  /** Day the money arrived (JST); late damages run from the day after the due date to this day. */
+  paidOn: IsoDate;
+  reference?: string;
+  /** Caller's key so a retried request records the payment once; default derived from the invoice. */
+  idempotencyKey?: string;
+}
+
+export interface PaymentResult {
+  paymentId: number;
+  invoiceId: string;
+  open: string;
+  /** NGN-21 / TNC-29 late damages billed on their own invoice when the payment was late. */
+  lateDamages?: { days: number; amount: string; invoiceId: string; clauseId: string };
+}
+
+export interface UsageInput {
+  optionId: string;
+  /** Month of use 'YYYY-MM'; billed on the invoice of the following month's close (NGN-19 3項). */
+  month: string;
+  quantity: string;
+  idempotencyKey?: string;
+}
+
+/** NGN-20: charges unlawfully evaded; a surcharge of twice the amount is billed. */
+export interface SurchargeInput {
+  evadedAmount: string;
+  description: string;
+}
+
+/** NGN-29: fault-isolation dispatch when the fault was in the customer's equipment. */
+export interface DispatchInput {
+  cost: string;
+  description: string;
+}
+
+export interface InvoiceResult {
+  invoiceId: string;
+  total: string;
+  dueDate: IsoDate;
+}
+
+export interface OpenInvoice {
+  id: string;
+  period: string;
+  issuedOn: IsoDate;
+  dueDate: IsoDate;
+  total: string;
+  paid: string;
+  overdueNotified?: boolean;
+}
+
 /** The whole durable state; small and JSON-only so it can cross continue-as-new. */
 export interface ContractState {
   status: ContractStatus;
@@ -77,6 +137,14 @@ export interface ContractState {
   /** Last day of service once known (cancellation date or the period end after non-renewal). */
   endDate?: IsoDate;
   endReason?: 'cancellation' | 'non-renewal';
+  /** Invoices not yet fully paid (paid ones leave the state; the database keeps them). */
+  openInvoices: OpenInvoice[];
+  /** Lines decided between closes (e.g. credits) waiting for the next invoice. */
+  pendingLines: LedgerLine[];
+  /** Idempotency keys of the most recent payments, to refuse a replayed request. */
+  recentPaymentKeys: string[];
+  /** Counters for deterministic keys. */
+  seq: number;
   endedAt?: string;
   /** Number of workflow runs so far (continue-as-new count + 1). */
   run: number;
@@ -97,6 +165,10 @@ export const acceptApplication = defineUpdate<ContractView, [AcceptInput]>('acce
 export const rejectApplication = defineUpdate<ContractView, [RejectInput]>('rejectApplication');
 /** NGN-41 / TNC-17: refused (LateNotice) when the notice comes too late, naming the latest day. */
 export const requestCancellation = defineUpdate<ContractView, [CancellationInput]>('requestCancellation');
+export const recordPayment = defineUpdate<PaymentResult, [PaymentInput]>('recordPayment');
+export const reportUsage = defineUpdate<{ usageId: number }, [UsageInput]>('reportUsage');
+export const chargeSurcharge = defineUpdate<InvoiceResult, [SurchargeInput]>('chargeSurcharge');
+export const chargeDispatch = defineUpdate<InvoiceResult, [DispatchInput]>('chargeDispatch');
 /** NGN-39: refused (LateNotice) after the non-renewal deadline, naming it. */
 export const giveNonRenewalNotice = defineUpdate<ContractView, [NonRenewalInput]>('giveNonRenewalNotice');
 

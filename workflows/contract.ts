@@ -29,15 +29,33 @@ import {
   nonRenewalDeadline,
   startOfMonth,
 } from '../rules/calendar.js';
-import { consumptionTax, earlyTerminationFee, prorateDaily, yen } from '../rules/money.js';
+import { earlyTerminationFee, yen } from '../rules/money.js';
 import { getPlan, type Plan } from '../rules/plans.js';
 import { rejectionGrounds, termsRules } from '../rules/contract-rules.js';
 import { acceptanceNotice, cancellationReceipt, nonRenewalReceipt, rejectionNotice } from '../notices/templates.js';
 import { conflict, invalid, lateNotice } from './refusals.js';
 import { notify } from './notify.js';
 import {
+  applyDispatch,
+  applyPayment,
+  applySurcharge,
+  applyUsage,
+  closeMonth,
+  finalInvoice,
+  validateDispatch,
+  validatePayment,
+  validateSurcharge,
+  validateUsage,
+  type BillingContext,
+} from './billing.js';
+import { overdueReminder } from './billing-notices.js';
+import {
   acceptApplication,
+  chargeDispatch,
+  chargeSurcharge,
   getContract,
+  recordPayment,
+  reportUsage,
   giveNonRenewalNotice,
   rejectApplication,
   requestCancellation,
@@ -69,8 +87,17 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     });
   }
   const rules = termsRules(input.terms, input.termsVersion);
-  const state: ContractState = input.resume ?? { status: 'applied', run: 1 };
+  const state: ContractState = input.resume ?? {
+    status: 'applied',
+    run: 1,
+    openInvoices: [],
+    pendingLines: [],
+    recentPaymentKeys: [],
+    seq: 0,
+  };
   let deciding = false;
+  /** The contract row exists (first saveContract done); handlers that write rows wait for it. */
+  let registered = !!input.resume;
 
   /** Holiday table for business-day deadlines, read through an activity so history records it. */
   let calendar: BusinessCalendar | undefined;
@@ -81,6 +108,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     calendar = new BusinessCalendar(await acts.loadCalendar(calendarYears[0], calendarYears[1]));
   };
   const today = (): IsoDate => jstDateOf(Date.now());
+  const billing: BillingContext = { input, plan, rules, state, today };
 
   const nextMonthToClose = (): string | undefined => {
     if (state.status !== 'active' || !state.billingStart) return undefined;
@@ -102,6 +130,9 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     const due: Due[] = [];
     const month = nextMonthToClose();
     if (month) due.push({ atMs: closeTimeMs(month), kind: 'month-close', month });
+    for (const inv of state.openInvoices) {
+      if (!inv.overdueNotified) due.push({ atMs: endOfDayMs(inv.dueDate), kind: 'invoice-overdue', invoiceId: inv.id });
+    }
     if (state.endDate) due.push({ atMs: endOfDayMs(state.endDate), kind: 'contract-end' });
     else if (state.period) due.push({ atMs: endOfDayMs(state.period.end), kind: 'renewal' });
     // Same instant: close the month first (kinds are listed in processing order).
@@ -120,7 +151,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       customerId: input.customer.id,
       appliedAt: input.appliedAt,
       nextDeadline: next
-        ? { at: new Date(next.atMs).toISOString(), kind: next.month ? `${next.kind}:${next.month}` : next.kind }
+        ? { at: new Date(next.atMs).toISOString(), kind: [next.kind, next.month ?? next.invoiceId].filter(Boolean).join(':') }
         : undefined,
     };
   };
@@ -154,6 +185,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     acceptApplication,
     async (a: AcceptInput) => {
       deciding = true;
+      await condition(() => registered);
       const party = { contractId: input.contractId, customerName: input.customer.name, termsTitle: rules.title };
       let formedAt: string;
       const serviceStart = a.serviceStartDate ?? today();
@@ -222,6 +254,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     rejectApplication,
     async (r: RejectInput) => {
       deciding = true;
+      await condition(() => registered);
       const labels = rejectionGrounds(input.terms, input.termsVersion);
       const clauseId = rules.rejectionClause;
       await notify({
@@ -361,6 +394,53 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     },
   );
 
+  setHandler(recordPayment, (p) => applyPayment(billing, p), {
+    validator: (p) => {
+      if (state.status === 'applied' || state.status === 'rejected') conflict(`contract ${input.contractId} is ${state.status}; it has no invoices`);
+      validatePayment(billing, p);
+    },
+  });
+  setHandler(reportUsage, (u) => applyUsage(billing, u), {
+    validator: (u) => {
+      if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}; usage is recorded on active contracts`);
+      validateUsage(billing, u);
+    },
+  });
+  setHandler(chargeSurcharge, (x) => applySurcharge(billing, x), {
+    validator: (x) => {
+      if (state.status !== 'active' && state.status !== 'ended') conflict(`contract ${input.contractId} is ${state.status}`);
+      validateSurcharge(billing, x);
+    },
+  });
+  setHandler(chargeDispatch, (x) => applyDispatch(billing, x), {
+    validator: (x) => {
+      if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+      validateDispatch(billing, x);
+    },
+  });
+
+  /** The day after the due date an invoice is still open: the customer is reminded (NGN-21 / TNC-29 apply from then). */
+  async function invoiceOverdue(invoiceId: string) {
+    const inv = state.openInvoices.find((i) => i.id === invoiceId);
+    if (!inv) return;
+    inv.overdueNotified = true;
+    await notify({
+      contractId: input.contractId,
+      idempotencyKey: `${invoiceId}:overdue:${rules.lateInterest.clause}`,
+      recipient: input.customer.email,
+      ...overdueReminder({
+        contractId: input.contractId,
+        customerName: input.customer.name,
+        termsTitle: rules.title,
+        invoiceId,
+        dueDate: inv.dueDate,
+        open: yen(inv.total).minus(yen(inv.paid)).toFixed(),
+        annualRate: rules.lateInterest.annualRate,
+        clauseId: rules.lateInterest.clause,
+      }),
+    });
+  }
+
   /** NGN-41: latest notice day for a desired date; undefined when the 約款 sets no lead (TNC-17). */
   function cancellationLeadDay(desired: IsoDate): IsoDate | undefined {
     const { leadMonths, leadBusinessDays } = rules.cancellation;
@@ -369,6 +449,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   }
 
   if (!input.resume) await save();
+  registered = true;
   await condition(() => state.status !== 'applied');
   if (state.status === 'active' && !calendar) await loadCalendar();
 
@@ -384,15 +465,17 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       if (moved) continue;
     }
     if (due.kind === 'month-close') {
-      await closeMonth(due.month!, plan, state, input);
+      await closeMonth(billing, due.month!);
       closesThisRun += 1;
+    } else if (due.kind === 'invoice-overdue') {
+      await invoiceOverdue(due.invoiceId!);
     } else if (due.kind === 'renewal') {
       // NGN-39: no timely non-renewal notice, so the period is extended by 12 months.
       const p = state.period!;
       const start = addDays(p.end, 1);
       state.period = { start, end: addDays(addMonthsClamped(start, rules.renewal!.periodMonths), -1), renewals: p.renewals + 1 };
     } else {
-      await endContract(plan, state, input);
+      await endContract(billing);
     }
     await save();
     if (state.status === 'active' && (closesThisRun >= MONTHS_PER_RUN || workflowInfo().continueAsNewSuggested)) {
@@ -406,99 +489,40 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
 
 interface Due {
   atMs: number;
-  kind: 'month-close' | 'renewal' | 'contract-end';
+  kind: 'month-close' | 'invoice-overdue' | 'renewal' | 'contract-end';
   month?: string;
+  invoiceId?: string;
 }
-const DUE_ORDER: Due['kind'][] = ['month-close', 'renewal', 'contract-end'];
+const DUE_ORDER: Due['kind'][] = ['month-close', 'invoice-overdue', 'renewal', 'contract-end'];
 
 /** Years of holiday data loaded ahead of today; a cancellation further out is refused. */
 const CALENDAR_YEARS_AHEAD = 4;
 
 /**
- * Ends the contract at 24:00 JST of its last day: bills the last month(s) up to that day, posts
- * the NGN-18 early-termination fee when the end falls inside the minimum term, and marks it ended.
- * TNC-17: nothing already paid is refunded (fees are billed in arrears, so no credit is posted).
+ * Ends the contract at 24:00 JST of its last day: the final invoice bills the last month(s) up to
+ * that day and, when the end falls inside the minimum term, the NGN-18 early-termination fee
+ * (outside consumption tax). TNC-17: nothing already paid is refunded (fees are billed in arrears,
+ * so no credit is posted).
  */
-async function endContract(plan: Plan, state: ContractState, input: ContractInput) {
-  const rules = termsRules(input.terms, input.termsVersion);
+async function endContract(ctx: BillingContext) {
+  const { state, rules, plan, input } = ctx;
   const end = state.endDate!;
-  let month = state.billedThrough ? monthKey(firstOfNextMonth(`${state.billedThrough}-01`)) : monthKey(state.billingStart!);
-  while (state.billingStart! <= end && month <= monthKey(end)) {
-    await closeMonth(month, plan, state, input, end);
-    month = monthKey(firstOfNextMonth(`${month}-01`));
-  }
+  const extra: LedgerLine[] = [];
   if (rules.earlyTerminationFee && state.minimumTerm && end < state.minimumTerm.end) {
     const fee = earlyTerminationFee({ minimumTermEnd: state.minimumTerm.end, effectiveDate: end, monthlyFee: plan.monthlyFee });
     if (fee.months > 0) {
-      const { workflowId, runId } = workflowInfo();
-      await acts.postLedgerLines({
-        contractId: input.contractId,
-        workflowId,
-        runId,
-        lines: [
-          {
-            idempotencyKey: `${input.contractId}:termination:NGN-18:penalty`,
-            clauseId: 'NGN-18',
-            kind: 'penalty',
-            taxClass: 'out-of-scope',
-            amount: fee.amount.toFixed(),
-            effectiveDate: end,
-            description: `違約金（最低利用期間 ${state.minimumTerm.end} までの残 ${fee.months} か月 × 月額 ${plan.monthlyFee}円、不課税）`,
-          },
-        ],
+      extra.push({
+        idempotencyKey: `${input.contractId}:termination:NGN-18:penalty`,
+        clauseId: 'NGN-18',
+        kind: 'penalty',
+        taxClass: 'out-of-scope',
+        amount: fee.amount.toFixed(),
+        effectiveDate: end,
+        description: `違約金（最低利用期間 ${state.minimumTerm.end} までの残 ${fee.months} か月 × 月額 ${plan.monthlyFee}円、不課税）`,
       });
     }
   }
+  await finalInvoice(ctx, end, extra);
   state.status = 'ended';
   state.endedAt = new Date(Date.now()).toISOString();
-}
-
-/**
- * Closes calendar month `month` (through `until` when the contract ends inside it): posts the basic
- * fee and its consumption tax as separate lines.
- * NGN-19 / TNC-26 set the fee; NGN-23 / TNC-26 the tax. A partial first month follows the plan:
- * 'whole' charges the full fee, 'daily' prorates by days (rounding inside prorateDaily).
- */
-async function closeMonth(month: string, plan: Plan, state: ContractState, input: ContractInput, until?: IsoDate) {
-  const rules = termsRules(input.terms, input.termsVersion);
-  const first = `${month}-01`;
-  const from = state.billingStart! > first ? state.billingStart! : first;
-  const monthEnd = endOfMonth(first);
-  const last = until && until < monthEnd ? until : monthEnd;
-  const daysInMonth = daysBetween(startOfMonth(first), monthEnd) + 1;
-  const days = daysBetween(from, last) + 1;
-  const fee =
-    days < daysInMonth && plan.partialMonth === 'daily'
-      ? prorateDaily(plan.monthlyFee, days, daysInMonth)
-      : yen(plan.monthlyFee);
-  const tax = consumptionTax(fee, rules.taxRate);
-  const { workflowId, runId } = workflowInfo();
-  const key = (clause: string, kind: string) => `${input.contractId}:${month}:${clause}:${kind}`;
-  const lines: LedgerLine[] = [
-    {
-      idempotencyKey: key(rules.feeClause, 'fee'),
-      clauseId: rules.feeClause,
-      kind: 'fee',
-      taxClass: 'taxable',
-      amount: fee.toFixed(),
-      period: month,
-      effectiveDate: last,
-      description:
-        days < daysInMonth && plan.partialMonth === 'daily'
-          ? `基本料金 ${month}（日割 ${days}/${daysInMonth}日）`
-          : `基本料金 ${month}`,
-    },
-    {
-      idempotencyKey: key(rules.taxClause, 'consumption-tax'),
-      clauseId: rules.taxClause,
-      kind: 'consumption-tax',
-      taxClass: 'consumption-tax',
-      amount: tax.toFixed(),
-      period: month,
-      effectiveDate: last,
-      description: `消費税相当額 ${month}（基本料金 ${fee.toFixed()}円 × ${rules.taxRate}）`,
-    },
-  ];
-  await acts.postLedgerLines({ contractId: input.contractId, workflowId, runId, lines });
-  state.billedThrough = month;
 }

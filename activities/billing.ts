@@ -1,0 +1,91 @@
+/**
+ * Billing activities: invoices are written together with their ledger lines in one transaction,
+ * payments and usage are appended; every write is keyed so a retried activity changes nothing.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Db } from '../db/client.js';
+import { isUniqueViolation } from './prisma-errors.js';
+import type { ContractActivities, IssueInvoiceRequest, PaymentRecord, UsageLine, UsageReport } from './types.js';
+
+type BillingActivities = Pick<ContractActivities, 'issueInvoice' | 'recordPayment' | 'recordUsage' | 'collectUnbilledUsage'>;
+
+export function createBillingActivities({ db }: { db: Db }): BillingActivities {
+  return {
+    async issueInvoice(req: IssueInvoiceRequest) {
+      return db.$transaction(async (tx) => {
+        const existing = await tx.invoice.findUnique({ where: { id: req.invoice.id } });
+        if (existing) {
+          if (existing.total !== req.invoice.total) {
+            throw ApplicationFailure.create({
+              type: 'LedgerConflict',
+              nonRetryable: true,
+              message: `invoice ${req.invoice.id} already exists with total ${existing.total}; refusing ${req.invoice.total}`,
+            });
+          }
+          return { created: false };
+        }
+        await tx.invoice.create({
+          data: { ...req.invoice, contractId: req.contractId, workflowId: req.workflowId, runId: req.runId },
+        });
+        for (const line of req.lines) {
+          await tx.ledgerEntry.create({
+            data: {
+              contractId: req.contractId,
+              invoiceId: req.invoice.id,
+              workflowId: req.workflowId,
+              runId: req.runId,
+              idempotencyKey: line.idempotencyKey,
+              clauseId: line.clauseId,
+              kind: line.kind,
+              taxClass: line.taxClass,
+              amount: line.amount,
+              period: line.period ?? null,
+              effectiveDate: line.effectiveDate,
+              description: line.description,
+            },
+          });
+        }
+        return { created: true };
+      });
+    },
+
+    async recordPayment(p: PaymentRecord) {
+      try {
+        const row = await db.payment.create({ data: p });
+        return { paymentId: row.id, created: true };
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        const row = await db.payment.findUniqueOrThrow({ where: { idempotencyKey: p.idempotencyKey } });
+        return { paymentId: row.id, created: false };
+      }
+    },
+
+    async recordUsage(u: UsageReport) {
+      try {
+        const row = await db.usageRecord.create({ data: u });
+        return { usageId: row.id, created: true };
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        const row = await db.usageRecord.findUniqueOrThrow({ where: { idempotencyKey: u.idempotencyKey } });
+        return { usageId: row.id, created: false };
+      }
+    },
+
+    async collectUnbilledUsage(contractId: string, throughMonth: string): Promise<UsageLine[]> {
+      // A usage record is billed once: its ledger line's key is `${contractId}:usage:${id}`.
+      const records = await db.usageRecord.findMany({
+        where: { contractId, month: { lte: throughMonth } },
+        orderBy: { id: 'asc' },
+      });
+      if (records.length === 0) return [];
+      const billed = await db.ledgerEntry.findMany({
+        where: { idempotencyKey: { in: records.map((r) => `${contractId}:usage:${r.id}`) } },
+        select: { idempotencyKey: true },
+      });
+      const done = new Set(billed.map((b) => b.idempotencyKey));
+      return records
+        .filter((r) => !done.has(`${contractId}:usage:${r.id}`))
+        .map((r) => ({ usageId: r.id, optionId: r.optionId, month: r.month, quantity: r.quantity }));
+    },
+  };
+}

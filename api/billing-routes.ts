@@ -1,0 +1,133 @@
+/**
+ * Billing API: invoices, payments, balance (with reconciliation), usage, NGN-20 surcharges,
+ * NGN-29 dispatch fees and the ledger as CSV. Writes go to the contract workflow as updates;
+ * reads come from the database. A customer key sees only its own contract.
+ */
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client.js';
+import { reconcile } from '../rules/invoice.js';
+import { chargeDispatch, chargeSurcharge, recordPayment, reportUsage } from '../workflows/contract-messages.js';
+import { assertCanRead, requireRole } from './auth.js';
+import { HttpError } from './errors.js';
+import { dispatchBody, paymentBody, surchargeBody, usageBody } from './schemas.js';
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+
+export function billingRouter({ client, db }: { client: Client; db: Db }): Router {
+  const r = Router();
+  const ops = requireRole('ops');
+  const anyRole = requireRole('ops', 'auditor', 'customer');
+  const readAll = requireRole('ops', 'auditor');
+
+  /** The contract row, after checking the caller may read it (404 for unknown or not theirs). */
+  async function readable(req: Request) {
+    const id = String(req.params.id);
+    const contract = await db.contract.findUnique({ where: { id } });
+    if (!contract) throw new HttpError(404, 'not_found', `contract ${id} does not exist`);
+    assertCanRead(req.principal, contract.customerId, id);
+    return contract;
+  }
+
+  r.get(
+    '/contracts/:id/invoices',
+    anyRole,
+    route(async (req, res) => {
+      const c = await readable(req);
+      const invoices = await db.invoice.findMany({
+        where: { contractId: c.id },
+        orderBy: { createdAt: 'asc' },
+        include: { lines: { orderBy: { id: 'asc' } }, payments: { orderBy: { id: 'asc' } } },
+      });
+      res.json({ contractId: c.id, invoices });
+    }),
+  );
+
+  r.get(
+    '/contracts/:id/payments',
+    anyRole,
+    route(async (req, res) => {
+      const c = await readable(req);
+      res.json({ contractId: c.id, payments: await db.payment.findMany({ where: { contractId: c.id }, orderBy: { id: 'asc' } }) });
+    }),
+  );
+
+  r.get(
+    '/contracts/:id/balance',
+    anyRole,
+    route(async (req, res) => {
+      const c = await readable(req);
+      const [lines, invoices, payments] = await Promise.all([
+        db.ledgerEntry.findMany({ where: { contractId: c.id }, select: { invoiceId: true, amount: true, idempotencyKey: true } }),
+        db.invoice.findMany({ where: { contractId: c.id }, select: { id: true, total: true } }),
+        db.payment.findMany({ where: { contractId: c.id }, select: { invoiceId: true, amount: true } }),
+      ]);
+      res.json({ contractId: c.id, ...reconcile({ lines, invoices, payments }) });
+    }),
+  );
+
+  r.get(
+    '/contracts/:id/ledger.csv',
+    readAll,
+    route(async (req, res) => {
+      const c = await readable(req);
+      const rows = await db.ledgerEntry.findMany({ where: { contractId: c.id }, orderBy: { id: 'asc' } });
+      const header = ['id', 'posted_at', 'effective_date', 'period', 'invoice_id', 'clause_id', 'kind', 'tax_class', 'amount', 'description', 'idempotency_key', 'workflow_id', 'run_id'];
+      const out = [header.join(',')];
+      for (const e of rows) {
+        out.push(
+          [e.id, e.postedAt.toISOString(), e.effectiveDate, e.period ?? '', e.invoiceId ?? '', e.clauseId, e.kind, e.taxClass, e.amount, e.description, e.idempotencyKey, e.workflowId, e.runId]
+            .map(csvCell)
+            .join(','),
+        );
+      }
+      res.type('text/csv; charset=utf-8').attachment(`${c.id}-ledger.csv`).send('\uFEFF' + out.join('\r\n') + '\r\n');
+    }),
+  );
+
+  r.post(
+    '/contracts/:id/payments',
+    ops,
+    route(async (req, res) => {
+      const body = paymentBody.parse(req.body);
+      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(recordPayment, { args: [body] }));
+    }),
+  );
+
+  r.post(
+    '/contracts/:id/usage',
+    ops,
+    route(async (req, res) => {
+      const body = usageBody.parse(req.body);
+      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(reportUsage, { args: [body] }));
+    }),
+  );
+
+  r.post(
+    '/contracts/:id/surcharges',
+    ops,
+    route(async (req, res) => {
+      const body = surchargeBody.parse(req.body);
+      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(chargeSurcharge, { args: [body] }));
+    }),
+  );
+
+  r.post(
+    '/contracts/:id/dispatches',
+    ops,
+    route(async (req, res) => {
+      const body = dispatchBody.parse(req.body);
+      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(chargeDispatch, { args: [body] }));
+    }),
+  );
+
+  return r;
+}
+
+/** RFC 4180 cell; a leading =,+,-,@ is prefixed with ' so spreadsheets don't run it as a formula. */
+function csvCell(v: unknown): string {
+  let s = String(v);
+  if (/^[=+\-@]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

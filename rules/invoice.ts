@@ -1,0 +1,116 @@
+/**
+ * Invoices and reconciliation, pure. Totals are exact sums of ledger lines by tax class, so an
+ * invoice shows taxed lines apart from those outside consumption tax (不課税, CLAUSES.md
+ * conventions): penalties NGN-18, surcharges NGN-20, late damages NGN-21/TNC-29, damages.
+ */
+import { Decimal } from 'decimal.js';
+import { addDays, endOfMonth, type IsoDate } from './calendar.js';
+import { yen, type TaxClass } from './money.js';
+
+export interface LineAmount {
+  kind: string;
+  taxClass: TaxClass;
+  amount: string;
+}
+
+export interface InvoiceTotals {
+  taxableTotal: string;
+  taxTotal: string;
+  outOfScopeTotal: string;
+  creditTotal: string;
+  total: string;
+}
+
+/** Sums lines by class; credits (negative lines of kind 'credit') are shown apart and netted. */
+export function invoiceTotals(lines: readonly LineAmount[]): InvoiceTotals {
+  let taxable = new Decimal(0);
+  let tax = new Decimal(0);
+  let outOfScope = new Decimal(0);
+  let credit = new Decimal(0);
+  for (const l of lines) {
+    const a = yen(l.amount);
+    if (l.kind === 'credit') credit = credit.plus(a);
+    else if (l.taxClass === 'taxable') taxable = taxable.plus(a);
+    else if (l.taxClass === 'consumption-tax') tax = tax.plus(a);
+    else outOfScope = outOfScope.plus(a);
+  }
+  const total = taxable.plus(tax).plus(outOfScope).plus(credit);
+  return {
+    taxableTotal: taxable.toFixed(),
+    taxTotal: tax.toFixed(),
+    outOfScopeTotal: outOfScope.toFixed(),
+    creditTotal: credit.toFixed(),
+    total: total.toFixed(),
+  };
+}
+
+/**
+ * Payment due date of an invoice issued on `issuedOn`: the last day of the month of issue
+ * (NGN-19 leaves the due date to the contract; decide: 月末払い, the monthly invoice issued on the
+ * 1st is due at the end of that month). `immediate` (NGN-41 / NGN-40 2項: 直ちに支払期日が到来)
+ * makes it due on the day of issue.
+ */
+export function dueDateFor(issuedOn: IsoDate, immediate = false): IsoDate {
+  return immediate ? issuedOn : endOfMonth(issuedOn);
+}
+
+/** The day after the due date, from which late damages run (NGN-21 / TNC-29). */
+export function lateFrom(dueDate: IsoDate): IsoDate {
+  return addDays(dueDate, 1);
+}
+
+export interface ReconcileInput {
+  lines: readonly { invoiceId: string | null; amount: string; idempotencyKey: string }[];
+  invoices: readonly { id: string; total: string }[];
+  payments: readonly { invoiceId: string; amount: string }[];
+}
+
+export interface Reconciliation {
+  ledgerTotal: string;
+  invoicedTotal: string;
+  paidTotal: string;
+  /** What the customer owes: ledger − payments. */
+  balance: string;
+  perInvoice: { invoiceId: string; total: string; linesTotal: string; paid: string; open: string }[];
+  mismatches: string[];
+  ok: boolean;
+}
+
+/** Recomputes the balance from the ledger and from the invoices; they must agree to the yen. */
+export function reconcile({ lines, invoices, payments }: ReconcileInput): Reconciliation {
+  const mismatches: string[] = [];
+  const sum = (xs: readonly { amount: string }[]) => xs.reduce((s, x) => s.plus(yen(x.amount)), new Decimal(0));
+  const ledgerTotal = sum(lines);
+  const invoicedTotal = invoices.reduce((s, i) => s.plus(yen(i.total)), new Decimal(0));
+  const paidTotal = sum(payments);
+  const ids = new Set(invoices.map((i) => i.id));
+  for (const l of lines) {
+    if (!l.invoiceId) mismatches.push(`ledger line ${l.idempotencyKey} is on no invoice`);
+    else if (!ids.has(l.invoiceId)) mismatches.push(`ledger line ${l.idempotencyKey} names missing invoice ${l.invoiceId}`);
+  }
+  const perInvoice = invoices.map((inv) => {
+    const linesTotal = sum(lines.filter((l) => l.invoiceId === inv.id));
+    const paid = sum(payments.filter((p) => p.invoiceId === inv.id));
+    if (!linesTotal.eq(yen(inv.total))) {
+      mismatches.push(`invoice ${inv.id}: total ${inv.total} but its lines sum to ${linesTotal.toFixed()}`);
+    }
+    const open = yen(inv.total).minus(paid);
+    if (open.isNegative()) mismatches.push(`invoice ${inv.id}: paid ${paid.toFixed()} exceeds its total ${inv.total}`);
+    return { invoiceId: inv.id, total: inv.total, linesTotal: linesTotal.toFixed(), paid: paid.toFixed(), open: open.toFixed() };
+  });
+  for (const p of payments) {
+    if (!ids.has(p.invoiceId)) mismatches.push(`payment of ${p.amount} names missing invoice ${p.invoiceId}`);
+  }
+  if (!ledgerTotal.eq(invoicedTotal)) {
+    mismatches.push(`ledger total ${ledgerTotal.toFixed()} ≠ invoiced total ${invoicedTotal.toFixed()}`);
+  }
+  return {
+    ledgerTotal: ledgerTotal.toFixed(),
+    invoicedTotal: invoicedTotal.toFixed(),
+    paidTotal: paidTotal.toFixed(),
+    balance: ledgerTotal.minus(paidTotal).toFixed(),
+    perInvoice,
+    mismatches,
+    ok: mismatches.length === 0,
+  };
+}

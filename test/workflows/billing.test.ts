@@ -1,0 +1,213 @@
+/**
+ * Billing and payments on the time-skipping server, with exact yen: invoices, partial and late
+ * payments (TNC-29 / NGN-21), usage billed the month after use (NGN-19 3項), NGN-20 surcharges,
+ * NGN-29 dispatch fees, and the reconciliation of ledger, invoices and payments.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import {
+  acceptApplication,
+  chargeDispatch,
+  chargeSurcharge,
+  getContract,
+  recordPayment,
+  reportUsage,
+  type Customer,
+  type PaymentInput,
+  type TermsId,
+} from '../../workflows/contract-messages.js';
+import { addDays, jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
+import { reconcile } from '../../rules/invoice.js';
+import { timeSkippingEnv } from '../helpers/temporal.js';
+import { application, consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+
+let world: World;
+beforeAll(async () => {
+  world = await createWorld(await timeSkippingEnv());
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+async function nextYear(): Promise<number> {
+  return Number(jstDateOf(await world.env.currentTimeMs()).slice(0, 4)) + 1;
+}
+
+async function sleepUntil(date: string) {
+  const now = await world.env.currentTimeMs();
+  const target = jstMidnightMs(date) + 10 * 3600_000;
+  if (target < now) throw new Error(`sleepUntil(${date}) is in the past`);
+  await world.env.sleep(target - now);
+}
+
+async function withContract(
+  terms: TermsId,
+  planId: string,
+  customer: Customer,
+  serviceStart: string,
+  body: (h: WorkflowHandle, contractId: string) => Promise<void>,
+) {
+  const taskQueue = uniqueId('tq');
+  const worker = await world.worker(taskQueue);
+  await worker.runUntil(async () => {
+    await sleepUntil(serviceStart);
+    const input = application(terms, planId, customer, await world.env.currentTimeMs());
+    const h = await world.env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: input.contractId, args: [input] });
+    await h.executeUpdate(acceptApplication, { args: [{ serviceStartDate: serviceStart }] });
+    try {
+      await body(h, input.contractId);
+    } finally {
+      if ((await h.describe()).status.name === 'RUNNING') await h.terminate('test finished');
+    }
+  });
+}
+
+async function reconciled(contractId: string) {
+  const [lines, invoices, payments] = await Promise.all([
+    world.db.ledgerEntry.findMany({ where: { contractId } }),
+    world.db.invoice.findMany({ where: { contractId } }),
+    world.db.payment.findMany({ where: { contractId } }),
+  ]);
+  return reconcile({ lines, invoices, payments });
+}
+
+describe('TNC-29 late interest and TNC-27 payments', () => {
+  test('TNC-29: 12,345 yen paid 30 days after the due date bears 147 yen (14.5%, 365-day year, floored); the rest paid later bears its own', async () => {
+    const Y = await nextYear();
+    // tnc-biz-fixed: 12,000 + 1,200 tax = 13,200 a month; corporate, whole months.
+    await withContract('TNC', 'tnc-biz-fixed', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(`${Y}-05-02`);
+      const v = await h.query(getContract);
+      const inv = v.openInvoices.find((i) => i.period === `${Y}-04`)!;
+      expect(inv).toMatchObject({ id: `${id}:${Y}-04`, issuedOn: `${Y}-05-01`, dueDate: `${Y}-05-31`, total: '13200', paid: '0' });
+
+      // 30 days late: due 05-31 → paid 06-30 (days 06-01 … 06-30 = 30).
+      await sleepUntil(`${Y}-06-30`);
+      const first = await h.executeUpdate(recordPayment, {
+        args: [{ invoiceId: inv.id, amount: '12345', method: 'bank-debit', paidOn: `${Y}-06-30`, idempotencyKey: `${id}-pay-1` }],
+      });
+      expect(first.open).toBe('855');
+      expect(first.lateDamages).toEqual({ days: 30, amount: '147', invoiceId: `${id}:late:1`, clauseId: 'TNC-29' });
+
+      // The rest, 855 yen, 61 days late: 855 × 0.145 × 61 / 365 = 20.71… → 20.
+      await sleepUntil(`${Y}-07-31`);
+      const rest = await h.executeUpdate(recordPayment, {
+        args: [{ invoiceId: inv.id, amount: '855', method: 'credit-card', paidOn: `${Y}-07-31` }],
+      });
+      expect(rest.open).toBe('0');
+      expect(rest.lateDamages).toMatchObject({ days: 61, amount: '20', clauseId: 'TNC-29' });
+      expect((await h.query(getContract)).openInvoices.some((i) => i.id === inv.id)).toBe(false);
+
+      const late = await world.db.ledgerEntry.findMany({ where: { contractId: id, kind: 'interest' }, orderBy: { id: 'asc' } });
+      expect(late.map((l) => [l.clauseId, l.taxClass, l.amount])).toEqual([
+        ['TNC-29', 'out-of-scope', '147'],
+        ['TNC-29', 'out-of-scope', '20'],
+      ]);
+      const payments = await world.db.payment.findMany({ where: { contractId: id }, orderBy: { id: 'asc' } });
+      expect(payments.map((p) => [p.invoiceId, p.amount, p.method, p.paidOn])).toEqual([
+        [inv.id, '12345', 'bank-debit', `${Y}-06-30`],
+        [inv.id, '855', 'credit-card', `${Y}-07-31`],
+      ]);
+      const r = await reconciled(id);
+      expect(r.mismatches).toEqual([]);
+      // Invoiced by 07-31: Apr–Jun fees (3 × 13,200; July closes on 08-01) + 147 + 20 = 39,767; paid 13,200.
+      expect([r.ledgerTotal, r.invoicedTotal, r.paidTotal, r.balance]).toEqual(['39767', '39767', '13200', '26567']);
+    });
+  });
+
+  test('TNC-27: a payment above the open amount, by a method the 約款 lacks, or dated in the future is refused by field', async () => {
+    const Y = await nextYear();
+    await withContract('TNC', 'tnc-biz-fixed', corporateCustomer(), `${Y}-04-01`, async (h) => {
+      await sleepUntil(`${Y}-05-02`);
+      const inv = (await h.query(getContract)).openInvoices[0]!;
+      const refusal = async (args: PaymentInput) =>
+        h.executeUpdate(recordPayment, { args: [args] }).then(
+          () => undefined,
+          (e: any) => e.cause.details?.[0]?.field,
+        );
+      expect(await refusal({ invoiceId: inv.id, amount: '13201', method: 'bank-debit', paidOn: `${Y}-05-02` })).toBe('amount');
+      expect(await refusal({ invoiceId: inv.id, amount: '100', method: 'bank-transfer', paidOn: `${Y}-05-02` })).toBe('method');
+      expect(await refusal({ invoiceId: inv.id, amount: '100', method: 'bank-debit', paidOn: `${Y}-05-03` })).toBe('paidOn');
+      expect(await refusal({ invoiceId: 'nope', amount: '100', method: 'bank-debit', paidOn: `${Y}-05-02` })).toBe('invoiceId');
+      expect(await world.db.payment.count({ where: { invoiceId: inv.id } })).toBe(0);
+    });
+  });
+});
+
+describe('NGN-19 metered usage, NGN-21 late damages, NGN-20 surcharge, NGN-29 dispatch', () => {
+  test('NGN-19: usage is billed the month after use; usage reported for a month already invoiced goes on the next invoice, never lost', async () => {
+    const Y = await nextYear();
+    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(`${Y}-04-20`);
+      await h.executeUpdate(reportUsage, { args: [{ optionId: 'ngn-extra-site', month: `${Y}-04`, quantity: '2' }] });
+      await sleepUntil(`${Y}-06-03`); // April and May closed
+      // Usage of April reported after April's and May's invoices were issued:
+      await h.executeUpdate(reportUsage, { args: [{ optionId: 'ngn-closed-dns', month: `${Y}-04`, quantity: '12345' }] });
+      await sleepUntil(`${Y}-07-02`); // June closed
+
+      const lines = await world.db.ledgerEntry.findMany({ where: { contractId: id, kind: 'usage' }, orderBy: { id: 'asc' } });
+      // 2 sites × 3,000 on May's invoice; 12,345 queries × 0.05 = 617.25 → 617 (円未満切り捨て) on June's.
+      expect(lines.map((l) => [l.invoiceId, l.period, l.amount])).toEqual([
+        [`${id}:${Y}-05`, `${Y}-04`, '6000'],
+        [`${id}:${Y}-06`, `${Y}-04`, '617'],
+      ]);
+      const taxes = await world.db.ledgerEntry.findMany({ where: { idempotencyKey: { in: lines.map((l) => `${l.idempotencyKey}:tax`) } }, orderBy: { id: 'asc' } });
+      expect(taxes.map((t) => [t.clauseId, t.amount])).toEqual([['NGN-23', '600'], ['NGN-23', '61']]);
+      const june = await world.db.invoice.findUniqueOrThrow({ where: { id: `${id}:${Y}-06` } });
+      expect([june.taxableTotal, june.taxTotal, june.total]).toEqual(['50617', '5061', '55678']);
+      expect((await reconciled(id)).mismatches).toEqual([]);
+    });
+  });
+
+  test('NGN-21: 55,000 yen paid 10 days late bears 220 yen (14.6%); NGN-20: 10,000 evaded → 20,000 surcharge; NGN-29: dispatch 18,000 + 1,800 tax', async () => {
+    const Y = await nextYear();
+    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(`${Y}-05-02`);
+      const inv = (await h.query(getContract)).openInvoices[0]!;
+      expect(inv.total).toBe('55000');
+      await sleepUntil(`${Y}-06-10`); // due 05-31; 06-01 … 06-10 = 10 days
+      const paid = await h.executeUpdate(recordPayment, { args: [{ invoiceId: inv.id, amount: '55000', method: 'bank-transfer', paidOn: `${Y}-06-10` }] });
+      // 55,000 × 0.146 × 10 / 365 = 220 exactly.
+      expect(paid.lateDamages).toMatchObject({ days: 10, amount: '220', clauseId: 'NGN-21' });
+
+      const s = await h.executeUpdate(chargeSurcharge, { args: [{ evadedAmount: '10000', description: '未申告の拠点接続' }] });
+      expect(s.total).toBe('20000');
+      const d = await h.executeUpdate(chargeDispatch, { args: [{ cost: '18000', description: '宅内ルータ故障' }] });
+      expect(d.total).toBe('19800');
+      const rows = await world.db.ledgerEntry.findMany({ where: { invoiceId: { in: [s.invoiceId, d.invoiceId] } }, orderBy: { id: 'asc' } });
+      expect(rows.map((r) => [r.clauseId, r.kind, r.taxClass, r.amount])).toEqual([
+        ['NGN-20', 'surcharge', 'out-of-scope', '20000'],
+        ['NGN-29', 'dispatch', 'taxable', '18000'],
+        ['NGN-23', 'consumption-tax', 'consumption-tax', '1800'],
+      ]);
+      const sInv = await world.db.invoice.findUniqueOrThrow({ where: { id: s.invoiceId } });
+      expect([sInv.outOfScopeTotal, sInv.taxTotal, sInv.total]).toEqual(['20000', '0', '20000']);
+      expect((await reconciled(id)).mismatches).toEqual([]);
+    });
+  });
+
+  test('NGN-20 NGN-29: a TNC contract has neither clause, so both charges are refused as conflicts', async () => {
+    const Y = await nextYear();
+    await withContract('TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h) => {
+      const types = await Promise.all([
+        h.executeUpdate(chargeSurcharge, { args: [{ evadedAmount: '100', description: 'x' }] }).catch((e: any) => e.cause.type),
+        h.executeUpdate(chargeDispatch, { args: [{ cost: '100', description: 'x' }] }).catch((e: any) => e.cause.type),
+      ]);
+      expect(types).toEqual(['CommandConflict', 'CommandConflict']);
+    });
+  });
+});
+
+describe('overdue reminder', () => {
+  test('NGN-21: the day after the due date an unpaid invoice triggers one reminder citing 年14.6%', async () => {
+    const Y = await nextYear();
+    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(addDays(`${Y}-05-31`, 2));
+      const notices = await world.db.notice.findMany({ where: { contractId: id, kind: 'overdue-reminder' } });
+      expect(notices).toHaveLength(1);
+      expect(notices[0]!.body).toContain('年 14.6%');
+      expect(notices[0]!.clauseId).toBe('NGN-21');
+      expect((await h.query(getContract)).openInvoices[0]?.overdueNotified).toBe(true);
+    });
+  });
+});
