@@ -117,6 +117,134 @@ export interface OpenInvoice {
   overdueNotified?: boolean;
 }
 
+// ---- Breaches, suspensions, outages (NGN-25/27/33/36/37, TNC-26.2/40/41/42/43) -------------
+
+export interface ViolationInput {
+  /** Caller's id for the case; default derived from a counter. */
+  violationId?: string;
+  /** Which rule: NGN-25 (10-day cure window), NGN-27 (immediate), TNC-40 (demand with a designated period). */
+  clauseId: 'NGN-25' | 'NGN-27' | 'TNC-40';
+  /** The prohibited act by its item number in 第26条 (NGN) / 第33条 (TNC). */
+  act: number;
+  /** The user who committed it (NGN-25: 利用者). */
+  userRef?: string;
+  /** ISO instant with offset when it happened; the cure window counts from here (民法 第140条). */
+  occurredAt: string;
+  /** TNC-40 (1)–(3): designated period in days; default from the catalog. */
+  designatedDays?: number;
+  /** Measure to apply automatically when the window ends uncured; otherwise ops choose. */
+  defaultMeasure?: number;
+  description: string;
+}
+
+export interface Violation {
+  id: string;
+  clauseId: string;
+  act: number;
+  userRef?: string;
+  occurredAt: string;
+  /** Last day of the cure window (JST); undefined for immediate measures. */
+  cureLastDay?: IsoDate;
+  /** Measures are possible from this instant (00:00 JST after the last day). */
+  measuresFrom: string;
+  status: 'open' | 'cured' | 'measured';
+  measure?: number;
+  defaultMeasure?: number;
+}
+
+export interface CureInput {
+  violationId: string;
+}
+
+export interface MeasureInput {
+  violationId: string;
+  /** NGN-25: 1 stop the user, 2 stop the contractor (suspension), 3 terminate. TNC-40: 4 delete, 5 suspend, 6 terminate. */
+  measure: number;
+}
+
+export interface SuspensionInput {
+  /** NGN-36 (maintenance etc.), NGN-37 (stoppage), TNC-39, TNC-41 (no prior notice). */
+  clauseId: 'NGN-36' | 'NGN-37' | 'TNC-39' | 'TNC-41';
+  reason: string;
+  /** ISO instant; the suspension never starts before its prior notice was sent (NGN-36/37). */
+  startsAt: string;
+  /** ISO instant; open-ended when omitted. */
+  endsAt?: string;
+  /** 緊急やむを得ない場合: no prior notice needed. */
+  emergency?: boolean;
+}
+
+export interface Suspension {
+  id: string;
+  clauseId: string;
+  reason: string;
+  startsAt: string;
+  endsAt?: string;
+  noticeSentAt?: string;
+  status: 'scheduled' | 'active' | 'lifted';
+}
+
+export type OutageCause =
+  | 'provider-fault'
+  | 'force-majeure'
+  | 'restriction-or-suspension'
+  | 'third-party-hacking'
+  | 'carrier-failure'
+  | 'carrier-repair-data-loss'
+  | 'other-not-attributable';
+
+export interface OutageInput {
+  outageId?: string;
+  /** ISO instants with offset. The 24 hours count from recognition (NGN-33.1 / TNC-42.1). */
+  startedAt: string;
+  recognisedAt: string;
+  cause: OutageCause;
+  /** TNC-42.5: wilful misconduct or gross negligence lifts the caps. */
+  grossNegligence?: boolean;
+  description: string;
+}
+
+export interface Outage {
+  id: string;
+  startedAt: string;
+  recognisedAt: string;
+  cause: OutageCause;
+  grossNegligence: boolean;
+  restoredAt?: string;
+  /** Credit posted on restoration (negative line on the next invoice), with its clause. */
+  credit?: { amount: string; days: number; clauseId: string };
+  thresholdNotified?: boolean;
+}
+
+export interface RestoreInput {
+  outageId: string;
+  restoredAt: string;
+}
+
+/** TNC-42.2: this contract's share of what the carrier paid, decided by the settlement batch. */
+export interface CarrierShareInput {
+  batchId: string;
+  amount: string;
+  received: string;
+  description: string;
+}
+
+// ---- Announcements: abolition (NGN-38 / TNC-24) and terms changes (NGN-2 / TNC-3) ----------
+
+export interface AnnouncementInput {
+  announcementId: string;
+  kind: 'abolition' | 'terms-change';
+  /** Date the abolition or the new terms take effect (JST). */
+  effectiveDate: IsoDate;
+  /** terms-change: the catalog version contracts move to on the effective date. */
+  newTermsVersion?: string;
+  summary: string;
+}
+
+export interface ObjectionInput {
+  announcementId: string;
+}
+
 /** The whole durable state; small and JSON-only so it can cross continue-as-new. */
 export interface ContractState {
   status: ContractStatus;
@@ -136,7 +264,7 @@ export interface ContractState {
   cancellation?: { receivedOn: IsoDate; desiredDate: IsoDate; latestNoticeDay?: IsoDate; insideMinimumTerm: boolean };
   /** Last day of service once known (cancellation date or the period end after non-renewal). */
   endDate?: IsoDate;
-  endReason?: 'cancellation' | 'non-renewal';
+  endReason?: 'cancellation' | 'non-renewal' | 'provider-termination' | 'abolition' | 'terms-objection';
   /** Invoices not yet fully paid (paid ones leave the state; the database keeps them). */
   openInvoices: OpenInvoice[];
   /** Lines decided between closes (e.g. credits) waiting for the next invoice. */
@@ -145,6 +273,15 @@ export interface ContractState {
   recentPaymentKeys: string[];
   /** Counters for deterministic keys. */
   seq: number;
+  violations?: Violation[];
+  suspensions?: Suspension[];
+  outages?: Outage[];
+  /** Announcements received and whether this contract objected (TNC-3). */
+  announcements?: { id: string; kind: AnnouncementInput['kind']; effectiveDate: IsoDate; newTermsVersion?: string; objected: boolean; applied: boolean }[];
+  /** Catalog version in force for this contract (moves on an accepted terms change). */
+  termsVersion?: string;
+  /** NGN-40(10) force majeure lasting more than 30 days opens the provider's right to terminate. */
+  forceMajeure?: { startedAt: string; rightToTerminateFrom: string; ended?: string };
   endedAt?: string;
   /** Number of workflow runs so far (continue-as-new count + 1). */
   run: number;
@@ -169,6 +306,26 @@ export const recordPayment = defineUpdate<PaymentResult, [PaymentInput]>('record
 export const reportUsage = defineUpdate<{ usageId: number }, [UsageInput]>('reportUsage');
 export const chargeSurcharge = defineUpdate<InvoiceResult, [SurchargeInput]>('chargeSurcharge');
 export const chargeDispatch = defineUpdate<InvoiceResult, [DispatchInput]>('chargeDispatch');
+export const reportViolation = defineUpdate<Violation, [ViolationInput]>('reportViolation');
+export const recordCure = defineUpdate<Violation, [CureInput]>('recordCure');
+export const applyMeasure = defineUpdate<Violation, [MeasureInput]>('applyMeasure');
+export const scheduleSuspension = defineUpdate<Suspension, [SuspensionInput]>('scheduleSuspension');
+export const liftSuspension = defineUpdate<Suspension, [{ suspensionId: string }]>('liftSuspension');
+export const reportOutage = defineUpdate<Outage, [OutageInput]>('reportOutage');
+export const restoreOutage = defineUpdate<Outage, [RestoreInput]>('restoreOutage');
+export const grantCarrierShare = defineUpdate<{ amount: string }, [CarrierShareInput]>('grantCarrierShare');
+/** Fan-out target: an announcement reaches this contract (idempotent by announcementId). */
+/** NGN-40 (1)–(5),(9),(10), NGN-42, TNC-18: termination by the provider, effective today. */
+export interface ProviderTerminationInput {
+  clauseId: 'NGN-40' | 'NGN-42' | 'TNC-18';
+  /** Item of the clause, e.g. NGN-40 (10) force majeure > 30 days. */
+  item?: number;
+  reason: string;
+}
+export const terminateByProvider = defineUpdate<ContractView, [ProviderTerminationInput]>('terminateByProvider');
+export const announce = defineUpdate<{ noticeSent: boolean }, [AnnouncementInput]>('announce');
+/** TNC-3: written objection before the effective date; the contract ends on that date. */
+export const objectToTermsChange = defineUpdate<ContractView, [ObjectionInput]>('objectToTermsChange');
 /** NGN-39: refused (LateNotice) after the non-renewal deadline, naming it. */
 export const giveNonRenewalNotice = defineUpdate<ContractView, [NonRenewalInput]>('giveNonRenewalNotice');
 

@@ -48,8 +48,21 @@ import {
   validateUsage,
   type BillingContext,
 } from './billing.js';
-import { overdueReminder } from './billing-notices.js';
+import { overdueReminder } from './notice-texts.js';
+import * as ev from './events.js';
 import {
+  announce,
+  applyMeasure,
+  grantCarrierShare,
+  liftSuspension,
+  objectToTermsChange,
+  recordCure,
+  reportOutage,
+  reportViolation,
+  restoreOutage,
+  scheduleSuspension,
+  terminateByProvider,
+  type ProviderTerminationInput,
   acceptApplication,
   chargeDispatch,
   chargeSurcharge,
@@ -133,6 +146,16 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     for (const inv of state.openInvoices) {
       if (!inv.overdueNotified) due.push({ atMs: endOfDayMs(inv.dueDate), kind: 'invoice-overdue', invoiceId: inv.id });
     }
+    for (const x of state.suspensions ?? []) {
+      if (x.status === 'scheduled') due.push({ atMs: Date.parse(x.startsAt), kind: 'suspension' });
+      else if (x.status === 'active' && x.endsAt) due.push({ atMs: Date.parse(x.endsAt), kind: 'suspension' });
+    }
+    for (const v of state.violations ?? []) {
+      if (v.status === 'open' && v.defaultMeasure !== undefined) due.push({ atMs: Date.parse(v.measuresFrom), kind: 'default-measure', violationId: v.id });
+    }
+    for (const a of state.announcements ?? []) {
+      if (a.kind === 'terms-change' && !a.objected && !a.applied) due.push({ atMs: jstMidnightMs(a.effectiveDate), kind: 'terms-change', announcementId: a.id });
+    }
     if (state.endDate) due.push({ atMs: endOfDayMs(state.endDate), kind: 'contract-end' });
     else if (state.period) due.push({ atMs: endOfDayMs(state.period.end), kind: 'renewal' });
     // Same instant: close the month first (kinds are listed in processing order).
@@ -151,7 +174,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       customerId: input.customer.id,
       appliedAt: input.appliedAt,
       nextDeadline: next
-        ? { at: new Date(next.atMs).toISOString(), kind: [next.kind, next.month ?? next.invoiceId].filter(Boolean).join(':') }
+        ? { at: new Date(next.atMs).toISOString(), kind: [next.kind, next.month ?? next.invoiceId ?? next.violationId ?? next.announcementId].filter(Boolean).join(':') }
         : undefined,
     };
   };
@@ -419,6 +442,39 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     },
   });
 
+  setHandler(reportViolation, (v) => ev.openViolation(billing, v), { validator: (v) => ev.validateViolation(billing, v) });
+  setHandler(recordCure, (c) => ev.cure(billing, c), { validator: (c) => ev.validateCure(billing, c) });
+  setHandler(applyMeasure, (m) => ev.measure(billing, m), { validator: (m) => ev.validateMeasure(billing, m) });
+  setHandler(scheduleSuspension, (x) => ev.startSuspension(billing, x), { validator: (x) => ev.validateSuspension(billing, x) });
+  setHandler(liftSuspension, (x) => ev.lift(billing, x), { validator: (x) => ev.validateLift(billing, x) });
+  setHandler(reportOutage, (o) => ev.openOutage(billing, o), { validator: (o) => ev.validateOutage(billing, o) });
+  setHandler(restoreOutage, (r) => ev.restore(billing, r), { validator: (r) => ev.validateRestore(billing, r) });
+  setHandler(grantCarrierShare, (c) => ev.grantShare(billing, c), { validator: (c) => ev.validateCarrierShare(billing, c) });
+  setHandler(announce, (a) => ev.receiveAnnouncement(billing, a), { validator: (a) => ev.validateAnnouncement(billing, a) });
+  setHandler(
+    objectToTermsChange,
+    async (o) => {
+      ev.object(billing, o);
+      return view();
+    },
+    { validator: (o) => ev.validateObjection(billing, o) },
+  );
+  setHandler(
+    terminateByProvider,
+    async (t: ProviderTerminationInput) => {
+      await ev.terminate(billing, { clauseId: t.item ? `${t.clauseId}(${t.item})` : t.clauseId, reason: t.reason, endDate: today() });
+      return view();
+    },
+    {
+      validator: (t: ProviderTerminationInput) => {
+        if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+        if (!t.clauseId.startsWith(input.terms)) invalid('clauseId', `${t.clauseId} is not a clause of ${input.terms}`);
+        if (!t.reason.trim()) invalid('reason', 'a reason is required');
+        if (state.endReason === 'provider-termination') conflict('termination already decided');
+      },
+    },
+  );
+
   /** The day after the due date an invoice is still open: the customer is reminded (NGN-21 / TNC-29 apply from then). */
   async function invoiceOverdue(invoiceId: string) {
     const inv = state.openInvoices.find((i) => i.id === invoiceId);
@@ -469,6 +525,22 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       closesThisRun += 1;
     } else if (due.kind === 'invoice-overdue') {
       await invoiceOverdue(due.invoiceId!);
+    } else if (due.kind === 'suspension') {
+      ev.advanceSuspensions(billing);
+    } else if (due.kind === 'default-measure') {
+      const v = state.violations!.find((x) => x.id === due.violationId)!;
+      await ev.measure(billing, { violationId: v.id, measure: v.defaultMeasure! });
+    } else if (due.kind === 'terms-change') {
+      // The new catalog version applies from its effective date: continue as new under it.
+      const a = state.announcements!.find((x) => x.id === due.announcementId)!;
+      a.applied = true;
+      await save();
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof contractWorkflow>({
+        ...input,
+        termsVersion: a.newTermsVersion ?? input.termsVersion,
+        resume: { ...state, run: state.run + 1 },
+      });
     } else if (due.kind === 'renewal') {
       // NGN-39: no timely non-renewal notice, so the period is extended by 12 months.
       const p = state.period!;
@@ -489,11 +561,13 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
 
 interface Due {
   atMs: number;
-  kind: 'month-close' | 'invoice-overdue' | 'renewal' | 'contract-end';
+  kind: 'month-close' | 'invoice-overdue' | 'suspension' | 'default-measure' | 'terms-change' | 'renewal' | 'contract-end';
   month?: string;
   invoiceId?: string;
+  violationId?: string;
+  announcementId?: string;
 }
-const DUE_ORDER: Due['kind'][] = ['month-close', 'invoice-overdue', 'renewal', 'contract-end'];
+const DUE_ORDER: Due['kind'][] = ['month-close', 'invoice-overdue', 'suspension', 'default-measure', 'terms-change', 'renewal', 'contract-end'];
 
 /** Years of holiday data loaded ahead of today; a cancellation further out is refused. */
 const CALENDAR_YEARS_AHEAD = 4;
@@ -508,7 +582,9 @@ async function endContract(ctx: BillingContext) {
   const { state, rules, plan, input } = ctx;
   const end = state.endDate!;
   const extra: LedgerLine[] = [];
-  if (rules.earlyTerminationFee && state.minimumTerm && end < state.minimumTerm.end) {
+  // NGN-18 applies to the contractor's own cancellation (契約者が…解約した場合) only: not to
+  // termination by the provider, abolition or non-renewal.
+  if (rules.earlyTerminationFee && state.endReason === 'cancellation' && state.minimumTerm && end < state.minimumTerm.end) {
     const fee = earlyTerminationFee({ minimumTermEnd: state.minimumTerm.end, effectiveDate: end, monthlyFee: plan.monthlyFee });
     if (fee.months > 0) {
       extra.push({

@@ -1,12 +1,13 @@
 import { copyFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createDb, type Db } from '../../db/client.js';
 
-/** A fresh, migrated SQLite database for one test file (copied from the global-setup template). */
+/** A fresh, migrated SQLite database for one test file (copied from this run's template). */
 export function freshDb(): { db: Db; url: string } {
-  const template = process.env.YAKKAN_TEST_DB_TEMPLATE ?? resolve('data/test/template.db');
-  const file = join(resolve('data/test'), `${randomUUID()}.db`);
+  const template = process.env.YAKKAN_TEST_DB_TEMPLATE;
+  if (!template) throw new Error('YAKKAN_TEST_DB_TEMPLATE is not set: run tests through vitest (test/global-setup.ts)');
+  const file = join(dirname(template), `${randomUUID()}.db`);
   copyFileSync(template, file);
   const url = `file:${file}`;
   return { db: createDb(url), url };
