@@ -13,6 +13,7 @@ import type {
 import type { Mailer } from './mailer.js';
 import { createNoticeActivities } from './notices.js';
 import { createBillingActivities } from './billing.js';
+import { createCarrierActivities } from './carrier.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -106,6 +107,7 @@ export function createActivities({ db, mailer, now = () => new Date() }: Activit
     },
     ...createNoticeActivities({ db, mailer, now }),
     ...createBillingActivities({ db }),
+    ...createCarrierActivities({ db, mailer, now }),
   };
 }
 

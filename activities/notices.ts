@@ -1,58 +1,151 @@
 /**
  * Notice activities: the outbox (one row per notice, idempotent key) and SMTP delivery with the
- * server's response kept as proof (NGN-49 / TNC-5).
+ * server's response kept as proof (NGN-49 / TNC-5), and the escalation to ops of a notice that
+ * could not be delivered within the retry window (workflows/notify.ts).
+ *
+ * The outbox row is the authority on what a notice says: it is written once, from the text the
+ * template rendered at that time, and every later attempt sends the stored text. A template change
+ * therefore never rewrites a notice already recorded or sent.
  */
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
-import type { Mailer } from './mailer.js';
+import { textToHtml } from '../notices/render.js';
+import { SmtpError, type Mailer } from './mailer.js';
 import { isUniqueViolation } from './prisma-errors.js';
-import type { ContractActivities, NoticeProof, NoticeRequest } from './types.js';
+import type { ContractActivities, EscalationResult, NoticeEscalation, NoticeProof, NoticeRequest } from './types.js';
 
-export function createNoticeActivities({ db, mailer, now }: { db: Db; mailer: Mailer; now: () => Date | Promise<Date> }): Pick<ContractActivities, 'sendNotice'> {
+export interface NoticeActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  now: () => Date | Promise<Date>;
+  /** Where escalations are mailed; default OPS_ALERT_EMAIL. Unset: escalations show only in the API (GET /notices?status=failed). */
+  opsAlertEmail?: string;
+}
+
+type NoticeRow = NonNullable<Awaited<ReturnType<Db['notice']['findUnique']>>>;
+
+/** Failure type of a permanent SMTP refusal (5xx): not retried, escalated at once. */
+export const SMTP_PERMANENT_FAILURE = 'SmtpPermanentFailure';
+
+export function createNoticeActivities({
+  db,
+  mailer,
+  now,
+  opsAlertEmail = process.env.OPS_ALERT_EMAIL || undefined,
+}: NoticeActivityDeps): Pick<ContractActivities, 'sendNotice' | 'escalateNotice'> {
+  /** Finds the outbox row of `req`, or records it (a concurrent insert of the same key is read back). */
+  async function record(req: NoticeRequest, status: 'pending' | 'failed' = 'pending'): Promise<NoticeRow> {
+    const found = await db.notice.findUnique({ where: { idempotencyKey: req.idempotencyKey } });
+    if (found) return found;
+    try {
+      return await db.notice.create({
+        data: {
+          contractId: req.contractId,
+          idempotencyKey: req.idempotencyKey,
+          kind: req.kind,
+          clauseId: req.clauseId,
+          channel: 'email',
+          recipient: req.recipient,
+          subject: req.subject,
+          body: req.body,
+          status,
+        },
+      });
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      return db.notice.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
+    }
+  }
+
   return {
     async sendNotice(req: NoticeRequest): Promise<NoticeProof> {
-      let notice = await db.notice.findUnique({ where: { idempotencyKey: req.idempotencyKey } });
-      if (!notice) {
-        try {
-          notice = await db.notice.create({
-            data: {
-              contractId: req.contractId,
-              idempotencyKey: req.idempotencyKey,
-              kind: req.kind,
-              clauseId: req.clauseId,
-              channel: 'email',
-              recipient: req.recipient,
-              subject: req.subject,
-              body: req.body,
-              status: 'pending',
-            },
-          });
-        } catch (e) {
-          if (!isUniqueViolation(e)) throw e;
-          notice = await db.notice.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
-        }
-      }
-      if (notice.status === 'sent' && notice.sentAt) {
-        return proofOf(notice);
-      }
+      const notice = await record(req);
+      // Checked first: a retry after a successful send whose completion was lost sends nothing.
+      if (notice.status === 'sent' && notice.sentAt) return proofOf(notice);
+
+      // The stored text is what goes out. The request's HTML is its rendering of the same text;
+      // if the stored text differs (recorded by an earlier template), HTML is derived from it.
+      const sameText = notice.subject === req.subject && notice.body === req.body;
+      const html = sameText && req.html ? req.html : textToHtml(notice.subject, notice.body);
+
       await db.notice.update({ where: { id: notice.id }, data: { attempts: { increment: 1 } } });
+      let r: { messageId: string; response: string };
       try {
-        const r = await mailer.send({
+        r = await mailer.send({
           to: notice.recipient,
           subject: notice.subject,
           text: notice.body,
+          html,
+          messageId: messageIdFor(notice.idempotencyKey),
           headers: { 'X-Yakkan-Notice': notice.idempotencyKey, 'X-Yakkan-Clause': notice.clauseId },
         });
-        const sent = await db.notice.update({
-          where: { id: notice.id },
-          data: { status: 'sent', sentAt: await now(), messageId: r.messageId, smtpResponse: r.response, lastError: null },
-        });
-        return proofOf(sent);
       } catch (e) {
-        await db.notice.update({ where: { id: notice.id }, data: { lastError: String((e as Error).message ?? e) } });
+        const message = (e as Error).message ?? String(e);
+        await db.notice.update({ where: { id: notice.id }, data: { lastError: message } });
+        if (e instanceof SmtpError && e.permanent) {
+          throw ApplicationFailure.create({
+            type: SMTP_PERMANENT_FAILURE,
+            nonRetryable: true,
+            message: `${notice.clauseId} ${notice.kind} to ${notice.recipient} refused permanently: ${message}`,
+          });
+        }
         throw e;
       }
-    }
+      const sent = await db.notice.update({
+        where: { id: notice.id },
+        data: { status: 'sent', sentAt: await now(), messageId: r.messageId, smtpResponse: r.response, lastError: null },
+      });
+      return proofOf(sent);
+    },
+
+    async escalateNotice({ request, error }: NoticeEscalation): Promise<EscalationResult<NoticeProof>> {
+      let notice = await record(request, 'failed');
+      // It did get through after all (e.g. an attempt that outlived its timeout): nothing to escalate.
+      if (notice.status === 'sent' && notice.sentAt) {
+        return { id: notice.id, escalatedAt: '', alerted: false, deliveredProof: proofOf(notice) };
+      }
+      if (notice.status !== 'failed' || notice.lastError !== error) {
+        notice = await db.notice.update({ where: { id: notice.id }, data: { status: 'failed', lastError: error } });
+      }
+      // Idempotent: ops are alerted once per notice.
+      if (notice.escalatedAt) return { id: notice.id, escalatedAt: notice.escalatedAt.toISOString(), alerted: !!opsAlertEmail };
+      let alerted = false;
+      if (opsAlertEmail) {
+        // A failure here is retried by the workflow's escalation policy; the row already says 'failed'.
+        await mailer.send({
+          to: opsAlertEmail,
+          subject: `[yakkan] 通知の配信に失敗しました: ${notice.clauseId} ${notice.kind}（契約番号 ${notice.contractId}）`,
+          text: [
+            '再試行期間内に配信できなかった通知があります。内容を確認し、別の手段（電話・郵送等）での通知をご検討ください。',
+            '',
+            `契約番号: ${notice.contractId}`,
+            `通知: ${notice.kind}（${notice.clauseId}）`,
+            `宛先: ${notice.recipient}`,
+            `件名: ${notice.subject}`,
+            `試行回数: ${notice.attempts}`,
+            `最後のエラー: ${error}`,
+            `outbox key: ${notice.idempotencyKey}`,
+            `outbox id: ${notice.id}`,
+          ].join('\n'),
+          headers: { 'X-Yakkan-Alert': notice.idempotencyKey },
+        });
+        alerted = true;
+      } else {
+        console.warn(`[yakkan] notice ${notice.idempotencyKey} undeliverable and OPS_ALERT_EMAIL is not set: ${error}`);
+      }
+      const escalated = await db.notice.update({ where: { id: notice.id }, data: { escalatedAt: await now() } });
+      return { id: notice.id, escalatedAt: escalated.escalatedAt!.toISOString(), alerted };
+    },
   };
+}
+
+/**
+ * Message-ID derived from the outbox key: should a copy ever be sent twice (an SMTP acceptance
+ * whose recording was lost), both carry the same Message-ID and mail clients show one.
+ */
+export function messageIdFor(idempotencyKey: string): string {
+  return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}.notice@yakkan.localhost>`;
 }
 
 function proofOf(n: { id: number; sentAt: Date | null; messageId: string | null; smtpResponse: string | null }): NoticeProof {
@@ -61,5 +154,6 @@ function proofOf(n: { id: number; sentAt: Date | null; messageId: string | null;
     sentAt: (n.sentAt ?? new Date(0)).toISOString(),
     messageId: n.messageId ?? undefined,
     response: n.smtpResponse ?? undefined,
+    delivered: true,
   };
 }

@@ -99,13 +99,68 @@ export interface NoticeRequest {
   recipient: string;
   subject: string;
   body: string;
+  /** HTML alternative of `body` (notices/templates.ts renders both); derived from `body` when absent. */
+  html?: string;
 }
 
 export interface NoticeProof {
   noticeId: number;
+  /** When the SMTP server accepted the notice; '' when `delivered` is false. */
   sentAt: string;
   messageId?: string;
   response?: string;
+  /**
+   * false: every retry failed and the notice was escalated to ops (row 'failed'); the workflow
+   * carries on. workflows/notify.ts sets it; the activity always returns true.
+   */
+  delivered: boolean;
+  /** Set with delivered = false: when ops were alerted (absent if the escalation itself failed). */
+  escalatedAt?: string;
+  /** Set with delivered = false: the last delivery error. */
+  error?: string;
+}
+
+/** escalateNotice input: the notice as requested, and why its delivery finally failed. */
+export interface NoticeEscalation {
+  request: NoticeRequest;
+  error: string;
+}
+
+export interface EscalationResult<P> {
+  /** Outbox row id (created as 'failed' if delivery failed before the row was written). */
+  id: number;
+  /** When ops were alerted / the row was marked escalated ('' with deliveredProof). */
+  escalatedAt: string;
+  /** Whether an alert mail went to OPS_ALERT_EMAIL (false when it is not configured). */
+  alerted: boolean;
+  /** The message turned out to be delivered after all (row already 'sent'): its proof, nothing escalated. */
+  deliveredProof?: P;
+}
+
+/** A message to the carrier (docomo-billed course, TNC-15/17/18/41), delivered by signed webhook. */
+export interface CarrierRequest {
+  contractId: string;
+  /** contract:docomo:event:clause[:occurrence]; unique in the CarrierMessage outbox. */
+  idempotencyKey: string;
+  kind: string;
+  clauseId: string;
+  /** JSON-able payload; stored as the exact JSON body that is signed and posted. */
+  payload: Record<string, unknown>;
+}
+
+export interface CarrierProof {
+  messageId: number;
+  delivered: boolean;
+  sentAt?: string;
+  responseStatus?: number;
+  responseBody?: string;
+  escalatedAt?: string;
+  error?: string;
+}
+
+export interface CarrierEscalation {
+  request: CarrierRequest;
+  error: string;
 }
 
 export interface ContractActivities {
@@ -123,4 +178,31 @@ export interface ContractActivities {
   collectUnbilledUsage(contractId: string, throughMonth: string): Promise<UsageLine[]>;
   /** Records the notice in the outbox (idempotent) and delivers it by SMTP; returns the proof. */
   sendNotice(req: NoticeRequest): Promise<NoticeProof>;
+  /** Delivery finally failed: marks the outbox row 'failed' + escalatedAt and alerts ops (OPS_ALERT_EMAIL). */
+  escalateNotice(e: NoticeEscalation): Promise<EscalationResult<NoticeProof>>;
+  /** Records the carrier message (idempotent) and POSTs it with an HMAC-SHA256 signature; returns the proof. */
+  notifyCarrier(req: CarrierRequest): Promise<CarrierProof>;
+  /** Carrier delivery finally failed: marks the CarrierMessage 'failed' and alerts ops. */
+  escalateCarrierMessage(e: CarrierEscalation): Promise<EscalationResult<CarrierProof>>;
+}
+
+/**
+ * Fan-out activities (announcements NGN-2/NGN-38/TNC-3/TNC-24, carrier settlement TNC-42.2): list
+ * the contracts to reach and deliver one update to one contract workflow through a Temporal Client.
+ */
+export interface FanoutActivities {
+  /** Number of active contracts under a 約款 (the announcement's starting total). */
+  countAnnouncementTargets(terms: string): Promise<number>;
+  /** Active contract ids under a 約款, in id order, strictly after `after`, at most `limit`. */
+  listAnnouncementTargets(q: { terms: string; after?: string; limit: number }): Promise<string[]>;
+  /** Executes the contract's `announce` update (idempotent per announcementId). */
+  deliverAnnouncement(
+    contractId: string,
+    announcement: import('../workflows/contract-messages.js').AnnouncementInput,
+  ): Promise<{ noticeSent: boolean }>;
+  /** Executes the contract's `grantCarrierShare` update (TNC-42.2). */
+  deliverCarrierShare(
+    contractId: string,
+    share: import('../workflows/contract-messages.js').CarrierShareInput,
+  ): Promise<{ amount: string }>;
 }

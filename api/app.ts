@@ -21,6 +21,8 @@ import type { contractWorkflow } from '../workflows/contract.js';
 import { assertCanRead, authenticate, requireRole, type KeyTable } from './auth.js';
 import { HttpError, errorHandler } from './errors.js';
 import { billingRouter } from './billing-routes.js';
+import { eventRouter } from './event-routes.js';
+import { noticesRouter } from './notices-routes.js';
 import { acceptBody, applicationBody, cancelBody, listQuery, nonRenewalBody, rejectBody, type ApplicationBody } from './schemas.js';
 
 export interface AppDeps {
@@ -157,6 +159,8 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
   );
 
   app.use(billingRouter({ client, db }));
+  app.use(eventRouter({ client }));
+  app.use(noticesRouter({ db }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler());

@@ -29,6 +29,8 @@ const REFUSAL_STATUS: Record<string, number> = {
   InvalidCommand: 422,
   CommandConflict: 409,
   LateNotice: 422,
+  // the notice a command depends on could not be delivered (SMTP down); ops were alerted
+  NoticeUndeliverable: 503,
 };
 
 export function toHttpError(e: unknown): HttpError {

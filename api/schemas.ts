@@ -71,3 +71,43 @@ export const dispatchBody = z.strictObject({
   cost: yenAmount,
   description: z.string().trim().min(1, 'say what the dispatch found').max(500),
 });
+
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO instant with offset, e.g. 2027-04-01T10:00:00+09:00' });
+
+export const violationBody = z.strictObject({
+  violationId: z.string().min(1).max(64).optional(),
+  clauseId: z.enum(['NGN-25', 'NGN-27', 'TNC-40']),
+  act: z.number().int().min(1),
+  userRef: z.string().max(200).optional(),
+  occurredAt: instant,
+  designatedDays: z.number().int().min(1).max(365).optional(),
+  defaultMeasure: z.number().int().min(1).max(6).optional(),
+  description: z.string().trim().min(1, 'say what happened').max(2000),
+});
+
+export const measureBody = z.strictObject({ measure: z.number().int().min(1).max(6) });
+
+export const suspensionBody = z.strictObject({
+  clauseId: z.enum(['NGN-36', 'NGN-37', 'TNC-39', 'TNC-41']),
+  reason: z.string().trim().min(1, 'a reason is required').max(1000),
+  startsAt: instant,
+  endsAt: instant.optional(),
+  emergency: z.boolean().optional(),
+});
+
+export const outageBody = z.strictObject({
+  outageId: z.string().min(1).max(64).optional(),
+  startedAt: instant,
+  recognisedAt: instant,
+  cause: z.enum(['provider-fault', 'force-majeure', 'restriction-or-suspension', 'third-party-hacking', 'carrier-failure', 'carrier-repair-data-loss', 'other-not-attributable']),
+  grossNegligence: z.boolean().optional(),
+  description: z.string().trim().min(1).max(2000),
+});
+
+export const restoreBody = z.strictObject({ restoredAt: instant });
+
+export const terminationBody = z.strictObject({
+  clauseId: z.enum(['NGN-40', 'NGN-42', 'TNC-18']),
+  item: z.number().int().min(1).max(12).optional(),
+  reason: z.string().trim().min(1, 'a reason is required').max(1000),
+});

@@ -1,73 +1,94 @@
 /**
- * Japanese notice texts (pure: no I/O, no clock). Each notice cites the clause that requires it.
+ * Japanese notice texts (pure: no I/O, no clock), one per entry of the notice catalogue
+ * (notices/catalogue.ts). Each notice cites the clause that requires it, shows dates in 和暦 with the
+ * ISO date beside them, and yen with separators; every template renders plain text and HTML.
+ *
  * Rendered once when the notice is recorded; the outbox keeps the rendered text, so a later
  * template change never rewrites a notice already sent.
  */
-import type { IsoDate } from '../workflows/contract-messages.js';
+import { dateJa, instantJa, jaAnnualRate, jaYen, type IsoDate } from './format.js';
+import { renderNotice, type NoticeDoc, type RenderedNotice } from './render.js';
+import { CARRIER_EVENT_CLAUSE, type CarrierEvent } from './catalogue.js';
 
-export interface RenderedNotice {
-  kind: string;
-  clauseId: string;
-  subject: string;
-  body: string;
-}
+export type { RenderedNotice } from './render.js';
+export { jaDate, jaYen, warekiDate, dateJa, instantJa, escapeHtml } from './format.js';
 
-/** 2026-04-27 -> 2026年4月27日 */
-export function jaDate(date: IsoDate): string {
-  const [y, m, d] = date.split('-');
-  return `${Number(y)}年${Number(m)}月${Number(d)}日`;
-}
-
-/** 12345 -> 12,345円 (amount is an integer-yen decimal string) */
-export function jaYen(amount: string): string {
-  const negative = amount.startsWith('-');
-  const digits = negative ? amount.slice(1) : amount;
-  const [int, frac] = digits.split('.');
-  const grouped = (int ?? '0').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '-' : ''}${grouped}${frac ? '.' + frac : ''}円`;
-}
-
-interface Party {
+export interface Party {
   contractId: string;
   customerName: string;
   termsTitle: string;
 }
 
-export function acceptanceNotice(p: Party & { serviceStart: IsoDate; clauseId: string }): RenderedNotice {
-  return {
+const subject = (p: Party, title: string) => `【${p.termsTitle}】${title}（契約番号 ${p.contractId}）`;
+
+/** What every template here returns: the text body and its HTML alternative. */
+export type Rendered = RenderedNotice & { html: string };
+
+function doc(p: Party, d: Omit<NoticeDoc, 'addressee' | 'termsTitle' | 'contractId'>): Rendered {
+  return renderNotice({ ...d, addressee: p.customerName, termsTitle: p.termsTitle, contractId: p.contractId });
+}
+
+function required(value: string | undefined, what: string, clauseId: string): string {
+  if (!value || !value.trim()) throw new RangeError(`${clauseId}: the notice must state ${what}`);
+  return value.trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formation (NGN-11 / NGN-12 / TNC-12)
+// ---------------------------------------------------------------------------------------------
+
+export function acceptanceNotice(p: Party & { serviceStart: IsoDate; clauseId: string }): Rendered {
+  const formation =
+    p.clauseId === 'NGN-11'
+      ? '本通知の発信をもって利用契約が成立いたしました。'
+      : '当社データベースへのご登録をもって利用契約が成立いたしました。';
+  return doc(p, {
     kind: 'acceptance',
     clauseId: p.clauseId,
-    subject: `【${p.termsTitle}】ご利用申込み承諾のお知らせ（契約番号 ${p.contractId}）`,
-    body: [
-      `${p.customerName} 様`,
-      '',
-      `${p.termsTitle}に基づくお申込みを承諾いたしました。`,
-      `契約番号: ${p.contractId}`,
-      `サービス開始日: ${jaDate(p.serviceStart)}（${p.serviceStart}）`,
-      '',
-      `根拠条項: ${p.clauseId}`,
-    ].join('\n'),
-  };
+    subject: subject(p, 'ご利用申込み承諾のお知らせ'),
+    paragraphs: [`${p.termsTitle}に基づくお申込みを承諾いたしました。${formation}`],
+    facts: [['サービス開始日', dateJa(p.serviceStart)]],
+    clauses: [p.clauseId],
+  });
 }
 
 export function rejectionNotice(
   p: Party & { grounds: { code: number; label: string }[]; reason: string; clauseId: string },
-): RenderedNotice {
-  return {
+): Rendered {
+  if (p.grounds.length === 0) throw new RangeError(`${p.clauseId}: a rejection names at least one ground`);
+  return doc(p, {
     kind: 'rejection',
     clauseId: p.clauseId,
-    subject: `【${p.termsTitle}】ご利用申込みについて（書面によるご通知・契約番号 ${p.contractId}）`,
-    body: [
-      `${p.customerName} 様`,
-      '',
-      `誠に恐れ入りますが、${p.termsTitle}に基づくお申込みを承諾できないことを書面にてご通知いたします。`,
-      '該当する事由:',
-      ...p.grounds.map((g) => `  (${g.code}) ${g.label}`),
-      `理由: ${p.reason}`,
-      '',
-      `根拠条項: ${p.clauseId}`,
-    ].join('\n'),
-  };
+    subject: subject(p, 'ご利用申込みについて（書面によるご通知）'),
+    paragraphs: [`誠に恐れ入りますが、${p.termsTitle}に基づくお申込みを承諾できないことを書面にてご通知いたします。`],
+    list: { title: `該当する事由（${p.clauseId} 各号）`, items: p.grounds.map((g) => `(${g.code}) ${g.label}`) },
+    facts: [['理由', required(p.reason, 'the reason', p.clauseId)]],
+    clauses: [p.clauseId],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Term, renewal, cancellation (NGN-39 / NGN-41 / NGN-18 / TNC-17)
+// ---------------------------------------------------------------------------------------------
+
+/** NGN-39: the period ends on `periodEnd` and renews to `renewedUntil` unless notice arrives by `deadline`. */
+export function renewalReminder(p: Party & { periodEnd: IsoDate; deadline: IsoDate; renewedUntil: IsoDate }): Rendered {
+  return doc(p, {
+    kind: 'renewal-reminder',
+    clauseId: 'NGN-39',
+    subject: subject(p, '契約期間満了および自動更新のご案内'),
+    paragraphs: [
+      `現在の契約期間は${dateJa(p.periodEnd)}に満了します。`,
+      `契約を更新されない場合は、${dateJa(p.deadline)}までに書面にてご通知ください（期間満了日の1か月前までに到達したものに限ります）。`,
+      `期限までにご通知がない場合、契約は12か月間自動的に延長され、${dateJa(p.renewedUntil)}までとなります。`,
+    ],
+    facts: [
+      ['契約期間満了日', dateJa(p.periodEnd)],
+      ['更新しない旨のご通知期限（書面必着）', dateJa(p.deadline)],
+      ['自動更新後の満了日', dateJa(p.renewedUntil)],
+    ],
+    clauses: ['NGN-39'],
+  });
 }
 
 export function cancellationReceipt(
@@ -77,41 +98,467 @@ export function cancellationReceipt(
     clauseId: string;
     earlyTerminationFee?: { months: number; amount: string };
   },
-): RenderedNotice {
-  return {
+): Rendered {
+  const notes: string[] = [];
+  if (p.earlyTerminationFee) {
+    notes.push(
+      `最低利用期間内の解約のため、残契約期間 ${p.earlyTerminationFee.months} か月分の違約金 ${jaYen(p.earlyTerminationFee.amount)}（不課税）を請求いたします（NGN-18）。`,
+    );
+  }
+  if (p.clauseId === 'NGN-41') notes.push('未払いの料金等は解約により直ちに支払期日が到来します。');
+  if (p.clauseId === 'TNC-17') notes.push('既にお支払いいただいた料金等は払い戻しいたしません。');
+  return doc(p, {
     kind: 'cancellation-receipt',
     clauseId: p.clauseId,
-    subject: `【${p.termsTitle}】解約のお申出を承りました（契約番号 ${p.contractId}）`,
-    body: [
-      `${p.customerName} 様`,
-      '',
-      `${jaDate(p.receivedOn)}に解約のお申出を受け付けました。`,
-      `解約日: ${jaDate(p.endDate)}（${p.endDate}）24時をもって契約は終了します。`,
-      ...(p.earlyTerminationFee
-        ? [
-            `最低利用期間内の解約のため、残契約期間 ${p.earlyTerminationFee.months} か月分の違約金 ${jaYen(p.earlyTerminationFee.amount)}（不課税）を請求いたします（NGN-18）。`,
-          ]
-        : []),
-      '',
-      `根拠条項: ${p.clauseId}`,
-    ].join('\n'),
-  };
+    subject: subject(p, '解約のお申出を承りました'),
+    paragraphs: [`${dateJa(p.receivedOn)}に解約のお申出を受け付けました。`, `${dateJa(p.endDate)} 24時をもって契約は終了します。`],
+    facts: [
+      ['お申出受付日', dateJa(p.receivedOn)],
+      ['解約日', dateJa(p.endDate)],
+      ...(p.earlyTerminationFee ? ([['違約金（不課税）', jaYen(p.earlyTerminationFee.amount)]] as [string, string][]) : []),
+    ],
+    notes,
+    clauses: p.earlyTerminationFee ? [p.clauseId, 'NGN-18'] : [p.clauseId],
+  });
 }
 
 export function nonRenewalReceipt(
   p: Party & { receivedOn: IsoDate; endDate: IsoDate; clauseId: string },
-): RenderedNotice {
-  return {
+): Rendered {
+  return doc(p, {
     kind: 'non-renewal-receipt',
     clauseId: p.clauseId,
-    subject: `【${p.termsTitle}】契約を更新しない旨のご通知を承りました（契約番号 ${p.contractId}）`,
-    body: [
-      `${p.customerName} 様`,
-      '',
-      `${jaDate(p.receivedOn)}に契約を更新しない旨の書面によるご通知を受け付けました。`,
-      `契約期間満了日 ${jaDate(p.endDate)}（${p.endDate}）をもって契約は終了します。`,
-      '',
-      `根拠条項: ${p.clauseId}`,
-    ].join('\n'),
+    subject: subject(p, '契約を更新しない旨のご通知を承りました'),
+    paragraphs: [
+      `${dateJa(p.receivedOn)}に契約を更新しない旨の書面によるご通知を受け付けました。`,
+      `契約期間満了日 ${dateJa(p.endDate)} をもって契約は終了します。`,
+    ],
+    facts: [
+      ['ご通知受付日', dateJa(p.receivedOn)],
+      ['契約終了日', dateJa(p.endDate)],
+    ],
+    clauses: [p.clauseId],
+  });
+}
+
+/** NGN-18: penalty = fees for the remaining minimum term (out of scope of consumption tax). */
+export function earlyTerminationFeeNotice(
+  p: Party & { endDate: IsoDate; minimumTermEnd: IsoDate; months: number; monthlyFee: string; amount: string },
+): Rendered {
+  return doc(p, {
+    kind: 'early-termination-fee',
+    clauseId: 'NGN-18',
+    subject: subject(p, '違約金（残契約期間分）のご請求'),
+    paragraphs: [
+      `最低利用期間（${dateJa(p.minimumTermEnd)}まで）内に契約が終了するため、残契約期間分の料金を違約金として請求いたします。`,
+      '違約金は消費税の課税対象外（不課税）です。',
+    ],
+    facts: [
+      ['契約終了日', dateJa(p.endDate)],
+      ['最低利用期間の満了日', dateJa(p.minimumTermEnd)],
+      ['残契約期間', `${p.months} か月`],
+      ['月額料金', jaYen(p.monthlyFee)],
+      ['違約金（不課税）', jaYen(p.amount)],
+    ],
+    clauses: ['NGN-18', 'NGN-17'],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suspension, violation, termination (NGN-36/37, TNC-41, NGN-25/40, TNC-40/18, NGN-42)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * NGN-36 temporary suspension / NGN-37 stoppage: prior notice with reason and period (after the
+ * fact only in an emergency). TNC-41: suspension without prior notice, told when taken.
+ * `to` absent: the period runs until the cause is removed (stated as such).
+ */
+export function suspensionNotice(
+  p: Party & { clauseId: 'NGN-36' | 'NGN-37' | 'TNC-39' | 'TNC-41'; reason: string; from: IsoDate | string; to?: IsoDate | string; emergency?: boolean },
+): Rendered {
+  const reason = required(p.reason, 'the reason (理由)', p.clauseId);
+  if (p.to && Date.parse(p.to) < Date.parse(p.from)) throw new RangeError(`${p.clauseId}: the period ends (${p.to}) before it starts (${p.from})`);
+  // A period may be whole days (IsoDate) or exact instants (maintenance windows within a day).
+  const when = (x: string) => (x.length > 10 ? instantJa(x) : dateJa(x));
+  const period = p.to ? `${when(p.from)}から${when(p.to)}まで` : `${when(p.from)}から停止の理由が解消されるまで`;
+  const what = p.clauseId === 'NGN-36' || p.clauseId === 'TNC-39' ? 'サービスの提供を一時中止' : 'サービスの利用を停止';
+  const paragraphs =
+    p.clauseId === 'TNC-41'
+      ? [`${p.termsTitle} ${p.clauseId} に基づき、事前の通知なく${what}いたしましたのでお知らせします。`]
+      : p.emergency
+        ? [`緊急やむを得ない事由により、事前にご通知できないまま${what}いたしました。理由および期間は以下のとおりです。`]
+        : [`${p.termsTitle} ${p.clauseId} に基づき、以下の理由および期間により${what}いたしますので、事前にご通知いたします。`];
+  const notes: string[] = [];
+  if (p.clauseId === 'NGN-36') notes.push('提供中止期間中も料金は発生します（NGN-16.2）。');
+  if (p.clauseId === 'TNC-41') notes.push('利用停止期間中も料金は発生します（TNC-26.3）。');
+  return doc(p, {
+    kind: 'suspension',
+    clauseId: p.clauseId,
+    subject: subject(p, p.clauseId === 'NGN-36' ? 'サービス提供の一時中止のご通知' : 'サービス利用停止のご通知'),
+    paragraphs,
+    facts: [
+      ['理由', reason],
+      ['期間', period],
+    ],
+    notes,
+    clauses: [p.clauseId],
+  });
+}
+
+const CURE_CONSEQUENCE: Record<string, string> = {
+  'NGN-25': '期限までに是正されない場合、当該利用者または契約者へのサービスの提供停止、もしくは利用契約の全部または一部の解除を行うことがあります。',
+  'NGN-40': '期限までに履行されない場合、利用契約を解除することがあります。解除の場合、一切の債務について期限の利益を失います。',
+  'TNC-40': '期限までに対応いただけない場合、事前の通知なく利用を停止することがあります（TNC-41）。',
+  'TNC-18': '期限までに停止の原因が解消されない場合、利用契約を解約することがあります。',
+};
+
+/** NGN-25 cure window / NGN-40 (6) demand / TNC-40 (1)–(3) demand / TNC-18 cure period: what, since when, cure by. */
+export function violationNotice(
+  p: Party & { clauseId: 'NGN-25' | 'NGN-27' | 'NGN-40' | 'TNC-40' | 'TNC-18'; violation: string; occurredOn: IsoDate; cureBy?: IsoDate },
+): Rendered {
+  const violation = required(p.violation, 'the violation (違反の内容)', p.clauseId);
+  if (!p.cureBy) {
+    // NGN-27: breach of 第24条/第26条 — measures without a cure window.
+    return doc(p, {
+      kind: 'violation',
+      clauseId: p.clauseId,
+      subject: subject(p, '約款違反に対する措置のご通知'),
+      paragraphs: [`${p.termsTitle}に違反する以下の事実を確認しました。${p.clauseId} に基づき、是正期間を設けず直ちに措置を講じることがあります。`],
+      facts: [
+        ['違反の内容', violation],
+        ['確認日', dateJa(p.occurredOn)],
+      ],
+      notes: ['措置には情報の削除、サービスの停止、損害賠償の請求が含まれます。'],
+      clauses: [p.clauseId],
+    });
+  }
+  if (p.cureBy < p.occurredOn) throw new RangeError(`${p.clauseId}: cure deadline ${p.cureBy} is before ${p.occurredOn}`);
+  return doc(p, {
+    kind: 'violation',
+    clauseId: p.clauseId,
+    subject: subject(p, '約款違反の是正のお願い（是正期限のご通知）'),
+    paragraphs: [`${p.termsTitle}に違反する以下の事実を確認しました。${dateJa(p.cureBy)}までに是正してください。`],
+    facts: [
+      ['違反の内容', violation],
+      ['確認日', dateJa(p.occurredOn)],
+      ['是正期限', `${dateJa(p.cureBy)} 24時`],
+    ],
+    notes: [CURE_CONSEQUENCE[p.clauseId] ?? ''],
+    clauses: [p.clauseId],
+  });
+}
+
+/** NGN-40 / NGN-42 / TNC-18: the provider terminates the contract; NGN-40 accelerates all debts. */
+export function terminationNotice(
+  p: Party & { clauseId: 'NGN-25' | 'NGN-40' | 'NGN-42' | 'TNC-18'; reason: string; effectiveDate: IsoDate; acceleratedAmount?: string },
+): Rendered {
+  const reason = required(p.reason, 'the reason (解除の理由)', p.clauseId);
+  const notes: string[] = [];
+  if (p.acceleratedAmount) {
+    notes.push(`解除に伴い、未払いの債務 ${jaYen(p.acceleratedAmount)} について期限の利益を失い、直ちにお支払いいただく必要があります（NGN-40）。`);
+  }
+  return doc(p, {
+    kind: 'termination',
+    clauseId: p.clauseId,
+    subject: subject(p, 'ご利用契約の解除のご通知'),
+    paragraphs: [`${p.termsTitle} ${p.clauseId} に基づき、${dateJa(p.effectiveDate)}をもって利用契約を解除いたしました。`],
+    facts: [
+      ['解除日', dateJa(p.effectiveDate)],
+      ['理由', reason],
+      ...(p.acceleratedAmount ? ([['直ちにお支払いいただく金額', jaYen(p.acceleratedAmount)]] as [string, string][]) : []),
+    ],
+    notes,
+    clauses: [p.clauseId],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outages and credits (TNC-35, NGN-52, NGN-33, TNC-26.2, TNC-42.1)
+// ---------------------------------------------------------------------------------------------
+
+/** TNC-35 / NGN-52: sent to the fault contact when registered (recipientFor). */
+export function outageNotice(
+  p: Party & { clauseId: 'TNC-35' | 'NGN-52'; recognisedAt: string; symptom: string; cause?: string },
+): Rendered {
+  return doc(p, {
+    kind: 'outage',
+    clauseId: p.clauseId,
+    subject: subject(p, '故障発生のお知らせ'),
+    paragraphs: ['ご利用のサービスで故障が発生しています。復旧に全力で取り組んでおり、回復しましたら改めてお知らせします。'],
+    facts: [
+      ['故障を認知した日時', instantJa(p.recognisedAt)],
+      ['症状', required(p.symptom, 'the symptom', p.clauseId)],
+      ['原因', p.cause?.trim() || '調査中'],
+    ],
+    clauses: [p.clauseId],
+  });
+}
+
+/** Duration between two instants as 30時間15分. */
+function hoursMinutes(fromIso: string, toIso: string): string {
+  const minutes = Math.floor((Date.parse(toIso) - Date.parse(fromIso)) / 60_000);
+  if (!Number.isFinite(minutes) || minutes < 0) throw new RangeError(`restored (${toIso}) before recognised (${fromIso})`);
+  return `${Math.floor(minutes / 60)}時間${minutes % 60}分`;
+}
+
+export function restorationNotice(
+  p: Party & { clauseId: 'TNC-35' | 'NGN-52'; recognisedAt: string; restoredAt: string; cause?: string },
+): Rendered {
+  return doc(p, {
+    kind: 'restoration',
+    clauseId: p.clauseId,
+    subject: subject(p, '故障回復のお知らせ'),
+    paragraphs: ['ご利用のサービスの故障は回復いたしました。ご不便をおかけしたことをお詫び申し上げます。'],
+    facts: [
+      ['故障を認知した日時', instantJa(p.recognisedAt)],
+      ['回復日時', instantJa(p.restoredAt)],
+      ['期間', hoursMinutes(p.recognisedAt, p.restoredAt)],
+      ['原因', p.cause?.trim() || '調査中'],
+    ],
+    notes: ['24時間以上ご利用いただけなかった場合の減額は、別途お知らせします（NGN-33 / TNC-26.2・TNC-42.1）。'],
+    clauses: [p.clauseId],
+  });
+}
+
+const CREDIT_BASIS: Record<string, string> = {
+  'NGN-33.2': '24時間の倍数である部分について、月額料金の30分の1に日数を乗じた額（月額料金を限度）を損害賠償としてお支払いします。',
+  'TNC-42.1': '基本料金の30分の1に利用不能の日数を乗じた額（円未満切り捨て）を損害賠償としてお支払いします。',
+  'TNC-26.2': '利用できなかった期間の料金（およびその消費税相当額）を免除いたします。',
+  'TNC-43': '基本料金の30分の1に利用不能の日数を乗じた額を、消費者契約のため1か月分の料金を限度としてお支払いします。',
+};
+
+export function creditNotice(
+  p: Party & {
+    clauseId: 'NGN-33.2' | 'TNC-42.1' | 'TNC-43' | 'TNC-26.2';
+    recognisedAt: string;
+    restoredAt: string;
+    days: number;
+    amount: string;
+    appliedTo: string;
+  },
+): Rendered {
+  return doc(p, {
+    kind: 'credit',
+    clauseId: p.clauseId,
+    subject: subject(p, '故障に伴う料金の減額のお知らせ'),
+    paragraphs: ['24時間以上サービスをご利用いただけなかったため、以下のとおり料金を減額いたします。', CREDIT_BASIS[p.clauseId] ?? ''],
+    facts: [
+      ['利用不能期間', `${instantJa(p.recognisedAt)}から${instantJa(p.restoredAt)}まで`],
+      ['対象日数', `${p.days}日`],
+      ['減額金額', jaYen(p.amount)],
+      ['減額するご請求', `${p.appliedTo}分`],
+    ],
+    clauses: [p.clauseId],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Money (NGN-19 / TNC-26 invoices, NGN-21 / TNC-29 overdue)
+// ---------------------------------------------------------------------------------------------
+
+export interface InvoiceLineView {
+  description: string;
+  amount: string;
+  taxClass: 'taxable' | 'consumption-tax' | 'out-of-scope' | 'credit';
+}
+
+export function invoiceNotice(
+  p: Party & {
+    clauseId: 'NGN-19' | 'TNC-26';
+    period: string;
+    issuedOn: IsoDate;
+    dueDate: IsoDate;
+    lines: InvoiceLineView[];
+    total: string;
+  },
+): Rendered {
+  const taxed = p.lines.filter((l) => l.taxClass !== 'out-of-scope');
+  const outOfScope = p.lines.filter((l) => l.taxClass === 'out-of-scope');
+  const items = [
+    ...taxed.map((l) => `${l.description}: ${jaYen(l.amount)}`),
+    ...outOfScope.map((l) => `${l.description}（不課税）: ${jaYen(l.amount)}`),
+  ];
+  return doc(p, {
+    kind: 'invoice',
+    clauseId: p.clauseId,
+    subject: subject(p, `${p.period} ご利用料金のご請求`),
+    paragraphs: [`${p.period}分のご利用料金を以下のとおりご請求いたします。${dateJa(p.dueDate)}までにお支払いください。`],
+    facts: [
+      ['請求対象月', p.period],
+      ['発行日', dateJa(p.issuedOn)],
+      ['お支払期日', dateJa(p.dueDate)],
+      ['ご請求金額（税込）', jaYen(p.total)],
+    ],
+    list: { title: '明細', items },
+    notes: outOfScope.length ? ['違約金・割増金・遅延損害金等は消費税の課税対象外（不課税）のため、課税対象の料金と分けて記載しています（NGN-23）。'] : [],
+    clauses: [p.clauseId],
+  });
+}
+
+/**
+ * NGN-21 / TNC-29: an invoice is still open after its due date. Same parameters as the billing
+ * workflow's interim template (workflows/billing-notices.ts), so it can switch to this one.
+ */
+export function overdueReminder(
+  p: Party & { clauseId: string; invoiceId: string; dueDate: IsoDate; open: string; annualRate: string },
+): Rendered {
+  return doc(p, {
+    kind: 'overdue-reminder',
+    clauseId: p.clauseId,
+    subject: subject(p, `お支払期日経過のお知らせ（請求書 ${p.invoiceId}）`),
+    paragraphs: [
+      `請求書 ${p.invoiceId} のお支払期日（${dateJa(p.dueDate)}）を過ぎましたが、${jaYen(p.open)} が未払いです。`,
+      `お支払期日の翌日からお支払いの日までの日数について、${jaAnnualRate(p.annualRate)}の割合（1年を365日とする日割計算）で遅延損害金を申し受けます。`,
+    ],
+    facts: [
+      ['請求書番号', p.invoiceId],
+      ['お支払期日', dateJa(p.dueDate)],
+      ['未払金額', jaYen(p.open)],
+      ['遅延損害金の利率', jaAnnualRate(p.annualRate)],
+    ],
+    notes: ['既にお支払いいただいている場合は、行き違いをご容赦ください。'],
+    clauses: [p.clauseId],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Abolition and terms change (NGN-38 / TNC-24, NGN-2 / TNC-3)
+// ---------------------------------------------------------------------------------------------
+
+export function abolitionNotice(
+  p: Party & { clauseId: 'NGN-38' | 'TNC-24'; serviceName: string; abolitionDate: IsoDate; measure?: 'abolition' | 'suspension' },
+): Rendered {
+  const word = p.measure === 'suspension' ? '休止' : '廃止';
+  return doc(p, {
+    kind: 'abolition',
+    clauseId: p.clauseId,
+    subject: subject(p, `サービス${word}のお知らせ`),
+    paragraphs: [`誠に勝手ながら、${p.serviceName}の提供を${dateJa(p.abolitionDate)}をもって${word}いたします。`],
+    facts: [
+      ['対象サービス', p.serviceName],
+      [`${word}日`, dateJa(p.abolitionDate)],
+    ],
+    notes: [
+      p.clauseId === 'TNC-24'
+        ? `${word}日の60日前までにお知らせするものです（TNC-24）。`
+        : '廃止日の60日前までにお知らせするものです（NGN-38）。',
+    ],
+    clauses: [p.clauseId],
+  });
+}
+
+export function termsChangeNotice(
+  p: Party & { clauseId: 'NGN-2' | 'TNC-3'; effectiveDate: IsoDate; summary: string[]; objectionDeadline?: IsoDate },
+): Rendered {
+  if (p.clauseId === 'TNC-3' && !p.objectionDeadline) throw new RangeError('TNC-3: the notice must state the objection deadline');
+  if (p.summary.length === 0) throw new RangeError(`${p.clauseId}: the notice must summarise the change`);
+  return doc(p, {
+    kind: 'terms-change',
+    clauseId: p.clauseId,
+    subject: subject(p, '約款変更のお知らせ'),
+    paragraphs: [`${p.termsTitle}を変更し、${dateJa(p.effectiveDate)}から変更後の約款を適用いたします。`],
+    facts: [
+      ['効力発生日', dateJa(p.effectiveDate)],
+      ...(p.objectionDeadline ? ([['書面による異議の期限（必着）', dateJa(p.objectionDeadline)]] as [string, string][]) : []),
+    ],
+    list: { title: '主な変更点', items: p.summary },
+    notes:
+      p.clauseId === 'TNC-3'
+        ? [`変更に異議がある場合は、${dateJa(p.objectionDeadline!)}までに書面でお申し出ください。その場合、利用契約は効力発生日をもって終了します。`]
+        : [],
+    clauses: [p.clauseId],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// After termination (NGN-43, TNC-37.5)
+// ---------------------------------------------------------------------------------------------
+
+export function erasureCertificateReminder(
+  p: Party & { terminatedOn: IsoDate; reminderNo: number; maxReminders: number },
+): Rendered {
+  return doc(p, {
+    kind: 'erasure-certificate-reminder',
+    clauseId: 'NGN-43',
+    subject: subject(p, `ソフトウェア消去証明書ご提出のお願い（${p.reminderNo}回目）`),
+    paragraphs: [
+      `利用契約は${dateJa(p.terminatedOn)}に終了しました。貸与した機器・資料のご返却、ソフトウェアの消去のうえ、消去証明書をご提出ください。`,
+    ],
+    facts: [
+      ['契約終了日', dateJa(p.terminatedOn)],
+      ['ご案内', `${p.reminderNo}回目（最大${p.maxReminders}回）`],
+    ],
+    clauses: ['NGN-43'],
+  });
+}
+
+export function dataDeletionNotice(
+  p: Party & { clauseId: 'NGN-43' | 'TNC-37.5'; terminatedOn: IsoDate; deletedOn: IsoDate; retentionDays: number },
+): Rendered {
+  return doc(p, {
+    kind: 'data-deletion',
+    clauseId: p.clauseId,
+    subject: subject(p, p.clauseId === 'TNC-37.5' ? '個人情報の削除のお知らせ' : '契約情報の削除のお知らせ'),
+    paragraphs: [
+      `契約終了日（${dateJa(p.terminatedOn)}）から保存期間（${p.retentionDays}日）が経過したため、${dateJa(p.deletedOn)}に${p.clauseId === 'TNC-37.5' ? 'お客様の個人情報' : '契約情報'}を削除いたしました。`,
+      '法令により保存が義務付けられている記録は、法令の定める期間保存いたします。',
+    ],
+    facts: [
+      ['契約終了日', dateJa(p.terminatedOn)],
+      ['削除日', dateJa(p.deletedOn)],
+    ],
+    clauses: [p.clauseId],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Carrier (docomo) notification: a JSON payload, not a mail (TNC-15/17/18/41)
+// ---------------------------------------------------------------------------------------------
+
+export interface CarrierNotificationPayload {
+  schema: 'yakkan.carrier-notification/v1';
+  contractId: string;
+  course: 'docomo-billed';
+  event: CarrierEvent;
+  clauseId: string;
+  /** IsoDate (Asia/Tokyo) the event takes effect. */
+  effectiveDate: IsoDate;
+  planId: string;
+  newPlanId?: string;
+  reason?: string;
+  /** Japanese summary for the carrier's operators. */
+  summaryJa: string;
+}
+
+export function carrierNotification(p: {
+  contractId: string;
+  event: CarrierEvent;
+  effectiveDate: IsoDate;
+  planId: string;
+  newPlanId?: string;
+  reason?: string;
+}): { kind: string; clauseId: string; payload: CarrierNotificationPayload } {
+  const clauseId = CARRIER_EVENT_CLAUSE[p.event];
+  const what: Record<CarrierEvent, string> = {
+    'plan-change': `料金プラン変更（${p.planId} → ${p.newPlanId ?? '未指定'}）`,
+    cancellation: '解約',
+    'termination-by-provider': '当社による解約',
+    suspension: '利用停止',
+  };
+  return {
+    kind: `docomo:${p.event}`,
+    clauseId,
+    payload: {
+      schema: 'yakkan.carrier-notification/v1',
+      contractId: p.contractId,
+      course: 'docomo-billed',
+      event: p.event,
+      clauseId,
+      effectiveDate: p.effectiveDate,
+      planId: p.planId,
+      ...(p.newPlanId ? { newPlanId: p.newPlanId } : {}),
+      ...(p.reason ? { reason: p.reason } : {}),
+      summaryJa: `他社料金設定コース 契約番号 ${p.contractId}: ${what[p.event]}（効力発生日 ${dateJa(p.effectiveDate)}、根拠 ${clauseId}）`,
+    },
   };
 }

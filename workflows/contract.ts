@@ -32,7 +32,7 @@ import {
 import { earlyTerminationFee, yen } from '../rules/money.js';
 import { getPlan, type Plan } from '../rules/plans.js';
 import { rejectionGrounds, termsRules } from '../rules/contract-rules.js';
-import { acceptanceNotice, cancellationReceipt, nonRenewalReceipt, rejectionNotice } from '../notices/templates.js';
+import { acceptanceNotice, cancellationReceipt, nonRenewalReceipt, overdueReminder, rejectionNotice } from '../notices/templates.js';
 import { conflict, invalid, lateNotice } from './refusals.js';
 import { notify } from './notify.js';
 import {
@@ -48,7 +48,7 @@ import {
   validateUsage,
   type BillingContext,
 } from './billing.js';
-import { overdueReminder } from './notice-texts.js';
+import { notifyCarrierOfEvent } from './notify.js';
 import * as ev from './events.js';
 import {
   announce,
@@ -220,6 +220,15 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
           recipient: input.customer.email,
           ...acceptanceNotice({ ...party, serviceStart, clauseId: rules.formationClause }),
         });
+        if (!proof.delivered) {
+          // NGN-11: no notice sent, no contract formed. The update fails; ops were alerted and may accept again.
+          deciding = false;
+          throw ApplicationFailure.create({
+            type: 'NoticeUndeliverable',
+            nonRetryable: true,
+            message: `NGN-11: the acceptance notice could not be sent (${proof.error ?? 'unknown'}); the contract is not formed. Ops were alerted; accept again once delivery works.`,
+          });
+        }
         formedAt = proof.sentAt;
       } else {
         // TNC-12: the contract is formed when the applicant is entered in the provider's database.
@@ -345,6 +354,15 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
           earlyTerminationFee: fee && fee.months > 0 ? { months: fee.months, amount: fee.amount.toFixed() } : undefined,
         }),
       });
+      // TNC-17: on the docomo-billed course docomo is notified of the cancellation.
+      await notifyCarrierOfEvent({
+        contractId: input.contractId,
+        terms: input.terms,
+        planId: input.planId,
+        docomoBilled: plan.docomoBilled,
+        event: 'cancellation',
+        effectiveDate: c.desiredDate,
+      });
       await save();
       return view();
     },
@@ -462,7 +480,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   setHandler(
     terminateByProvider,
     async (t: ProviderTerminationInput) => {
-      await ev.terminate(billing, { clauseId: t.item ? `${t.clauseId}(${t.item})` : t.clauseId, reason: t.reason, endDate: today() });
+      await ev.terminate(billing, { clauseId: t.clauseId, item: t.item, reason: t.reason, endDate: today() });
       return view();
     },
     {

@@ -23,14 +23,16 @@ import type {
 } from './contract-messages.js';
 import type { BillingContext } from './billing.js';
 import {
-  announcementNotice,
+  abolitionNotice,
   creditNotice,
   outageNotice,
   suspensionNotice,
+  termsChangeNotice,
   terminationNotice,
   violationNotice,
-} from './notice-texts.js';
-import { notify } from './notify.js';
+} from '../notices/templates.js';
+import { notify, notifyCarrierOfEvent } from './notify.js';
+import { ApplicationFailure } from '@temporalio/workflow';
 import { conflict, invalid, lateNotice } from './refusals.js';
 
 export type EventContext = BillingContext;
@@ -113,7 +115,13 @@ export async function openViolation(ctx: EventContext, v: ViolationInput): Promi
     contractId: ctx.input.contractId,
     idempotencyKey: `${ctx.input.contractId}:violation:${violation.id}:${v.clauseId}`,
     recipient: ctx.input.customer.email,
-    ...violationNotice(party(ctx), { ...violation, description: v.description }),
+    ...violationNotice({
+      ...party(ctx),
+      clauseId: v.clauseId,
+      violation: `禁止行為（第${ctx.input.terms === 'NGN' ? 26 : 33}条第${v.act}号）: ${v.description}`,
+      occurredOn: jstDateOf(v.occurredAt),
+      cureBy: violation.cureLastDay,
+    }),
   });
   return violation;
 }
@@ -200,9 +208,27 @@ export async function startSuspension(ctx: EventContext, s: SuspensionInput, cau
     contractId: ctx.input.contractId,
     idempotencyKey: `${ctx.input.contractId}:suspension:${id}:${s.clauseId}`,
     recipient: ctx.input.customer.email,
-    ...suspensionNotice(party(ctx), s),
+    ...suspensionNotice({ ...party(ctx), clauseId: s.clauseId, reason: s.reason, from: s.startsAt, to: s.endsAt, emergency: s.emergency }),
   });
   const prior = needsPriorNotice(ctx, s);
+  if (prior && !proof.delivered) {
+    // NGN-36/37: without a delivered prior notice the suspension may not start; ops were alerted.
+    throw ApplicationFailure.create({
+      type: 'NoticeUndeliverable',
+      nonRetryable: true,
+      message: `${s.clauseId}: the prior notice could not be delivered (${proof.error ?? 'unknown'}); the suspension was not scheduled`,
+    });
+  }
+  await notifyCarrierOfEvent({
+    contractId: ctx.input.contractId,
+    terms: ctx.input.terms,
+    planId: ctx.input.planId,
+    docomoBilled: ctx.plan.docomoBilled,
+    event: 'suspension',
+    effectiveDate: jstDateOf(s.startsAt),
+    reason: s.reason,
+    occurrence: id,
+  });
   const startsAt = prior && Date.parse(proof.sentAt) > Date.parse(s.startsAt) ? proof.sentAt : s.startsAt;
   const susp: Suspension = {
     id,
@@ -267,7 +293,7 @@ export async function openOutage(ctx: EventContext, o: OutageInput): Promise<Out
     contractId: ctx.input.contractId,
     idempotencyKey: `${ctx.input.contractId}:outage:${outage.id}:${clauseId}`,
     recipient: ctx.input.customer.email,
-    ...outageNotice(party(ctx), { clauseId, startedAt: o.startedAt, recognisedAt: o.recognisedAt, description: o.description }),
+    ...outageNotice({ ...party(ctx), clauseId, recognisedAt: o.recognisedAt, symptom: o.description }),
   });
   return outage;
 }
@@ -326,7 +352,15 @@ export async function restore(ctx: EventContext, r: RestoreInput): Promise<Outag
       contractId: ctx.input.contractId,
       idempotencyKey: `${ctx.input.contractId}:credit:${o.id}:${credit.clauseId}`,
       recipient: ctx.input.customer.email,
-      ...creditNotice(party(ctx), { ...credit, restoredAt: r.restoredAt }),
+      ...creditNotice({
+        ...party(ctx),
+        clauseId: credit.clauseId as 'NGN-33.2' | 'TNC-42.1' | 'TNC-43',
+        recognisedAt: o.recognisedAt,
+        restoredAt: r.restoredAt,
+        days: credit.days,
+        amount: credit.amount,
+        appliedTo: '次回請求',
+      }),
     });
   }
   return o;
@@ -394,13 +428,15 @@ export async function receiveAnnouncement(ctx: EventContext, a: AnnouncementInpu
     contractId: ctx.input.contractId,
     idempotencyKey: `${ctx.input.contractId}:announcement:${a.announcementId}:${clauseId}`,
     recipient: ctx.input.customer.email,
-    ...announcementNotice(party(ctx), {
-      clauseId,
-      kind: a.kind,
-      effectiveDate: a.effectiveDate,
-      summary: a.summary,
-      objectionUntil: objections ? addDays(a.effectiveDate, -1) : undefined,
-    }),
+    ...(a.kind === 'abolition'
+      ? abolitionNotice({ ...party(ctx), clauseId: clauseId as 'NGN-38' | 'TNC-24', serviceName: ctx.plan.name, abolitionDate: a.effectiveDate })
+      : termsChangeNotice({
+          ...party(ctx),
+          clauseId: clauseId as 'NGN-2' | 'TNC-3',
+          effectiveDate: a.effectiveDate,
+          summary: [a.summary],
+          objectionDeadline: objections ? addDays(a.effectiveDate, -1) : undefined,
+        })),
   });
   if (a.kind === 'abolition') {
     const last = addDays(a.effectiveDate, -1);
@@ -441,18 +477,40 @@ export function object(ctx: EventContext, o: ObjectionInput): void {
  * every open amount falls due at once (期限の利益の喪失): open invoices are accelerated to today and
  * the final invoice is due on issue.
  */
-export async function terminate(ctx: EventContext, t: { clauseId: string; reason: string; endDate: string }): Promise<void> {
+export async function terminate(
+  ctx: EventContext,
+  t: { clauseId: 'NGN-25' | 'NGN-40' | 'NGN-42' | 'TNC-18'; item?: number; reason: string; endDate: string },
+): Promise<void> {
   const accelerate = getTerms(ctx.input.terms, ctx.input.termsVersion).accelerationOnTermination.value;
   const today = jstDateOf(Date.now());
+  let accelerated = yen(0);
   if (accelerate) {
-    for (const inv of ctx.state.openInvoices) if (inv.dueDate > today) inv.dueDate = today;
+    for (const inv of ctx.state.openInvoices) {
+      if (inv.dueDate > today) inv.dueDate = today;
+      accelerated = accelerated.plus(yen(inv.total).minus(yen(inv.paid)));
+    }
   }
   ctx.state.endDate = t.endDate;
   ctx.state.endReason = 'provider-termination';
   await notify({
     contractId: ctx.input.contractId,
-    idempotencyKey: `${ctx.input.contractId}:termination:${t.clauseId}`,
+    idempotencyKey: `${ctx.input.contractId}:termination:${t.clauseId}${t.item ? `(${t.item})` : ''}`,
     recipient: ctx.input.customer.email,
-    ...terminationNotice(party(ctx), { ...t, accelerated: accelerate }),
+    ...terminationNotice({
+      ...party(ctx),
+      clauseId: t.clauseId,
+      reason: t.reason,
+      effectiveDate: t.endDate,
+      acceleratedAmount: accelerated.gt(0) ? accelerated.toFixed() : undefined,
+    }),
+  });
+  await notifyCarrierOfEvent({
+    contractId: ctx.input.contractId,
+    terms: ctx.input.terms,
+    planId: ctx.input.planId,
+    docomoBilled: ctx.plan.docomoBilled,
+    event: 'termination-by-provider',
+    effectiveDate: t.endDate,
+    reason: t.reason,
   });
 }

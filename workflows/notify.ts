@@ -1,15 +1,152 @@
 /**
- * How the contract workflow delivers a notice: through the outbox activity, with retries and
- * backoff. Deterministic workflow code; the delivery itself is the sendNotice activity.
+ * How the contract workflow delivers notices (NGN-49 / TNC-5) and carrier messages (TNC-15/17/18/41):
+ * through the outbox activities, retried with backoff for a bounded time, and — when a message still
+ * cannot be delivered — escalated to ops instead of dropped. The contract workflow never crashes
+ * on an undeliverable message: it gets a proof with `delivered: false`.
+ *
+ * Deterministic workflow code: imports only @temporalio/workflow, pure modules and activity types.
  */
-import { proxyActivities } from '@temporalio/workflow';
-import type { ContractActivities, NoticeProof, NoticeRequest } from '../activities/types.js';
+import { ActivityFailure, isCancellation, log, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import type {
+  CarrierProof,
+  CarrierRequest,
+  ContractActivities,
+  NoticeProof,
+  NoticeRequest,
+} from '../activities/types.js';
+import { carrierMustBeNotified, type CarrierEvent } from '../notices/catalogue.js';
+import { carrierNotification } from '../notices/templates.js';
 
-const { sendNotice } = proxyActivities<ContractActivities>({
+/**
+ * Delivery retries: 10 s, 20 s, 40 s … doubling up to one attempt every 15 minutes, for at most
+ * DELIVERY_WINDOW (≈ 14 attempts in 2 hours; maximumAttempts is a second bound). An SMTP outage of
+ * an hour therefore costs at most ~15 minutes of extra delay after the server is back.
+ */
+export const DELIVERY_RETRY: RetryPolicy = {
+  initialInterval: '10 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '15 minutes',
+  maximumAttempts: 20,
+  // Permanent refusals (SMTP 5xx, carrier 4xx, no carrier configured) are escalated at once.
+  nonRetryableErrorTypes: ['SmtpPermanentFailure', 'CarrierRejected', 'CarrierNotConfigured'],
+};
+/** Total time a notice or carrier message is retried before it is escalated to ops. */
+export const DELIVERY_WINDOW = '2 hours';
+
+/** Escalation (mark failed + alert mail) is retried for up to 30 minutes, e.g. while SMTP is down. */
+export const ESCALATION_RETRY: RetryPolicy = {
+  initialInterval: '10 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '5 minutes',
+  maximumAttempts: 12,
+};
+export const ESCALATION_WINDOW = '30 minutes';
+
+const delivery = proxyActivities<ContractActivities>({
+  // Above the SMTP (10 s + 10 s + 30 s idle) and webhook (20 s) timeouts of the activities.
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  scheduleToCloseTimeout: DELIVERY_WINDOW,
+  retry: DELIVERY_RETRY,
 });
 
+const escalation = proxyActivities<ContractActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: ESCALATION_WINDOW,
+  retry: ESCALATION_RETRY,
+});
+
+/** The last failure behind an ActivityFailure, in one line (timeouts keep their last cause). */
+function describeFailure(err: ActivityFailure): string {
+  const parts: string[] = [];
+  let f: Error | undefined = err.cause;
+  while (f && parts.length < 3) {
+    if (f.message) parts.push(f.message);
+    f = (f as { cause?: Error }).cause;
+  }
+  return parts.join(': ') || err.message;
+}
+
+/** True for the final failure of an activity (after its retries), not for cancellation. */
+function isFinalActivityFailure(err: unknown): err is ActivityFailure {
+  return err instanceof ActivityFailure && !isCancellation(err);
+}
+
+/**
+ * Delivers a notice: outbox row + SMTP, retried for DELIVERY_WINDOW. On final failure the notice is
+ * escalated (row 'failed' + escalatedAt, alert to OPS_ALERT_EMAIL) and a proof with
+ * `delivered: false` is returned; cancellation of the workflow still propagates.
+ */
 export async function notify(req: NoticeRequest): Promise<NoticeProof> {
-  return sendNotice(req);
+  try {
+    return await delivery.sendNotice(req);
+  } catch (err) {
+    if (!isFinalActivityFailure(err)) throw err;
+    const error = describeFailure(err);
+    log.warn('notice undeliverable; escalating to ops', { key: req.idempotencyKey, clauseId: req.clauseId, error });
+    try {
+      const r = await escalation.escalateNotice({ request: req, error });
+      if (r.deliveredProof) return r.deliveredProof;
+      return { noticeId: r.id, sentAt: '', delivered: false, escalatedAt: r.escalatedAt, error };
+    } catch (e2) {
+      if (!isFinalActivityFailure(e2)) throw e2;
+      // The row (if any) keeps its lastError and shows in GET /notices; nothing more can be done here.
+      log.error('notice escalation failed', { key: req.idempotencyKey, error: describeFailure(e2) });
+      return { noticeId: 0, sentAt: '', delivered: false, error };
+    }
+  }
+}
+
+/**
+ * Delivers a carrier message: CarrierMessage outbox row + signed webhook, retried like notices and
+ * escalated to ops on final failure (`delivered: false`).
+ */
+export async function notifyCarrier(req: CarrierRequest): Promise<CarrierProof> {
+  try {
+    return await delivery.notifyCarrier(req);
+  } catch (err) {
+    if (!isFinalActivityFailure(err)) throw err;
+    const error = describeFailure(err);
+    log.warn('carrier message undeliverable; escalating to ops', { key: req.idempotencyKey, clauseId: req.clauseId, error });
+    try {
+      const r = await escalation.escalateCarrierMessage({ request: req, error });
+      if (r.deliveredProof) return r.deliveredProof;
+      return { messageId: r.id, delivered: false, escalatedAt: r.escalatedAt, error };
+    } catch (e2) {
+      if (!isFinalActivityFailure(e2)) throw e2;
+      log.error('carrier escalation failed', { key: req.idempotencyKey, error: describeFailure(e2) });
+      return { messageId: 0, delivered: false, error };
+    }
+  }
+}
+
+export interface CarrierEventInput {
+  contractId: string;
+  terms: 'NGN' | 'TNC';
+  planId: string;
+  /** rules/plans.ts Plan.docomoBilled (true only for `tnc-docomo`). */
+  docomoBilled: boolean;
+  event: CarrierEvent;
+  /** IsoDate (Asia/Tokyo) the event takes effect. */
+  effectiveDate: string;
+  newPlanId?: string;
+  reason?: string;
+  /** Distinguishes repeated events of the same kind (e.g. a second suspension); default effectiveDate. */
+  occurrence?: string;
+}
+
+/**
+ * TNC-15 / TNC-17 / TNC-18 / TNC-41 on the docomo-billed course: notifies docomo of `event` when the
+ * contract's plan is docomo-billed (terms catalog docomoCourse); returns undefined otherwise.
+ * Key: contract:docomo:event:clause:occurrence.
+ */
+export async function notifyCarrierOfEvent(e: CarrierEventInput): Promise<CarrierProof | undefined> {
+  if (!carrierMustBeNotified(e.terms, e.docomoBilled, e.event)) return undefined;
+  const n = carrierNotification(e);
+  return notifyCarrier({
+    contractId: e.contractId,
+    idempotencyKey: `${e.contractId}:docomo:${e.event}:${n.clauseId}:${e.occurrence ?? e.effectiveDate}`,
+    kind: n.kind,
+    clauseId: n.clauseId,
+    payload: { ...n.payload },
+  });
 }

@@ -205,7 +205,7 @@ describe('overdue reminder', () => {
       await sleepUntil(addDays(`${Y}-05-31`, 2));
       const notices = await world.db.notice.findMany({ where: { contractId: id, kind: 'overdue-reminder' } });
       expect(notices).toHaveLength(1);
-      expect(notices[0]!.body).toContain('年 14.6%');
+      expect(notices[0]!.body).toContain('年14.6%');
       expect(notices[0]!.clauseId).toBe('NGN-21');
       expect((await h.query(getContract)).openInvoices[0]?.overdueNotified).toBe(true);
     });

@@ -1,0 +1,169 @@
+/**
+ * Notice delivery through the contract workflow on the time-skipping server: the retry policy of
+ * workflows/notify.ts runs on the server clock (activity retry backoff is skipped like timers), so
+ * hours of SMTP outage pass in seconds against a real SMTP server and a real SQLite outbox.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import { createNoticeActivities } from '../../activities/notices.js';
+import type { ContractActivities } from '../../activities/types.js';
+import { acceptApplication, getContract, rejectApplication } from '../../workflows/contract-messages.js';
+import { timeSkippingEnv } from '../helpers/temporal.js';
+import { application, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { parseMail } from './mime.js';
+
+let world: World;
+beforeAll(async () => {
+  world = await createWorld(await timeSkippingEnv());
+});
+afterAll(async () => {
+  world?.sink.setDown(false);
+  await world?.close();
+});
+
+const OPS = 'ops-alerts@yakkan.test';
+const serverNow = async () => new Date(await world.env.currentTimeMs());
+
+/** The real activities, with notice escalation alerting OPS (as OPS_ALERT_EMAIL would). */
+const withOpsAlerts = (a: ContractActivities): ContractActivities => ({
+  ...a,
+  ...createNoticeActivities({ db: world.db, mailer: world.mailer, now: serverNow, opsAlertEmail: OPS }),
+});
+
+async function startNgn(taskQueue: string) {
+  const customer = corporateCustomer();
+  const input = application('NGN', 'ngn-vpn-standard', customer, await world.env.currentTimeMs());
+  const handle = await world.env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: input.contractId, args: [input] });
+  return { input, handle, email: customer.email };
+}
+
+const mailsTo = (to: string) => world.sink.messages.filter((m) => m.to.includes(to));
+
+async function terminate(handle: WorkflowHandle | undefined) {
+  await handle?.terminate('test finished').catch(() => undefined);
+}
+
+describe('NGN-49 delivery retries and escalation (workflows/notify.ts)', () => {
+  test('NGN-11: SMTP down for an hour loses nothing — exactly one acceptance notice arrives once it is back, the row is sent with attempts > 1', async () => {
+    const taskQueue = uniqueId('tq');
+    const worker = await world.worker(taskQueue);
+    let handle: WorkflowHandle | undefined;
+    try {
+      await worker.runUntil(async () => {
+        const s = await startNgn(taskQueue);
+        handle = s.handle;
+        const t0 = await world.env.currentTimeMs();
+        world.sink.setDown(true);
+        const accepted = s.handle.executeUpdate(acceptApplication, { args: [{}] });
+        accepted.catch(() => undefined);
+
+        await world.env.sleep('1 hour');
+        const during = await world.db.notice.findFirstOrThrow({ where: { contractId: s.input.contractId } });
+        expect(during.status).toBe('pending');
+        expect(during.attempts).toBeGreaterThan(5);
+        expect(during.lastError).toMatch(/421/);
+        expect(mailsTo(s.email)).toHaveLength(0);
+
+        world.sink.setDown(false);
+        await world.env.sleep('20 minutes'); // the next retry comes at most 15 minutes later
+        const view = await accepted;
+        expect(view.status).toBe('active');
+
+        const mails = mailsTo(s.email);
+        expect(mails).toHaveLength(1);
+        expect(parseMail(mails[0]!.raw).headers.get('x-yakkan-notice')).toBe(`${s.input.contractId}:acceptance:NGN-11`);
+        const row = await world.db.notice.findFirstOrThrow({ where: { contractId: s.input.contractId } });
+        expect(row.status).toBe('sent');
+        expect(row.attempts).toBeGreaterThan(1);
+        expect(row.attempts).toBe(during.attempts + 1);
+        expect(row.smtpResponse).toMatch(/^250 /);
+        expect(row.escalatedAt).toBeNull();
+        // NGN-11: formed when the notice was sent — after the hour of outage, on the server clock.
+        const sentMs = row.sentAt!.getTime();
+        expect(sentMs - t0).toBeGreaterThan(3600_000);
+        expect(sentMs - t0).toBeLessThan(3600_000 + 20 * 60_000);
+        expect(view.formedAt).toBe(row.sentAt!.toISOString());
+      });
+    } finally {
+      world.sink.setDown(false);
+      await terminate(handle);
+    }
+  });
+
+  test('NGN-12: a rejection notice that never gets through in 2 hours is escalated — row failed + escalatedAt, one alert to ops, and the contract is still rejected', async () => {
+    const taskQueue = uniqueId('tq');
+    const worker = await world.worker(taskQueue, withOpsAlerts);
+    let handle: WorkflowHandle | undefined;
+    try {
+      await worker.runUntil(async () => {
+        const s = await startNgn(taskQueue);
+        handle = s.handle;
+        const t0 = await world.env.currentTimeMs();
+        world.sink.setDown(true);
+        const rejected = s.handle.executeUpdate(rejectApplication, { args: [{ grounds: [3], reason: '国内法人であることを確認できない' }] });
+        rejected.catch(() => undefined);
+
+        // Past the 2-hour delivery window; the alert mail cannot go out either while SMTP is down.
+        await world.env.sleep('125 minutes');
+        const failed = await world.db.notice.findFirstOrThrow({ where: { contractId: s.input.contractId } });
+        expect(failed.status).toBe('failed');
+        expect(failed.escalatedAt).toBeNull();
+        expect(failed.attempts).toBeGreaterThanOrEqual(10);
+        expect(failed.attempts).toBeLessThanOrEqual(20);
+
+        world.sink.setDown(false); // the escalation's retry now gets the alert out
+        await world.env.sleep('10 minutes');
+        const view = await rejected;
+        expect(view.status).toBe('rejected');
+
+        const row = await world.db.notice.findFirstOrThrow({ where: { contractId: s.input.contractId } });
+        expect(row.status).toBe('failed');
+        expect(row.sentAt).toBeNull();
+        expect(row.escalatedAt).not.toBeNull();
+        expect(row.escalatedAt!.getTime() - t0).toBeGreaterThanOrEqual(2 * 3600_000);
+        expect(row.lastError).toMatch(/421/);
+        // Nothing reached the customer; ops got exactly one alert naming the notice.
+        expect(mailsTo(s.email)).toHaveLength(0);
+        const alerts = mailsTo(OPS).filter((m) => m.raw.includes(`${s.input.contractId}:rejection:NGN-12`));
+        expect(alerts).toHaveLength(1);
+        expect(parseMail(alerts[0]!.raw).subject).toContain('NGN-12 rejection');
+        // The workflow did not crash: it keeps running with the rejection recorded.
+        expect((await s.handle.query(getContract)).rejection?.grounds).toEqual([3]);
+      });
+    } finally {
+      world.sink.setDown(false);
+      await terminate(handle);
+    }
+  });
+
+  test('NGN-11: a retry after a successful send whose completion was lost sends no second copy', async () => {
+    const taskQueue = uniqueId('tq');
+    let lost = 0;
+    const worker = await world.worker(taskQueue, (a) => ({
+      ...a,
+      async sendNotice(req) {
+        const proof = await a.sendNotice(req);
+        if (lost++ === 0) throw new Error('worker crashed before reporting the completion');
+        return proof;
+      },
+    }));
+    let handle: WorkflowHandle | undefined;
+    try {
+      await worker.runUntil(async () => {
+        const s = await startNgn(taskQueue);
+        handle = s.handle;
+        const update = s.handle.executeUpdate(acceptApplication, { args: [{}] });
+        update.catch(() => undefined);
+        await world.env.sleep('1 minute');
+        const view = await update;
+        expect(lost).toBe(2);
+        expect(mailsTo(s.email)).toHaveLength(1);
+        const row = await world.db.notice.findFirstOrThrow({ where: { contractId: s.input.contractId } });
+        expect(row).toMatchObject({ status: 'sent', attempts: 1 });
+        expect(view.formedAt).toBe(row.sentAt!.toISOString());
+      });
+    } finally {
+      await terminate(handle);
+    }
+  });
+});
