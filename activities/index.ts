@@ -53,6 +53,14 @@ export function createActivities({ db, mailer, now = () => new Date() }: Activit
       await db.contract.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: data });
     },
 
+    async erasePersonalData(contractId) {
+      const r = await db.contract.updateMany({
+        where: { id: contractId, NOT: { customerEmail: '' } },
+        data: { customerName: '（削除済み）', customerEmail: '' },
+      });
+      return { erased: r.count > 0 };
+    },
+
     async recordFormation(contractId) {
       // TNC-12: formation = the moment of entry in the provider's database. A retry after the
       // row was written returns the time already recorded, so formation happens once.

@@ -164,6 +164,11 @@ export interface CarrierEscalation {
 }
 
 export interface ContractActivities {
+  /**
+   * TNC-37.5 / NGN-43: removes the customer's personal data from the contract row after the
+   * retention period (ledger, invoices and notice proofs stay for accounting and audit).
+   */
+  erasePersonalData(contractId: string): Promise<{ erased: boolean }>;
   /** Holiday table and closed days for the given years, read once so history records it. */
   loadCalendar(fromYear: number, toYear: number): Promise<CalendarData>;
   saveContract(p: ContractProjection): Promise<void>;

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { getPlan } from '../rules/plans.js';
 import { currentTermsVersion, termsRules } from '../rules/contract-rules.js';
@@ -39,16 +39,31 @@ const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) 
 export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date() }: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '100kb' }));
-
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });
 
+  // Authenticate before parsing any body: without a valid key every request is a 401.
   app.use(authenticate(keys));
+  app.use(express.json({ limit: '100kb' }));
   const ops = requireRole('ops');
   const readAll = requireRole('ops', 'auditor');
   const anyRole = requireRole('ops', 'auditor', 'customer');
+
+  /**
+   * Runs an update on a contract's workflow. A closed workflow (rejected or ended contract) answers
+   * "not found"; when the contract exists that is a 409 conflict, not a 404.
+   */
+  async function updateContract<T>(id: string, run: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
+    try {
+      return await run(client.workflow.getHandle(id));
+    } catch (e) {
+      if (!(e instanceof WorkflowNotFoundError)) throw e;
+      const row = await db.contract.findUnique({ where: { id }, select: { status: true } });
+      if (!row) throw e;
+      throw new HttpError(409, 'command_conflict', `contract ${id} is ${row.status}; it takes no further commands`);
+    }
+  }
 
   app.post(
     '/contracts',
@@ -58,6 +73,10 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
       checkApplication(body);
       const appliedAt = now();
       const contractId = body.contractId ?? `ctr-${randomUUID()}`;
+      // A closed contract (rejected, ended) keeps its id: its row must never be overwritten by a new run.
+      if (body.contractId && (await db.contract.findUnique({ where: { id: contractId }, select: { id: true } }))) {
+        throw new HttpError(409, 'already_exists', `contract ${contractId} already exists`, 'contractId');
+      }
       const input: ContractInput = {
         contractId,
         terms: body.terms,
@@ -70,6 +89,7 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
       await client.workflow.start<typeof contractWorkflow>('contractWorkflow', {
         taskQueue,
         workflowId: contractId,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [input],
       });
       res.status(201).location(`/contracts/${contractId}`).json({ contractId, status: 'applied', termsVersion: input.termsVersion });
@@ -123,7 +143,7 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
     ops,
     route(async (req, res) => {
       const body = acceptBody.parse(req.body ?? {});
-      const view = await client.workflow.getHandle(String(req.params.id)).executeUpdate(acceptApplication, { args: [body] });
+      const view = await updateContract(String(req.params.id), (h) => h.executeUpdate(acceptApplication, { args: [body] }));
       res.json(view);
     }),
   );
@@ -133,7 +153,7 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
     ops,
     route(async (req, res) => {
       const body = rejectBody.parse(req.body);
-      const view = await client.workflow.getHandle(String(req.params.id)).executeUpdate(rejectApplication, { args: [body] });
+      const view = await updateContract(String(req.params.id), (h) => h.executeUpdate(rejectApplication, { args: [body] }));
       res.json(view);
     }),
   );
@@ -143,7 +163,7 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
     ops,
     route(async (req, res) => {
       const body = cancelBody.parse(req.body);
-      const view = await client.workflow.getHandle(String(req.params.id)).executeUpdate(requestCancellation, { args: [body] });
+      const view = await updateContract(String(req.params.id), (h) => h.executeUpdate(requestCancellation, { args: [body] }));
       res.json(view);
     }),
   );
@@ -153,7 +173,7 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
     ops,
     route(async (req, res) => {
       const body = nonRenewalBody.parse(req.body ?? {});
-      const view = await client.workflow.getHandle(String(req.params.id)).executeUpdate(giveNonRenewalNotice, { args: [body] });
+      const view = await updateContract(String(req.params.id), (h) => h.executeUpdate(giveNonRenewalNotice, { args: [body] }));
       res.json(view);
     }),
   );

@@ -281,7 +281,9 @@ export interface ContractState {
   /** Catalog version in force for this contract (moves on an accepted terms change). */
   termsVersion?: string;
   /** NGN-40(10) force majeure lasting more than 30 days opens the provider's right to terminate. */
-  forceMajeure?: { startedAt: string; rightToTerminateFrom: string; ended?: string };
+  forceMajeure?: { startedAt: string; rightToTerminateFrom: string; rightOpen: boolean; ended?: string };
+  /** After the end: NGN-43 erasure certificate and reminders, TNC-37.5 / NGN retention and deletion. */
+  aftermath?: { certificateOn?: IsoDate; equipmentReturned?: boolean; reminders: number; escalated?: boolean; personalDataDeletedOn?: IsoDate };
   endedAt?: string;
   /** Number of workflow runs so far (continue-as-new count + 1). */
   run: number;
@@ -322,6 +324,18 @@ export interface ProviderTerminationInput {
   item?: number;
   reason: string;
 }
+/** NGN-40 (10): an event of force majeure; the right to terminate opens when it lasts more than 30 days. */
+export interface ForceMajeureInput {
+  startedAt: string;
+  description: string;
+}
+export const reportForceMajeure = defineUpdate<ContractView, [ForceMajeureInput]>('reportForceMajeure');
+export const endForceMajeure = defineUpdate<ContractView, [{ endedAt: string }]>('endForceMajeure');
+/** NGN-43: the contractor's certificate that software and materials were erased (and equipment returned). */
+export interface ErasureCertificateInput {
+  equipmentReturned: boolean;
+}
+export const submitErasureCertificate = defineUpdate<ContractView, [ErasureCertificateInput]>('submitErasureCertificate');
 export const terminateByProvider = defineUpdate<ContractView, [ProviderTerminationInput]>('terminateByProvider');
 export const announce = defineUpdate<{ noticeSent: boolean }, [AnnouncementInput]>('announce');
 /** TNC-3: written objection before the effective date; the contract ends on that date. */

@@ -10,12 +10,14 @@ import {
   continueAsNew,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ContractActivities, LedgerLine } from '../activities/types.js';
 import {
   BusinessCalendar,
   addDays,
+  dayCountedPeriod,
   addMonthsClamped,
   daysBetween,
   endOfMonth,
@@ -32,7 +34,16 @@ import {
 import { earlyTerminationFee, yen } from '../rules/money.js';
 import { getPlan, type Plan } from '../rules/plans.js';
 import { rejectionGrounds, termsRules } from '../rules/contract-rules.js';
-import { acceptanceNotice, cancellationReceipt, nonRenewalReceipt, overdueReminder, rejectionNotice } from '../notices/templates.js';
+import {
+  acceptanceNotice,
+  cancellationReceipt,
+  dataDeletionNotice,
+  erasureCertificateReminder,
+  nonRenewalReceipt,
+  overdueReminder,
+  rejectionNotice,
+} from '../notices/templates.js';
+import { getTerms } from '../rules/terms/index.js';
 import { conflict, invalid, lateNotice } from './refusals.js';
 import { notify } from './notify.js';
 import {
@@ -62,6 +73,11 @@ import {
   restoreOutage,
   scheduleSuspension,
   terminateByProvider,
+  endForceMajeure,
+  reportForceMajeure,
+  submitErasureCertificate,
+  type ErasureCertificateInput,
+  type ForceMajeureInput,
   type ProviderTerminationInput,
   acceptApplication,
   chargeDispatch,
@@ -156,6 +172,9 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     for (const a of state.announcements ?? []) {
       if (a.kind === 'terms-change' && !a.objected && !a.applied) due.push({ atMs: jstMidnightMs(a.effectiveDate), kind: 'terms-change', announcementId: a.id });
     }
+    if (state.forceMajeure && !state.forceMajeure.ended && !state.forceMajeure.rightOpen) {
+      due.push({ atMs: Date.parse(state.forceMajeure.rightToTerminateFrom), kind: 'force-majeure' });
+    }
     if (state.endDate) due.push({ atMs: endOfDayMs(state.endDate), kind: 'contract-end' });
     else if (state.period) due.push({ atMs: endOfDayMs(state.period.end), kind: 'renewal' });
     // Same instant: close the month first (kinds are listed in processing order).
@@ -187,8 +206,9 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       termsVersion: input.termsVersion,
       planId: input.planId,
       customerId: input.customer.id,
-      customerName: input.customer.name,
-      customerEmail: input.customer.email,
+      // After TNC-37.5 / NGN-43 deletion the projection never writes personal data back.
+      customerName: state.aftermath?.personalDataDeletedOn ? '（削除済み）' : input.customer.name,
+      customerEmail: state.aftermath?.personalDataDeletedOn ? '' : input.customer.email,
       customerKind: input.customer.kind,
       channel: input.channel,
       status: state.status,
@@ -489,6 +509,68 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
         if (!t.clauseId.startsWith(input.terms)) invalid('clauseId', `${t.clauseId} is not a clause of ${input.terms}`);
         if (!t.reason.trim()) invalid('reason', 'a reason is required');
         if (state.endReason === 'provider-termination') conflict('termination already decided');
+        if (t.clauseId === 'NGN-40' && t.item === 10 && !state.forceMajeure?.rightOpen) {
+          conflict(
+            state.forceMajeure
+              ? `NGN-40 (10): the force majeure has not lasted more than 30 days yet (right opens ${state.forceMajeure.rightToTerminateFrom})`
+              : 'NGN-40 (10): no force majeure is recorded on this contract',
+          );
+        }
+      },
+    },
+  );
+
+  setHandler(
+    reportForceMajeure,
+    async (f: ForceMajeureInput) => {
+      // NGN-40 (10): "more than 30 days" — counted per 民法 第140条 from the event; the right opens after.
+      const limit = getTerms(input.terms, input.termsVersion).forceMajeureTerminationDays.value!;
+      state.forceMajeure = {
+        startedAt: f.startedAt,
+        rightToTerminateFrom: new Date(dayCountedPeriod(f.startedAt, limit).endsAtMs).toISOString(),
+        rightOpen: false,
+      };
+      return view();
+    },
+    {
+      validator: (f: ForceMajeureInput) => {
+        if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+        if (getTerms(input.terms, input.termsVersion).forceMajeureTerminationDays.value === null) {
+          conflict(`${input.terms} has no force-majeure termination right (NGN-40 (10) is NGN only)`);
+        }
+        if (state.forceMajeure && !state.forceMajeure.ended) conflict('a force majeure is already open');
+        if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/.test(f.startedAt) || Number.isNaN(Date.parse(f.startedAt))) {
+          invalid('startedAt', `not an ISO instant with offset: ${f.startedAt}`);
+        }
+        if (Date.parse(f.startedAt) > Date.now()) invalid('startedAt', 'is in the future');
+      },
+    },
+  );
+  setHandler(
+    endForceMajeure,
+    async (e: { endedAt: string }) => {
+      state.forceMajeure!.ended = e.endedAt;
+      state.forceMajeure!.rightOpen = false;
+      return view();
+    },
+    {
+      validator: (e: { endedAt: string }) => {
+        if (!state.forceMajeure || state.forceMajeure.ended) conflict('no force majeure is open');
+        if (Number.isNaN(Date.parse(e.endedAt))) invalid('endedAt', `not an ISO instant: ${e.endedAt}`);
+      },
+    },
+  );
+  setHandler(
+    submitErasureCertificate,
+    async (c: ErasureCertificateInput) => {
+      state.aftermath = { ...(state.aftermath ?? { reminders: 0 }), certificateOn: today(), equipmentReturned: c.equipmentReturned };
+      return view();
+    },
+    {
+      validator: (_c: ErasureCertificateInput) => {
+        if (state.status !== 'ended') conflict('NGN-43: the erasure certificate is due after the contract has ended');
+        if (!getTerms(input.terms, input.termsVersion).erasureCertificate.value) conflict(`${input.terms} requires no erasure certificate (NGN-43 is NGN only)`);
+        if (state.aftermath?.certificateOn) conflict(`the certificate was received on ${state.aftermath.certificateOn}`);
       },
     },
   );
@@ -543,6 +625,8 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       closesThisRun += 1;
     } else if (due.kind === 'invoice-overdue') {
       await invoiceOverdue(due.invoiceId!);
+    } else if (due.kind === 'force-majeure') {
+      state.forceMajeure!.rightOpen = true; // NGN-40 (10): ops may now terminate
     } else if (due.kind === 'suspension') {
       ev.advanceSuspensions(billing);
     } else if (due.kind === 'default-measure') {
@@ -573,19 +657,60 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       await continueAsNew<typeof contractWorkflow>({ ...input, resume: { ...state, run: state.run + 1 } });
     }
   }
+  if (state.status === 'ended') await aftermath();
   await condition(allHandlersFinished);
   return view();
+
+  /**
+   * After the end. NGN-43: the contractor returns equipment and submits an erasure certificate;
+   * reminders go out every interval until it arrives (then ops take over). Then, after the
+   * retention period (TNC-37.5; NGN decided), the customer's personal data is deleted.
+   */
+  async function aftermath() {
+    const catalog = getTerms(input.terms, input.termsVersion);
+    const cert = catalog.erasureCertificate.value;
+    const party = { contractId: input.contractId, customerName: input.customer.name, termsTitle: rules.title };
+    const terminatedOn = state.endDate ?? jstDateOf(Date.now());
+    state.aftermath ??= { reminders: 0 };
+    if (cert?.required) {
+      while (!state.aftermath.certificateOn && state.aftermath.reminders < cert.maxReminders) {
+        const got = await condition(() => !!state.aftermath?.certificateOn, `${cert.reminderIntervalDays} days`);
+        if (got) break;
+        state.aftermath.reminders += 1;
+        await notify({
+          contractId: input.contractId,
+          idempotencyKey: `${input.contractId}:erasure-reminder:${state.aftermath.reminders}:NGN-43`,
+          recipient: input.customer.email,
+          ...erasureCertificateReminder({ ...party, terminatedOn, reminderNo: state.aftermath.reminders, maxReminders: cert.maxReminders }),
+        });
+      }
+      if (!state.aftermath.certificateOn) state.aftermath.escalated = true; // reminders exhausted: ops follow up
+    }
+    const retention = catalog.retentionDaysAfterTermination;
+    const deleteAtMs = jstMidnightMs(addDays(terminatedOn, retention.value + 1));
+    if (deleteAtMs > Date.now()) await sleep(deleteAtMs - Date.now());
+    const clauseId = input.terms === 'NGN' ? 'NGN-43' : 'TNC-37.5';
+    await notify({
+      contractId: input.contractId,
+      idempotencyKey: `${input.contractId}:data-deletion:${clauseId}`,
+      recipient: input.customer.email,
+      ...dataDeletionNotice({ ...party, clauseId, terminatedOn, deletedOn: today(), retentionDays: retention.value }),
+    });
+    await acts.erasePersonalData(input.contractId);
+    state.aftermath.personalDataDeletedOn = today();
+    await save();
+  }
 }
 
 interface Due {
   atMs: number;
-  kind: 'month-close' | 'invoice-overdue' | 'suspension' | 'default-measure' | 'terms-change' | 'renewal' | 'contract-end';
+  kind: 'month-close' | 'invoice-overdue' | 'suspension' | 'default-measure' | 'force-majeure' | 'terms-change' | 'renewal' | 'contract-end';
   month?: string;
   invoiceId?: string;
   violationId?: string;
   announcementId?: string;
 }
-const DUE_ORDER: Due['kind'][] = ['month-close', 'invoice-overdue', 'suspension', 'default-measure', 'terms-change', 'renewal', 'contract-end'];
+const DUE_ORDER: Due['kind'][] = ['month-close', 'invoice-overdue', 'suspension', 'default-measure', 'force-majeure', 'terms-change', 'renewal', 'contract-end'];
 
 /** Years of holiday data loaded ahead of today; a cancellation further out is refused. */
 const CALENDAR_YEARS_AHEAD = 4;

@@ -19,6 +19,7 @@ import {
 import { addDays, jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import { reconcile } from '../../rules/invoice.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
+import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
 import { application, consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
 
 let world: World;
@@ -29,38 +30,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function nextYear(): Promise<number> {
-  return Number(jstDateOf(await world.env.currentTimeMs()).slice(0, 4)) + 1;
-}
 
-async function sleepUntil(date: string) {
-  const now = await world.env.currentTimeMs();
-  const target = jstMidnightMs(date) + 10 * 3600_000;
-  if (target < now) throw new Error(`sleepUntil(${date}) is in the past`);
-  await world.env.sleep(target - now);
-}
 
-async function withContract(
-  terms: TermsId,
-  planId: string,
-  customer: Customer,
-  serviceStart: string,
-  body: (h: WorkflowHandle, contractId: string) => Promise<void>,
-) {
-  const taskQueue = uniqueId('tq');
-  const worker = await world.worker(taskQueue);
-  await worker.runUntil(async () => {
-    await sleepUntil(serviceStart);
-    const input = application(terms, planId, customer, await world.env.currentTimeMs());
-    const h = await world.env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: input.contractId, args: [input] });
-    await h.executeUpdate(acceptApplication, { args: [{ serviceStartDate: serviceStart }] });
-    try {
-      await body(h, input.contractId);
-    } finally {
-      if ((await h.describe()).status.name === 'RUNNING') await h.terminate('test finished');
-    }
-  });
-}
 
 async function reconciled(contractId: string) {
   const [lines, invoices, payments] = await Promise.all([
@@ -73,16 +44,16 @@ async function reconciled(contractId: string) {
 
 describe('TNC-29 late interest and TNC-27 payments', () => {
   test('TNC-29: 12,345 yen paid 30 days after the due date bears 147 yen (14.5%, 365-day year, floored); the rest paid later bears its own', async () => {
-    const Y = await nextYear();
+    const Y = await nextYear(world);
     // tnc-biz-fixed: 12,000 + 1,200 tax = 13,200 a month; corporate, whole months.
-    await withContract('TNC', 'tnc-biz-fixed', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
-      await sleepUntil(`${Y}-05-02`);
+    await withContract(world, 'TNC', 'tnc-biz-fixed', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(world, `${Y}-05-02`);
       const v = await h.query(getContract);
       const inv = v.openInvoices.find((i) => i.period === `${Y}-04`)!;
       expect(inv).toMatchObject({ id: `${id}:${Y}-04`, issuedOn: `${Y}-05-01`, dueDate: `${Y}-05-31`, total: '13200', paid: '0' });
 
       // 30 days late: due 05-31 → paid 06-30 (days 06-01 … 06-30 = 30).
-      await sleepUntil(`${Y}-06-30`);
+      await sleepUntil(world, `${Y}-06-30`);
       const first = await h.executeUpdate(recordPayment, {
         args: [{ invoiceId: inv.id, amount: '12345', method: 'bank-debit', paidOn: `${Y}-06-30`, idempotencyKey: `${id}-pay-1` }],
       });
@@ -90,7 +61,7 @@ describe('TNC-29 late interest and TNC-27 payments', () => {
       expect(first.lateDamages).toEqual({ days: 30, amount: '147', invoiceId: `${id}:late:1`, clauseId: 'TNC-29' });
 
       // The rest, 855 yen, 61 days late: 855 × 0.145 × 61 / 365 = 20.71… → 20.
-      await sleepUntil(`${Y}-07-31`);
+      await sleepUntil(world, `${Y}-07-31`);
       const rest = await h.executeUpdate(recordPayment, {
         args: [{ invoiceId: inv.id, amount: '855', method: 'credit-card', paidOn: `${Y}-07-31` }],
       });
@@ -116,9 +87,9 @@ describe('TNC-29 late interest and TNC-27 payments', () => {
   });
 
   test('TNC-27: a payment above the open amount, by a method the 約款 lacks, or dated in the future is refused by field', async () => {
-    const Y = await nextYear();
-    await withContract('TNC', 'tnc-biz-fixed', corporateCustomer(), `${Y}-04-01`, async (h) => {
-      await sleepUntil(`${Y}-05-02`);
+    const Y = await nextYear(world);
+    await withContract(world, 'TNC', 'tnc-biz-fixed', corporateCustomer(), `${Y}-04-01`, async (h) => {
+      await sleepUntil(world, `${Y}-05-02`);
       const inv = (await h.query(getContract)).openInvoices[0]!;
       const refusal = async (args: PaymentInput) =>
         h.executeUpdate(recordPayment, { args: [args] }).then(
@@ -136,14 +107,14 @@ describe('TNC-29 late interest and TNC-27 payments', () => {
 
 describe('NGN-19 metered usage, NGN-21 late damages, NGN-20 surcharge, NGN-29 dispatch', () => {
   test('NGN-19: usage is billed the month after use; usage reported for a month already invoiced goes on the next invoice, never lost', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
-      await sleepUntil(`${Y}-04-20`);
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(world, `${Y}-04-20`);
       await h.executeUpdate(reportUsage, { args: [{ optionId: 'ngn-extra-site', month: `${Y}-04`, quantity: '2' }] });
-      await sleepUntil(`${Y}-06-03`); // April and May closed
+      await sleepUntil(world, `${Y}-06-03`); // April and May closed
       // Usage of April reported after April's and May's invoices were issued:
       await h.executeUpdate(reportUsage, { args: [{ optionId: 'ngn-closed-dns', month: `${Y}-04`, quantity: '12345' }] });
-      await sleepUntil(`${Y}-07-02`); // June closed
+      await sleepUntil(world, `${Y}-07-02`); // June closed
 
       const lines = await world.db.ledgerEntry.findMany({ where: { contractId: id, kind: 'usage' }, orderBy: { id: 'asc' } });
       // 2 sites × 3,000 on May's invoice; 12,345 queries × 0.05 = 617.25 → 617 (円未満切り捨て) on June's.
@@ -160,12 +131,12 @@ describe('NGN-19 metered usage, NGN-21 late damages, NGN-20 surcharge, NGN-29 di
   });
 
   test('NGN-21: 55,000 yen paid 10 days late bears 220 yen (14.6%); NGN-20: 10,000 evaded → 20,000 surcharge; NGN-29: dispatch 18,000 + 1,800 tax', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
-      await sleepUntil(`${Y}-05-02`);
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(world, `${Y}-05-02`);
       const inv = (await h.query(getContract)).openInvoices[0]!;
       expect(inv.total).toBe('55000');
-      await sleepUntil(`${Y}-06-10`); // due 05-31; 06-01 … 06-10 = 10 days
+      await sleepUntil(world, `${Y}-06-10`); // due 05-31; 06-01 … 06-10 = 10 days
       const paid = await h.executeUpdate(recordPayment, { args: [{ invoiceId: inv.id, amount: '55000', method: 'bank-transfer', paidOn: `${Y}-06-10` }] });
       // 55,000 × 0.146 × 10 / 365 = 220 exactly.
       expect(paid.lateDamages).toMatchObject({ days: 10, amount: '220', clauseId: 'NGN-21' });
@@ -187,8 +158,8 @@ describe('NGN-19 metered usage, NGN-21 late damages, NGN-20 surcharge, NGN-29 di
   });
 
   test('NGN-20 NGN-29: a TNC contract has neither clause, so both charges are refused as conflicts', async () => {
-    const Y = await nextYear();
-    await withContract('TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h) => {
+    const Y = await nextYear(world);
+    await withContract(world, 'TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h) => {
       const types = await Promise.all([
         h.executeUpdate(chargeSurcharge, { args: [{ evadedAmount: '100', description: 'x' }] }).catch((e: any) => e.cause.type),
         h.executeUpdate(chargeDispatch, { args: [{ cost: '100', description: 'x' }] }).catch((e: any) => e.cause.type),
@@ -200,9 +171,9 @@ describe('NGN-19 metered usage, NGN-21 late damages, NGN-20 surcharge, NGN-29 di
 
 describe('overdue reminder', () => {
   test('NGN-21: the day after the due date an unpaid invoice triggers one reminder citing 年14.6%', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
-      await sleepUntil(addDays(`${Y}-05-31`, 2));
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(world, addDays(`${Y}-05-31`, 2));
       const notices = await world.db.notice.findMany({ where: { contractId: id, kind: 'overdue-reminder' } });
       expect(notices).toHaveLength(1);
       expect(notices[0]!.body).toContain('年14.6%');

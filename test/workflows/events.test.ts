@@ -22,6 +22,7 @@ import {
 import { jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import { reconcile } from '../../rules/invoice.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
+import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
 import { application, consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
 
 let world: World;
@@ -32,39 +33,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-const nextYear = async () => Number(jstDateOf(await world.env.currentTimeMs()).slice(0, 4)) + 1;
-/** JST wall time 'YYYY-MM-DDTHH:MM' → ISO instant with +09:00. */
-const jst = (local: string) => `${local}:00+09:00`;
 
-async function sleepUntilInstant(iso: string) {
-  const now = await world.env.currentTimeMs();
-  const target = Date.parse(iso);
-  if (target < now) throw new Error(`sleepUntil(${iso}) is in the past`);
-  await world.env.sleep(target - now);
-}
-const sleepUntil = (date: string) => sleepUntilInstant(new Date(jstMidnightMs(date) + 10 * 3600_000).toISOString());
 
-async function withContract(
-  terms: TermsId,
-  planId: string,
-  customer: Customer,
-  serviceStart: string,
-  body: (h: WorkflowHandle, contractId: string) => Promise<void>,
-) {
-  const taskQueue = uniqueId('tq');
-  const worker = await world.worker(taskQueue);
-  await worker.runUntil(async () => {
-    await sleepUntil(serviceStart);
-    const input = application(terms, planId, customer, await world.env.currentTimeMs());
-    const h = await world.env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: input.contractId, args: [input] });
-    await h.executeUpdate(acceptApplication, { args: [{ serviceStartDate: serviceStart }] });
-    try {
-      await body(h, input.contractId);
-    } finally {
-      if ((await h.describe()).status.name === 'RUNNING') await h.terminate('test finished');
-    }
-  });
-}
 
 const failureOf = (p: Promise<unknown>) =>
   p.then(
@@ -74,14 +44,14 @@ const failureOf = (p: Promise<unknown>) =>
 
 describe('NGN-33 outage compensation', () => {
   test('NGN-33.1: an outage restored 23 hours after recognition earns nothing', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-90k', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
-      await sleepUntilInstant(jst(`${Y}-04-10T12:00`));
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-90k', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntilInstant(world, jst(`${Y}-04-10T12:00`));
       await h.executeUpdate(reportOutage, { args: [{ outageId: 'O-23h', startedAt: jst(`${Y}-04-10T08:00`), recognisedAt: jst(`${Y}-04-10T09:00`), cause: 'provider-fault', description: '拠点間通信断' }] });
-      await sleepUntilInstant(jst(`${Y}-04-11T09:00`));
+      await sleepUntilInstant(world, jst(`${Y}-04-11T09:00`));
       const o = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-23h', restoredAt: jst(`${Y}-04-11T08:00`) }] });
       expect(o.credit).toBeUndefined();
-      await sleepUntil(`${Y}-05-02`);
+      await sleepUntil(world, `${Y}-05-02`);
       expect(await world.db.ledgerEntry.count({ where: { contractId: id, kind: 'credit' } })).toBe(0);
       // TNC-35 / NGN-52: the customer was told of the outage when it was reported.
       expect(await world.db.notice.count({ where: { contractId: id, kind: 'outage', clauseId: 'NGN-52' } })).toBe(1);
@@ -89,17 +59,17 @@ describe('NGN-33 outage compensation', () => {
   });
 
   test('NGN-33.2: 72 hours with a monthly fee of 90,000 gives 9,000 yen of damages (不課税), netted on the next invoice; NGN-33.3: force majeure gives nothing', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-90k', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
-      await sleepUntilInstant(jst(`${Y}-04-20T10:00`));
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-90k', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntilInstant(world, jst(`${Y}-04-20T10:00`));
       await h.executeUpdate(reportOutage, { args: [{ outageId: 'O-72h', startedAt: jst(`${Y}-04-20T09:00`), recognisedAt: jst(`${Y}-04-20T09:30`), cause: 'provider-fault', description: '収容ルータ故障' }] });
       await h.executeUpdate(reportOutage, { args: [{ outageId: 'O-fm', startedAt: jst(`${Y}-04-20T09:00`), recognisedAt: jst(`${Y}-04-20T09:30`), cause: 'force-majeure', description: '地震による局舎被災' }] });
-      await sleepUntilInstant(jst(`${Y}-04-23T12:00`));
+      await sleepUntilInstant(world, jst(`${Y}-04-23T12:00`));
       const o = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-72h', restoredAt: jst(`${Y}-04-23T09:30`) }] });
       expect(o.credit).toEqual({ amount: '9000', days: 3, clauseId: 'NGN-33.2' });
       const fm = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-fm', restoredAt: jst(`${Y}-04-23T09:30`) }] });
       expect(fm.credit).toBeUndefined();
-      await sleepUntil(`${Y}-05-02`);
+      await sleepUntil(world, `${Y}-05-02`);
       const inv = await world.db.invoice.findUniqueOrThrow({ where: { id: `${id}:${Y}-04` }, include: { lines: { orderBy: { id: 'asc' } } } });
       expect(inv.lines.map((l) => [l.clauseId, l.kind, l.taxClass, l.amount])).toEqual([
         ['NGN-19', 'fee', 'taxable', '90000'],
@@ -119,13 +89,13 @@ describe('NGN-33 outage compensation', () => {
 
 describe('TNC-42.1 TNC-43 TNC-42.5 outage damages', () => {
   test('TNC-43: a consumer on 5,000 yen loses 40 days; fee × 40/30 = 6,666 is capped at one month (5,000); TNC-42.5 gross negligence lifts the cap (6,666)', async () => {
-    const Y = await nextYear();
-    await withContract('TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h) => {
-      await sleepUntilInstant(jst(`${Y}-04-02T12:00`));
+    const Y = await nextYear(world);
+    await withContract(world, 'TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h) => {
+      await sleepUntilInstant(world, jst(`${Y}-04-02T12:00`));
       for (const [id, gross] of [['O-cap', false], ['O-gross', true]] as const) {
         await h.executeUpdate(reportOutage, { args: [{ outageId: id, startedAt: jst(`${Y}-04-02T10:00`), recognisedAt: jst(`${Y}-04-02T11:00`), cause: 'provider-fault', grossNegligence: gross, description: '設備故障' }] });
       }
-      await sleepUntilInstant(jst(`${Y}-05-13T12:00`));
+      await sleepUntilInstant(world, jst(`${Y}-05-13T12:00`));
       const capped = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-cap', restoredAt: jst(`${Y}-05-12T11:00`) }] });
       const gross = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-gross', restoredAt: jst(`${Y}-05-12T11:00`) }] });
       expect(capped.credit).toEqual({ amount: '5000', days: 40, clauseId: 'TNC-43' });
@@ -136,14 +106,14 @@ describe('TNC-42.1 TNC-43 TNC-42.5 outage damages', () => {
 
 describe('NGN-25 cure window of 10 days (民法 第140条)', () => {
   test('NGN-25: a violation at 10:00 on day 0 cured late on its 10th day leaves the service running', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-03-01`, async (h, id) => {
-      await sleepUntilInstant(jst(`${Y}-04-01T11:00`));
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-03-01`, async (h, id) => {
+      await sleepUntilInstant(world, jst(`${Y}-04-01T11:00`));
       const v = await h.executeUpdate(reportViolation, { args: [{ violationId: 'V-1', clauseId: 'NGN-25', act: 3, userRef: 'user-17', occurredAt: jst(`${Y}-04-01T10:00`), description: '第三者の通信の妨害' }] });
       expect([v.cureLastDay, v.measuresFrom]).toEqual([`${Y}-04-11`, new Date(jst(`${Y}-04-12T00:00`)).toISOString()]);
-      await sleepUntilInstant(jst(`${Y}-04-11T23:30`));
+      await sleepUntilInstant(world, jst(`${Y}-04-11T23:30`));
       expect((await h.executeUpdate(recordCure, { args: [{ violationId: 'V-1' }] })).status).toBe('cured');
-      await sleepUntil(`${Y}-04-20`);
+      await sleepUntil(world, `${Y}-04-20`);
       const view = await h.query(getContract);
       expect(view.status).toBe('active');
       expect(view.suspensions ?? []).toEqual([]);
@@ -154,16 +124,16 @@ describe('NGN-25 cure window of 10 days (民法 第140条)', () => {
   });
 
   test('NGN-25 NGN-16.2: uncured when its 10th day ends, ops may stop the contractor from 00:00 JST the next day — not a minute before — and fees keep accruing', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-03-01`, async (h, id) => {
-      await sleepUntilInstant(jst(`${Y}-04-01T11:00`));
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-03-01`, async (h, id) => {
+      await sleepUntilInstant(world, jst(`${Y}-04-01T11:00`));
       await h.executeUpdate(reportViolation, { args: [{ violationId: 'V-2', clauseId: 'NGN-25', act: 3, occurredAt: jst(`${Y}-04-01T10:00`), description: '第三者の通信の妨害' }] });
-      await sleepUntilInstant(jst(`${Y}-04-11T23:59`));
+      await sleepUntilInstant(world, jst(`${Y}-04-11T23:59`));
       const early = await failureOf(h.executeUpdate(applyMeasure, { args: [{ violationId: 'V-2', measure: 2 }] }));
       expect(early?.type).toBe('LateNotice');
       expect(early?.details).toEqual({ field: 'measure', deadline: new Date(jst(`${Y}-04-12T00:00`)).toISOString() });
       // a cure is still in time at 23:59 — but this customer does not cure.
-      await sleepUntilInstant(jst(`${Y}-04-12T00:00`));
+      await sleepUntilInstant(world, jst(`${Y}-04-12T00:00`));
       const lateCure = await failureOf(h.executeUpdate(recordCure, { args: [{ violationId: 'V-2' }] }));
       expect(lateCure?.type).toBe('LateNotice');
       const m = await h.executeUpdate(applyMeasure, { args: [{ violationId: 'V-2', measure: 2 }] });
@@ -175,7 +145,7 @@ describe('NGN-25 cure window of 10 days (民法 第140条)', () => {
       const midnight = Date.parse(jst(`${Y}-04-12T00:00`));
       expect(Date.parse(s[0]!.startsAt)).toBeGreaterThanOrEqual(midnight);
       expect(Date.parse(s[0]!.startsAt)).toBeLessThan(midnight + 60_000);
-      await sleepUntil(`${Y}-05-02`);
+      await sleepUntil(world, `${Y}-05-02`);
       // NGN-16.2: April is billed in full although the service was stopped from 04-12.
       const fee = await world.db.ledgerEntry.findUniqueOrThrow({ where: { idempotencyKey: `${id}:${Y}-04:NGN-19:fee` } });
       expect(fee.amount).toBe('50000');
@@ -185,9 +155,9 @@ describe('NGN-25 cure window of 10 days (民法 第140条)', () => {
 
 describe('NGN-36 NGN-37 suspension with prior notice', () => {
   test('NGN-36: a suspension asked to start before its notice could be sent starts when the notice was sent, and the notice states reason and period; an emergency starts at once', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
-      await sleepUntilInstant(jst(`${Y}-04-15T10:00`));
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntilInstant(world, jst(`${Y}-04-15T10:00`));
       const s = await h.executeUpdate(scheduleSuspension, {
         args: [{ clauseId: 'NGN-36', reason: '設備の定期保守', startsAt: jst(`${Y}-04-15T09:00`), endsAt: jst(`${Y}-04-15T18:00`) }],
       });
@@ -196,7 +166,7 @@ describe('NGN-36 NGN-37 suspension with prior notice', () => {
       const n = await world.db.notice.findFirstOrThrow({ where: { contractId: id, kind: 'suspension' } });
       expect(n.body).toContain('設備の定期保守'); // the reason …
       expect(n.body).toMatch(new RegExp(`18時00分（${Y}-04-15T18:00\\+09:00）まで`)); // … and the period's end (和暦 + ISO)
-      await sleepUntilInstant(jst(`${Y}-04-15T19:00`));
+      await sleepUntilInstant(world, jst(`${Y}-04-15T19:00`));
       expect((await h.query(getContract)).suspensions![0]!.status).toBe('lifted');
 
       const e = await h.executeUpdate(scheduleSuspension, {
@@ -209,13 +179,13 @@ describe('NGN-36 NGN-37 suspension with prior notice', () => {
 
 describe('TNC-3 terms change and NGN-40 termination', () => {
   test('TNC-3: a customer who objects before the effective date has the contract end exactly on that date', async () => {
-    const Y = await nextYear();
-    await withContract('TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h, id) => {
+    const Y = await nextYear(world);
+    await withContract(world, 'TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h, id) => {
       await h.executeUpdate(announce, { args: [{ announcementId: 'A-1', kind: 'terms-change', effectiveDate: `${Y}-06-01`, newTermsVersion: '2022-07-01', summary: '料金改定' }] });
-      await sleepUntil(`${Y}-05-31`);
+      await sleepUntil(world, `${Y}-05-31`);
       const v = await h.executeUpdate(objectToTermsChange, { args: [{ announcementId: 'A-1' }] });
       expect([v.endDate, v.endReason]).toEqual([`${Y}-06-01`, 'terms-objection']);
-      await sleepUntil(`${Y}-06-03`);
+      await sleepUntil(world, `${Y}-06-03`);
       const end = await h.query(getContract);
       expect(end.status).toBe('ended');
       const last = await world.db.ledgerEntry.findFirstOrThrow({ where: { contractId: id, period: `${Y}-06`, kind: 'fee' } });
@@ -226,14 +196,14 @@ describe('TNC-3 terms change and NGN-40 termination', () => {
   });
 
   test('NGN-40: termination by the provider accelerates every open amount (期限の利益の喪失) and the final invoice is due on issue', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
-      await sleepUntil(`${Y}-05-10`);
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(world, `${Y}-05-10`);
       expect((await h.query(getContract)).openInvoices[0]!.dueDate).toBe(`${Y}-05-31`);
       const v = await h.executeUpdate(terminateByProvider, { args: [{ clauseId: 'NGN-40', item: 3, reason: '支払停止' }] });
       expect(v.openInvoices[0]!.dueDate).toBe(`${Y}-05-10`);
       expect(v.endDate).toBe(`${Y}-05-10`);
-      await sleepUntil(`${Y}-05-12`);
+      await sleepUntil(world, `${Y}-05-12`);
       const final = await world.db.invoice.findUniqueOrThrow({ where: { id: `${id}:final` }, include: { lines: true } });
       // May billed up to the termination day (whole month on this plan); no NGN-18 fee: that clause
       // covers the contractor's own cancellation (解約), not termination by the provider.

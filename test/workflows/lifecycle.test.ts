@@ -17,6 +17,7 @@ import {
 import { BusinessCalendar, jstDateOf, jstMidnightMs, latestCancellationNoticeDay, addDays } from '../../rules/calendar.js';
 import { defaultCalendarData } from '../../rules/holidays-jp.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
+import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
 import { application, consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
 
 let world: World;
@@ -24,44 +25,11 @@ beforeAll(async () => {
   world = await createWorld(await timeSkippingEnv());
 });
 
-/** Y for one test: the year after the server's current one (the clock only moves forward). */
-async function nextYear(): Promise<number> {
-  return Number(jstDateOf(await world.env.currentTimeMs()).slice(0, 4)) + 1;
-}
 afterAll(async () => {
   await world?.close();
 });
 
-/** Moves the server clock to 10:00 JST on `date` (must be in the future). */
-async function sleepUntil(date: string) {
-  const now = await world.env.currentTimeMs();
-  const target = jstMidnightMs(date) + 10 * 3600_000;
-  if (target < now) throw new Error(`sleepUntil(${date}) is in the past`);
-  await world.env.sleep(target - now);
-}
 
-async function withContract(
-  terms: TermsId,
-  planId: string,
-  customer: Customer,
-  serviceStart: string,
-  body: (h: WorkflowHandle, contractId: string) => Promise<void>,
-) {
-  const taskQueue = uniqueId('tq');
-  const worker = await world.worker(taskQueue);
-  await worker.runUntil(async () => {
-    await sleepUntil(serviceStart);
-    const input = application(terms, planId, customer, await world.env.currentTimeMs());
-    const h = await world.env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: input.contractId, args: [input] });
-    await h.executeUpdate(acceptApplication, { args: [{ serviceStartDate: serviceStart }] });
-    try {
-      await body(h, input.contractId);
-    } finally {
-      const d = await h.describe();
-      if (d.status.name === 'RUNNING') await h.terminate('test finished');
-    }
-  });
-}
 
 const ledger = (contractId: string) =>
   world.db.ledgerEntry.findMany({ where: { contractId }, orderBy: { id: 'asc' } });
@@ -79,18 +47,18 @@ async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
 
 describe('NGN-17 minimum term and NGN-18 early-termination fee', () => {
   test('NGN-17: start Y-06-20 gives a minimum term Y-07-01 … (Y+1)-06-30; NGN-18: cancellation effective (Y+1)-02-28 posts 4 × 50,000 as a 違約金 outside consumption tax', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-06-20`, async (h, id) => {
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-06-20`, async (h, id) => {
       const v = await h.query(getContract);
       expect(v.minimumTerm).toEqual({ start: `${Y}-07-01`, end: `${Y + 1}-06-30` });
       expect(v.period).toEqual({ start: `${Y}-07-01`, end: `${Y + 1}-06-30`, renewals: 0 });
 
-      await sleepUntil(`${Y + 1}-01-12`);
+      await sleepUntil(world, `${Y + 1}-01-12`);
       const after = await h.executeUpdate(requestCancellation, { args: [{ desiredDate: `${Y + 1}-02-28` }] });
       expect(after.endDate).toBe(`${Y + 1}-02-28`);
       expect(after.cancellation?.insideMinimumTerm).toBe(true);
 
-      await sleepUntil(`${Y + 1}-03-02`);
+      await sleepUntil(world, `${Y + 1}-03-02`);
       const end = await h.query(getContract);
       expect(end.status).toBe('ended');
       const rows = await ledger(id);
@@ -114,13 +82,13 @@ describe('NGN-17 minimum term and NGN-18 early-termination fee', () => {
 
 describe('NGN-41 cancellation lead of 1 month + 5 business days', () => {
   test('NGN-41: a request on the latest notice day is accepted; one business day later it is refused with that date and changes nothing', async () => {
-    const Y = await nextYear();
+    const Y = await nextYear(world);
     const desired = `${Y + 2}-06-08`;
     const cal = new BusinessCalendar(defaultCalendarData(Y, Y + 3));
     const latest = latestCancellationNoticeDay(cal, desired, 1, 5);
     // after the minimum term (start Y-04-01 → term Y-05-01 … (Y+1)-04-30)
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h) => {
-      await sleepUntil(addDays(latest, 1));
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h) => {
+      await sleepUntil(world, addDays(latest, 1));
       const eventsBefore = (await h.fetchHistory()).events?.length;
       const f = await refusal(h.executeUpdate(requestCancellation, { args: [{ desiredDate: desired }] }));
       expect(f.type).toBe('LateNotice');
@@ -135,11 +103,11 @@ describe('NGN-41 cancellation lead of 1 month + 5 business days', () => {
       expect(added.every((e) => e.workflowTaskScheduledEventAttributes || e.workflowTaskStartedEventAttributes || e.workflowTaskCompletedEventAttributes)).toBe(true);
     });
     // The server clock only moves forward: the accepted case runs a year later on the same rule.
-    const Y2 = await nextYear();
+    const Y2 = await nextYear(world);
     const desired2 = `${Y2 + 2}-06-08`;
     const latest2 = latestCancellationNoticeDay(new BusinessCalendar(defaultCalendarData(Y2, Y2 + 3)), desired2, 1, 5);
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y2}-04-01`, async (h) => {
-      await sleepUntil(latest2);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y2}-04-01`, async (h) => {
+      await sleepUntil(world, latest2);
       const v = await h.executeUpdate(requestCancellation, { args: [{ desiredDate: desired2 }] });
       expect(v.cancellation).toEqual({ receivedOn: latest2, desiredDate: desired2, latestNoticeDay: latest2, insideMinimumTerm: false });
     });
@@ -148,24 +116,24 @@ describe('NGN-41 cancellation lead of 1 month + 5 business days', () => {
 
 describe('NGN-39 automatic renewal and non-renewal notice', () => {
   test('NGN-39: a non-renewal notice on (Y+1)-09-05 for a period ending (Y+1)-09-30 is refused and the contract renews to (Y+2)-09-30; a timely notice then ends it', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-09-10`, async (h, id) => {
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-09-10`, async (h, id) => {
       expect((await h.query(getContract)).period).toEqual({ start: `${Y}-10-01`, end: `${Y + 1}-09-30`, renewals: 0 });
-      await sleepUntil(`${Y + 1}-09-05`);
+      await sleepUntil(world, `${Y + 1}-09-05`);
       const f = await refusal(h.executeUpdate(giveNonRenewalNotice, { args: [{}] }));
       expect(f.type).toBe('LateNotice');
       expect(f.details?.[0]).toEqual({ field: 'receivedOn', deadline: `${Y + 1}-08-30` }); // 09-30 − 1 month (CLAUSES NGN-39)
       expect(f.message).toContain(`renews to ${Y + 2}-09-30`);
 
-      await sleepUntil(`${Y + 1}-10-01`);
+      await sleepUntil(world, `${Y + 1}-10-01`);
       expect((await h.query(getContract)).period).toEqual({ start: `${Y + 1}-10-01`, end: `${Y + 2}-09-30`, renewals: 1 });
 
-      await sleepUntil(`${Y + 2}-08-30`); // the deadline day itself is in time
+      await sleepUntil(world, `${Y + 2}-08-30`); // the deadline day itself is in time
       const v = await h.executeUpdate(giveNonRenewalNotice, { args: [{ note: '書面受領' }] });
       expect(v.nonRenewal).toEqual({ receivedOn: `${Y + 2}-08-30`, deadline: `${Y + 2}-08-30` });
       expect(v.endDate).toBe(`${Y + 2}-09-30`);
 
-      await sleepUntil(`${Y + 2}-10-02`);
+      await sleepUntil(world, `${Y + 2}-10-02`);
       const end = await h.query(getContract);
       expect(end.status).toBe('ended');
       const fees = (await ledger(id)).filter((r) => r.kind === 'fee');
@@ -178,12 +146,12 @@ describe('NGN-39 automatic renewal and non-renewal notice', () => {
 
 describe('TNC-17 customer cancellation', () => {
   test('TNC-17: no lead time and no refund; the last month is billed by day up to the cancellation date (TNC-26)', async () => {
-    const Y = await nextYear();
-    await withContract('TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h, id) => {
-      await sleepUntil(`${Y}-05-20`);
+    const Y = await nextYear(world);
+    await withContract(world, 'TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(world, `${Y}-05-20`);
       const v = await h.executeUpdate(requestCancellation, { args: [{ desiredDate: `${Y}-05-20` }] });
       expect(v.cancellation).toEqual({ receivedOn: `${Y}-05-20`, desiredDate: `${Y}-05-20`, insideMinimumTerm: false });
-      await sleepUntil(`${Y}-05-22`);
+      await sleepUntil(world, `${Y}-05-22`);
       expect((await h.query(getContract)).status).toBe('ended');
       const rows = await ledger(id);
       // April whole (5,000 + 500); May 1–20 = 5,000 × 20/31 = 3,225.80… → 3,225, tax 322.
@@ -198,8 +166,8 @@ describe('TNC-17 customer cancellation', () => {
   });
 
   test('TNC-17: a TNC contract has no NGN-39 period, so a non-renewal notice is refused as a conflict', async () => {
-    const Y = await nextYear();
-    await withContract('TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-07-01`, async (h) => {
+    const Y = await nextYear(world);
+    await withContract(world, 'TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-07-01`, async (h) => {
       const f = await refusal(h.executeUpdate(giveNonRenewalNotice, { args: [{}] }));
       expect(f.type).toBe('CommandConflict');
     });
@@ -208,9 +176,9 @@ describe('TNC-17 customer cancellation', () => {
 
 describe('continue-as-new over years', () => {
   test('NGN-19 NGN-39: a contract running 5 years through several runs posts every month exactly once', async () => {
-    const Y = await nextYear();
-    await withContract('NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-01-01`, async (h, id) => {
-      await sleepUntil(`${Y + 5}-01-02`);
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-01-01`, async (h, id) => {
+      await sleepUntil(world, `${Y + 5}-01-02`);
       const v = await h.query(getContract);
       expect(v.run).toBeGreaterThanOrEqual(5);
       expect(v.period).toEqual({ start: `${Y + 4}-02-01`, end: `${Y + 5}-01-31`, renewals: 4 });

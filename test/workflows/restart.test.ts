@@ -1,0 +1,144 @@
+/**
+ * Durability on the time-skipping server: a contract survives a worker restart (a brand-new worker
+ * rebuilds it by replaying history), and a worker crash between the ledger commit and the activity
+ * completion posts nothing twice. Months pass in seconds; the ledger is a real SQLite database.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { ContractActivities, IssueInvoiceRequest, PostLedgerRequest } from '../../activities/types.js';
+import { acceptApplication, getContract } from '../../workflows/contract-messages.js';
+import { addMonthsClamped, firstOfNextMonth, jstDateOf, jstMidnightMs, monthKey } from '../../rules/calendar.js';
+import { timeSkippingEnv } from '../helpers/temporal.js';
+import { uncachedWorker } from '../helpers/uncached-worker.js';
+import { application, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+
+let world: World;
+beforeAll(async () => {
+  world = await createWorld(await timeSkippingEnv());
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+/** Every workflow a test starts is terminated after it, even when the test failed or timed out. */
+const started: WorkflowHandle[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((h) => h.terminate('test finished').catch(() => undefined)));
+});
+
+/** Moves the test server's clock to 01:00 JST on the next 1st of a month; returns that date. */
+async function alignToNextMonthStart(): Promise<string> {
+  const now = await world.env.currentTimeMs();
+  const first = firstOfNextMonth(jstDateOf(now));
+  await world.env.sleep(jstMidnightMs(first) + 3600_000 - now);
+  return first;
+}
+
+/** Starts an NGN ngn-vpn-standard application on `taskQueue` and accepts it with service start `start`. */
+async function startActiveNgn(taskQueue: string, start: string) {
+  const input = application('NGN', 'ngn-vpn-standard', corporateCustomer(), await world.env.currentTimeMs());
+  const handle = await world.env.client.workflow.start('contractWorkflow', {
+    taskQueue,
+    workflowId: input.contractId,
+    args: [input],
+  });
+  started.push(handle);
+  const accepted = await handle.executeUpdate(acceptApplication, { args: [{ serviceStartDate: start }] });
+  expect(accepted.status).toBe('active');
+  expect(accepted.billingStart).toBe(start);
+  return { contractId: input.contractId, handle };
+}
+
+async function ledgerRows(contractId: string) {
+  const ledger = await world.db.ledgerEntry.findMany({ where: { contractId }, orderBy: { id: 'asc' } });
+  return ledger.map((e) => [e.period, e.clauseId, e.kind, e.taxClass, e.amount, e.idempotencyKey]);
+}
+
+/** NGN-19 basic fee 50,000 yen + NGN-23 consumption tax 5,000 yen for each of `months` months from `start`. */
+function expectedRows(contractId: string, start: string, months: number) {
+  return Array.from({ length: months }, (_, i) => monthKey(addMonthsClamped(start, i))).flatMap((m) => [
+    [m, 'NGN-19', 'fee', 'taxable', '50000', `${contractId}:${m}:NGN-19:fee`],
+    [m, 'NGN-23', 'consumption-tax', 'consumption-tax', '5000', `${contractId}:${m}:NGN-23:consumption-tax`],
+  ]);
+}
+
+describe('restarts and crashes never double-post the monthly charges (NGN-19, NGN-23)', () => {
+  test('NGN-19 NGN-23: after a worker restart a brand-new worker replays history; 105 days post exactly 3 months, no duplicates', async () => {
+    const taskQueue = uniqueId('tq');
+    let start = '';
+    let contractId = '';
+    let handle!: WorkflowHandle;
+
+    // Worker A (uncached, see test/helpers/uncached-worker.ts) runs the first 40 days.
+    const workerA = await uncachedWorker(world, taskQueue);
+    await workerA.runUntil(async () => {
+      start = await alignToNextMonthStart();
+      ({ contractId, handle } = await startActiveNgn(taskQueue, start));
+      await world.env.sleep('40 days');
+      expect(await ledgerRows(contractId)).toEqual(expectedRows(contractId, start, 1));
+    });
+    expect(workerA.getState()).toBe('STOPPED');
+
+    // Worker B: a new Worker instance with no workflow state; it rebuilds the contract from history.
+    const workerB = await world.worker(taskQueue);
+    await workerB.runUntil(async () => {
+      const replayed = await handle.query(getContract);
+      expect(replayed.status).toBe('active');
+      expect(replayed.billedThrough).toBe(monthKey(start));
+
+      await world.env.sleep('65 days');
+
+      const rows = await ledgerRows(contractId);
+      expect(rows).toEqual(expectedRows(contractId, start, 3));
+      expect(new Set(rows.map((r) => r[5])).size).toBe(6);
+      expect((await handle.query(getContract)).billedThrough).toBe(monthKey(addMonthsClamped(start, 2)));
+    });
+  });
+
+  test('NGN-19 NGN-23: a crash after the ledger commit is retried by Temporal; 2 month closes leave exactly 4 rows and the retry reports duplicates', async () => {
+    const taskQueue = uniqueId('tq');
+    // Every call of the activities that write ledger lines, with what it reported back.
+    const calls: Array<{ activity: 'postLedgerLines' | 'issueInvoice'; keys: string[]; result: unknown }> = [];
+    let crashed = false;
+    /** Runs the real activity (its transaction commits), then, the first time only, "crashes". */
+    const afterCommit = async <R>(activity: 'postLedgerLines' | 'issueInvoice', keys: string[], real: () => Promise<R>) => {
+      const result = await real();
+      calls.push({ activity, keys, result });
+      if (!crashed) {
+        crashed = true;
+        throw new Error('simulated worker crash between the ledger commit and the activity completion');
+      }
+      return result;
+    };
+    const wrap = (real: ContractActivities): ContractActivities => ({
+      ...real,
+      postLedgerLines: (req: PostLedgerRequest) =>
+        afterCommit('postLedgerLines', req.lines.map((l) => l.idempotencyKey), () => real.postLedgerLines(req)),
+      issueInvoice: (req: IssueInvoiceRequest) =>
+        afterCommit('issueInvoice', req.lines.map((l) => l.idempotencyKey), () => real.issueInvoice(req)),
+    });
+
+    const worker = await world.worker(taskQueue, wrap);
+    await worker.runUntil(async () => {
+      const start = await alignToNextMonthStart();
+      const { contractId, handle } = await startActiveNgn(taskQueue, start);
+      await world.env.sleep('70 days'); // past two month closes (days ~28–31 and ~59–62), before the third
+
+      const rows = await ledgerRows(contractId);
+      expect(rows).toEqual(expectedRows(contractId, start, 2));
+      expect(rows).toHaveLength(4);
+
+      const m0Keys = expectedRows(contractId, start, 2).slice(0, 2).map((r) => r[5]);
+      const m1Keys = expectedRows(contractId, start, 2).slice(2).map((r) => r[5]);
+      const fresh = { postLedgerLines: { inserted: 2, duplicates: 0 }, issueInvoice: { created: true } };
+      const duplicate = { postLedgerLines: { inserted: 0, duplicates: 2 }, issueInvoice: { created: false } };
+      const activity = calls[0]?.activity ?? 'postLedgerLines';
+      expect(calls).toEqual([
+        { activity, keys: m0Keys, result: fresh[activity] }, // committed, then the worker "crashed"
+        { activity, keys: m0Keys, result: duplicate[activity] }, // Temporal's retry found the lines already there
+        { activity, keys: m1Keys, result: fresh[activity] },
+      ]);
+      expect((await handle.query(getContract)).billedThrough).toBe(monthKey(addMonthsClamped(start, 1)));
+    });
+  });
+});
