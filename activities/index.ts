@@ -49,8 +49,26 @@ export function createActivities({ db, mailer, now = () => new Date() }: Activit
         nextDeadline: p.nextDeadline ?? null,
         nextDeadlineKind: p.nextDeadlineKind ?? null,
         endedAt: p.endedAt ? new Date(p.endedAt) : null,
+        queuePriority: p.queuePriority ?? 0,
       };
       await db.contract.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: data });
+    },
+
+    async escalateApplication({ contractId, appliedAt, businessDays }) {
+      const at = await now();
+      const row = await db.contract.findUniqueOrThrow({ where: { id: contractId } });
+      if (row.escalatedAt) return { escalatedAt: row.escalatedAt.toISOString() };
+      const alertTo = process.env.OPS_ALERT_EMAIL;
+      if (alertTo) {
+        await mailer.send({
+          to: alertTo,
+          subject: `[yakkan] 未処理の申込み ${contractId}（${businessDays}営業日経過, NGN-11）`,
+          text: `申込み ${contractId}（${row.customerName}、${row.terms} ${row.planId}）は ${appliedAt} の受付から ${businessDays} 営業日を過ぎても承諾・拒否されていません。`,
+          headers: { 'X-Yakkan-Clause': 'NGN-11' },
+        });
+      }
+      await db.contract.update({ where: { id: contractId }, data: { escalatedAt: at } });
+      return { escalatedAt: at.toISOString() };
     },
 
     async erasePersonalData(contractId) {

@@ -89,6 +89,7 @@ export interface ContractProjection {
   nextDeadline?: string;
   nextDeadlineKind?: string;
   endedAt?: string;
+  queuePriority?: number;
 }
 
 export interface NoticeRequest {
@@ -169,6 +170,8 @@ export interface ContractActivities {
    * retention period (ledger, invoices and notice proofs stay for accounting and audit).
    */
   erasePersonalData(contractId: string): Promise<{ erased: boolean }>;
+  /** NGN-11: an application waited too long for a decision; marks it and alerts ops (OPS_ALERT_EMAIL). */
+  escalateApplication(req: { contractId: string; appliedAt: string; businessDays: number }): Promise<{ escalatedAt: string }>;
   /** Holiday table and closed days for the given years, read once so history records it. */
   loadCalendar(fromYear: number, toYear: number): Promise<CalendarData>;
   saveContract(p: ContractProjection): Promise<void>;

@@ -22,6 +22,7 @@ import { assertCanRead, authenticate, requireRole, type KeyTable } from './auth.
 import { HttpError, errorHandler } from './errors.js';
 import { billingRouter } from './billing-routes.js';
 import { eventRouter } from './event-routes.js';
+import { lifecycleRouter } from './lifecycle-routes.js';
 import { noticesRouter } from './notices-routes.js';
 import { acceptBody, applicationBody, cancelBody, listQuery, nonRenewalBody, rejectBody, type ApplicationBody } from './schemas.js';
 
@@ -180,6 +181,7 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
 
   app.use(billingRouter({ client, db }));
   app.use(eventRouter({ client }));
+  app.use(lifecycleRouter({ client, db }));
   app.use(noticesRouter({ db }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));

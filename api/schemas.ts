@@ -111,3 +111,20 @@ export const terminationBody = z.strictObject({
   item: z.number().int().min(1).max(12).optional(),
   reason: z.string().trim().min(1, 'a reason is required').max(1000),
 });
+
+export const priorityBody = z.strictObject({ priority: z.number().int().min(-1000).max(1000) });
+export const emptyBody = z.strictObject({});
+export const planChangeBody = z.strictObject({ newPlanId: z.string().min(1) });
+export const contractorChangeBody = z.strictObject({
+  kind: z.enum(['name-change', 'succession']),
+  name: z.string().trim().min(1).max(200).optional(),
+  email: z.email().optional(),
+  customerId: z.string().min(1).max(64).optional(),
+  evidence: z.string().trim().min(1, 'the change needs its evidence (書類)').max(2000),
+});
+export const erasureBody = z.strictObject({ equipmentReturned: z.boolean() });
+export const forceMajeureBody = z.strictObject({
+  startedAt: z.iso.datetime({ offset: true }),
+  description: z.string().trim().min(1).max(2000),
+});
+export const endBody = z.strictObject({ endedAt: z.iso.datetime({ offset: true }) });

@@ -31,6 +31,8 @@ export interface ContractInput {
   channel: ApplicationChannel;
   /** ISO instant the application was received (NGN-11: processed in order of receipt). */
   appliedAt: string;
+  /** NGN-11: escalate an application nobody decided after this many business days (default 5). */
+  escalateAfterBusinessDays?: number;
   /** Present only when the workflow continues as new: the compact state it carries. */
   resume?: ContractState;
 }
@@ -282,6 +284,16 @@ export interface ContractState {
   termsVersion?: string;
   /** NGN-40(10) force majeure lasting more than 30 days opens the provider's right to terminate. */
   forceMajeure?: { startedAt: string; rightToTerminateFrom: string; rightOpen: boolean; ended?: string };
+  /** NGN-11: processing order among open applications (higher first, then order of receipt). */
+  queuePriority?: number;
+  /** When an undecided application was escalated to ops. */
+  escalatedAt?: string;
+  /** TNC-16: paused since (fees keep accruing: TNC-26; a pause price would come from the 料金表). */
+  paused?: { since: IsoDate };
+  /** NGN-13 / TNC-15: accepted plan change, effective from the 1st of the month `from`. */
+  pendingPlan?: { planId: string; from: IsoDate };
+  /** NGN-14 / NGN-15 / TNC-13: contractor changes recorded (name, address, succession). */
+  contractorChanges?: { on: IsoDate; kind: ContractorChangeInput['kind']; clauseId: string; evidence: string }[];
   /** After the end: NGN-43 erasure certificate and reminders, TNC-37.5 / NGN retention and deletion. */
   aftermath?: { certificateOn?: IsoDate; equipmentReturned?: boolean; reminders: number; escalated?: boolean; personalDataDeletedOn?: IsoDate };
   endedAt?: string;
@@ -336,6 +348,25 @@ export interface ErasureCertificateInput {
   equipmentReturned: boolean;
 }
 export const submitErasureCertificate = defineUpdate<ContractView, [ErasureCertificateInput]>('submitErasureCertificate');
+export const setQueuePriority = defineUpdate<ContractView, [{ priority: number }]>('setQueuePriority');
+/** TNC-16: pause and resume; refused on the docomo-billed course and under NGN. */
+export const pauseService = defineUpdate<ContractView, [Record<string, never>]>('pauseService');
+export const resumeService = defineUpdate<ContractView, [Record<string, never>]>('resumeService');
+export interface PlanChangeInput {
+  newPlanId: string;
+}
+/** NGN-13 / TNC-15: an accepted plan change; the new price applies from the 1st of the next month. */
+export const changePlan = defineUpdate<ContractView, [PlanChangeInput]>('changePlan');
+export interface ContractorChangeInput {
+  /** NGN-14 name/address change (with evidence); NGN-15 / TNC-13 succession (approved). */
+  kind: 'name-change' | 'succession';
+  name?: string;
+  email?: string;
+  /** For succession: the successor's customer id. */
+  customerId?: string;
+  evidence: string;
+}
+export const changeContractor = defineUpdate<ContractView, [ContractorChangeInput]>('changeContractor');
 export const terminateByProvider = defineUpdate<ContractView, [ProviderTerminationInput]>('terminateByProvider');
 export const announce = defineUpdate<{ noticeSent: boolean }, [AnnouncementInput]>('announce');
 /** TNC-3: written objection before the effective date; the contract ends on that date. */

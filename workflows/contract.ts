@@ -73,6 +73,13 @@ import {
   restoreOutage,
   scheduleSuspension,
   terminateByProvider,
+  changeContractor,
+  changePlan,
+  pauseService,
+  resumeService,
+  setQueuePriority,
+  type ContractorChangeInput,
+  type PlanChangeInput,
   endForceMajeure,
   reportForceMajeure,
   submitErasureCertificate,
@@ -172,6 +179,8 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     for (const a of state.announcements ?? []) {
       if (a.kind === 'terms-change' && !a.objected && !a.applied) due.push({ atMs: jstMidnightMs(a.effectiveDate), kind: 'terms-change', announcementId: a.id });
     }
+    if (restartWith) due.push({ atMs: Date.now(), kind: 'restart' });
+    if (state.pendingPlan) due.push({ atMs: jstMidnightMs(state.pendingPlan.from), kind: 'plan-change' });
     if (state.forceMajeure && !state.forceMajeure.ended && !state.forceMajeure.rightOpen) {
       due.push({ atMs: Date.parse(state.forceMajeure.rightToTerminateFrom), kind: 'force-majeure' });
     }
@@ -219,6 +228,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       nextDeadline: v.nextDeadline?.at,
       nextDeadlineKind: v.nextDeadline?.kind,
       endedAt: state.endedAt,
+      queuePriority: state.queuePriority,
     });
   };
 
@@ -575,6 +585,113 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     },
   );
 
+  /** Set by a command that changes the workflow's input; the main loop continues as new with it. */
+  let restartWith: ContractInput | undefined;
+
+  setHandler(
+    setQueuePriority,
+    async ({ priority }) => {
+      state.queuePriority = priority;
+      await save();
+      return view();
+    },
+    {
+      validator: ({ priority }) => {
+        if (state.status !== 'applied') conflict(`contract ${input.contractId} is ${state.status}; only open applications are queued`);
+        if (!Number.isInteger(priority) || priority < -1000 || priority > 1000) invalid('priority', 'must be a whole number from -1000 to 1000');
+      },
+    },
+  );
+
+  const pauseRule = () => getTerms(input.terms, input.termsVersion).pauseResume.value;
+  setHandler(
+    pauseService,
+    async () => {
+      state.paused = { since: today() };
+      await save();
+      return view();
+    },
+    {
+      validator: (_x: Record<string, never>) => {
+        if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+        if (!pauseRule().allowed) conflict(`${input.terms} has no pause (TNC-16 is TNC only)`);
+        if (plan.docomoBilled && !pauseRule().docomoCourseAllowed) conflict('TNC-16: the docomo-billed course (他社料金設定コース) cannot be paused');
+        if (state.paused) conflict(`paused since ${state.paused.since}`);
+      },
+    },
+  );
+  setHandler(
+    resumeService,
+    async () => {
+      state.paused = undefined;
+      await save();
+      return view();
+    },
+    {
+      validator: (_x: Record<string, never>) => {
+        if (!state.paused) conflict('the service is not paused');
+      },
+    },
+  );
+
+  setHandler(
+    changePlan,
+    async (c: PlanChangeInput) => {
+      const from = firstOfNextMonth(today());
+      state.pendingPlan = { planId: c.newPlanId, from };
+      // TNC-15: on the docomo-billed course docomo is notified of the plan change.
+      await notifyCarrierOfEvent({
+        contractId: input.contractId,
+        terms: input.terms,
+        planId: input.planId,
+        newPlanId: c.newPlanId,
+        docomoBilled: plan.docomoBilled,
+        event: 'plan-change',
+        effectiveDate: from,
+      });
+      await save();
+      return view();
+    },
+    {
+      validator: (c: PlanChangeInput) => {
+        if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+        if (state.endDate) conflict(`contract ${input.contractId} ends on ${state.endDate}`);
+        const next = getPlan(c.newPlanId);
+        if (!next || next.terms !== input.terms) invalid('newPlanId', `plan ${c.newPlanId} does not exist under ${input.terms}`);
+        if (next.id === input.planId) invalid('newPlanId', `the contract is already on ${next.id}`);
+        if (next.customerKind !== 'any' && next.customerKind !== input.customer.kind) invalid('newPlanId', `plan ${next.id} is for ${next.customerKind} customers`);
+        if (state.pendingPlan) conflict(`a change to ${state.pendingPlan.planId} from ${state.pendingPlan.from} is already accepted`);
+      },
+    },
+  );
+
+  setHandler(
+    changeContractor,
+    async (c: ContractorChangeInput) => {
+      const clauseId = c.kind === 'name-change' ? (input.terms === 'NGN' ? 'NGN-14' : 'TNC-13') : input.terms === 'NGN' ? 'NGN-15' : 'TNC-13';
+      state.contractorChanges = [...(state.contractorChanges ?? []), { on: today(), kind: c.kind, clauseId, evidence: c.evidence }];
+      restartWith = {
+        ...input,
+        customer: {
+          ...input.customer,
+          name: c.name ?? input.customer.name,
+          email: c.email ?? input.customer.email,
+          id: c.kind === 'succession' && c.customerId ? c.customerId : input.customer.id,
+        },
+      };
+      return view();
+    },
+    {
+      validator: (c: ContractorChangeInput) => {
+        if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+        if (!c.evidence?.trim()) invalid('evidence', 'NGN-14 / NGN-15 / TNC-13: the change needs its evidence (書類)');
+        if (!c.name && !c.email && !c.customerId) invalid('name', 'nothing to change');
+        if (c.kind === 'succession' && !c.customerId) invalid('customerId', 'a succession names the successor');
+        if (c.email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(c.email)) invalid('email', `not an email address: ${c.email}`);
+      },
+    },
+  );
+
   /** The day after the due date an invoice is still open: the customer is reminded (NGN-21 / TNC-29 apply from then). */
   async function invoiceOverdue(invoiceId: string) {
     const inv = state.openInvoices.find((i) => i.id === invoiceId);
@@ -606,6 +723,16 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
 
   if (!input.resume) await save();
   registered = true;
+  if (state.status === 'applied' && !state.escalatedAt) {
+    // NGN-11: applications are decided in order; one nobody decided within N business days is escalated.
+    await loadCalendar();
+    const days = input.escalateAfterBusinessDays ?? DEFAULT_ESCALATION_BUSINESS_DAYS;
+    const lastDay = calendar!.addBusinessDays(jstDateOf(input.appliedAt), days);
+    const decided = await condition(() => state.status !== 'applied', Math.max(0, endOfDayMs(lastDay) - Date.now()));
+    if (!decided && state.status === 'applied' && !deciding) {
+      state.escalatedAt = (await acts.escalateApplication({ contractId: input.contractId, appliedAt: input.appliedAt, businessDays: days })).escalatedAt;
+    }
+  }
   await condition(() => state.status !== 'applied');
   if (state.status === 'active' && !calendar) await loadCalendar();
 
@@ -625,6 +752,16 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       closesThisRun += 1;
     } else if (due.kind === 'invoice-overdue') {
       await invoiceOverdue(due.invoiceId!);
+    } else if (due.kind === 'restart' || due.kind === 'plan-change') {
+      // NGN-13 / TNC-15 plan change from its month; NGN-14/15, TNC-13 contractor change: the input changes.
+      const next: ContractInput = { ...(restartWith ?? input) };
+      if (due.kind === 'plan-change') {
+        next.planId = state.pendingPlan!.planId;
+        state.pendingPlan = undefined;
+      }
+      await save();
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof contractWorkflow>({ ...next, resume: { ...state, run: state.run + 1 } });
     } else if (due.kind === 'force-majeure') {
       state.forceMajeure!.rightOpen = true; // NGN-40 (10): ops may now terminate
     } else if (due.kind === 'suspension') {
@@ -704,13 +841,16 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
 
 interface Due {
   atMs: number;
-  kind: 'month-close' | 'invoice-overdue' | 'suspension' | 'default-measure' | 'force-majeure' | 'terms-change' | 'renewal' | 'contract-end';
+  kind: 'month-close' | 'invoice-overdue' | 'suspension' | 'default-measure' | 'force-majeure' | 'terms-change' | 'plan-change' | 'restart' | 'renewal' | 'contract-end';
   month?: string;
   invoiceId?: string;
   violationId?: string;
   announcementId?: string;
 }
-const DUE_ORDER: Due['kind'][] = ['month-close', 'invoice-overdue', 'suspension', 'default-measure', 'force-majeure', 'terms-change', 'renewal', 'contract-end'];
+const DUE_ORDER: Due['kind'][] = ['month-close', 'invoice-overdue', 'suspension', 'default-measure', 'force-majeure', 'terms-change', 'plan-change', 'restart', 'renewal', 'contract-end'];
+
+/** NGN-11: business days an application may wait for a decision before ops are alerted. */
+export const DEFAULT_ESCALATION_BUSINESS_DAYS = 5;
 
 /** Years of holiday data loaded ahead of today; a cancellation further out is refused. */
 const CALENDAR_YEARS_AHEAD = 4;
