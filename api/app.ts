@@ -23,6 +23,7 @@ import { HttpError, errorHandler } from './errors.js';
 import { billingRouter } from './billing-routes.js';
 import { eventRouter } from './event-routes.js';
 import { lifecycleRouter } from './lifecycle-routes.js';
+import { auditRoutes } from './audit-routes.js';
 import { noticesRouter } from './notices-routes.js';
 import { acceptBody, applicationBody, cancelBody, listQuery, nonRenewalBody, rejectBody, type ApplicationBody } from './schemas.js';
 
@@ -184,6 +185,7 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
   app.use(lifecycleRouter({ client, db }));
   app.use(noticesRouter({ db }));
 
+  app.use('/audit', auditRoutes({ client, db, now }));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler());
   return app;

@@ -1,0 +1,44 @@
+/**
+ * Gathers a report's input: the contract's rows from the database and its history from Temporal.
+ * The only I/O of the report; `buildAuditReport` stays pure.
+ */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Db } from '../db/client.js';
+import { fetchContractHistory } from './export.js';
+import { buildAuditReport, type AuditReport, type ReportInput } from './report.js';
+
+export class ContractNotFoundError extends Error {
+  constructor(readonly contractId: string) {
+    super(`contract ${contractId} does not exist (no database row and no workflow)`);
+    this.name = 'ContractNotFoundError';
+  }
+}
+
+export async function loadReportInput(client: Client, db: Db, contractId: string, now: Date = new Date()): Promise<ReportInput> {
+  const where = { contractId };
+  const byId = { id: 'asc' } as const;
+  const [contract, ledger, invoices, payments, notices, events] = await Promise.all([
+    db.contract.findUnique({ where: { id: contractId } }),
+    db.ledgerEntry.findMany({ where, orderBy: byId }),
+    db.invoice.findMany({ where, orderBy: byId }),
+    db.payment.findMany({ where, orderBy: byId }),
+    db.notice.findMany({ where, orderBy: byId }),
+    db.contractEvent.findMany({ where, orderBy: byId }),
+  ]);
+  let runs: ReportInput['runs'] = [];
+  let historyNote: string | undefined;
+  try {
+    const ch = await fetchContractHistory(client, contractId);
+    runs = ch.runs;
+    if (!ch.complete || !ch.chainVerified) historyNote = ch.problems.join('; ');
+  } catch (e) {
+    if (!(e instanceof WorkflowNotFoundError)) throw e;
+    if (!contract) throw new ContractNotFoundError(contractId);
+    historyNote = 'Temporal holds no workflow for this contract (retention expired or never started)';
+  }
+  return { contractId, generatedAt: now.toISOString(), contract, ledger, invoices, payments, notices, events, runs, historyNote };
+}
+
+export async function contractReport(client: Client, db: Db, contractId: string, now?: Date): Promise<AuditReport> {
+  return buildAuditReport(await loadReportInput(client, db, contractId, now));
+}

@@ -1,0 +1,315 @@
+/**
+ * Regenerates the golden histories in test/histories/ from the current workflow code.
+ *
+ *   npx tsx scripts/regen-histories.ts [--only name,name] [--list]
+ *
+ * Each scenario drives one contract on the Java time-skipping server (as the lifecycle tests do:
+ * a real worker, real activities on a scratch SQLite database, a real SMTP sink), checks that the
+ * branch it is meant to record really happened (ledger figures, refusal types, status), exports
+ * every run of its workflow and writes test/histories/<name>.json. All scenarios are recorded and
+ * replayed against the same code before any file is written, so a failed run leaves the committed
+ * goldens untouched. Files of other names (kept goldens of patched branches) are never touched.
+ *
+ * Run it only for an intended workflow change (docs/VERSIONING.md). Needs the Temporal servers of
+ * scripts/setup.sh (.temporal/) and the generated Prisma client; nothing else.
+ */
+import { mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { migrateDeploy } from '../db/migrate.js';
+import { jstDateOf, jstMidnightMs } from '../rules/calendar.js';
+import {
+  acceptApplication,
+  getContract,
+  giveNonRenewalNotice,
+  recordPayment,
+  rejectApplication,
+  requestCancellation,
+  type ContractInput,
+  type Customer,
+  type TermsId,
+} from '../workflows/contract-messages.js';
+import { fetchContractHistory } from '../audit/export.js';
+import { GOLDEN_FORMAT, serializeGolden, type GoldenFile } from '../audit/sources.js';
+import { replayAll, replayOptions } from '../audit/replay.js';
+import { timeSkippingEnv } from '../test/helpers/temporal.js';
+import { createWorld, type World } from '../test/helpers/world.js';
+
+const OUT_DIR = resolve('test/histories');
+
+interface Ctx {
+  world: World;
+  /** Year after the server's current one: scenario dates lie in its future. */
+  Y: number;
+  sleepUntil(date: string): Promise<void>;
+  /** Starts contract `name` and (unless `accept` is false) accepts it with service start `start`. */
+  start(a: { terms: TermsId; planId: string; customer: Customer; start: string; accept?: boolean }): Promise<WorkflowHandle>;
+  ledger(): Promise<{ clauseId: string; kind: string; taxClass: string; amount: string; period: string | null }[]>;
+  check(ok: boolean, what: string): void;
+}
+
+interface Scenario {
+  name: string;
+  description: string;
+  clauses: string[];
+  run(ctx: Ctx): Promise<void>;
+}
+
+const corporate = (id: string): Customer => ({ id, name: '株式会社ゴールデン商事', email: `${id}@example.co.jp`, kind: 'corporate', domestic: true });
+const consumer = (id: string): Customer => ({ id, name: '金田 一郎', email: `${id}@example.jp`, kind: 'consumer', domestic: true });
+
+async function refused(p: Promise<unknown>): Promise<ApplicationFailure | undefined> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  return e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure ? e.cause : undefined;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'ngn-accepted-monthly-billing',
+    description:
+      'NGN application accepted (NGN-11, formed when the acceptance notice is sent); three month closes post fee + tax on monthly invoices (NGN-19, NGN-23); the first invoice is paid on time, the second is not and gets the overdue reminder (NGN-21).',
+    clauses: ['NGN-11', 'NGN-17', 'NGN-19', 'NGN-21', 'NGN-23'],
+    async run({ Y, sleepUntil, start, ledger, check }) {
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-1'), start: `${Y}-04-01` });
+      await sleepUntil(`${Y}-05-20`);
+      const inv = (await h.query(getContract)).openInvoices[0];
+      check(!!inv, 'an April invoice is open on 05-20');
+      await h.executeUpdate(recordPayment, { args: [{ invoiceId: inv!.id, amount: inv!.total, method: 'bank-transfer', paidOn: `${Y}-05-20` }] });
+      await sleepUntil(`${Y}-07-02`);
+      const rows = await ledger();
+      check(rows.filter((r) => r.kind === 'fee' && r.amount === '50000' && r.clauseId === 'NGN-19').length === 3, 'three NGN-19 fees of 50,000');
+      check(rows.filter((r) => r.kind === 'consumption-tax' && r.amount === '5000').length === 3, 'three NGN-23 tax lines of 5,000');
+    },
+  },
+  {
+    name: 'tnc-accepted-daily-proration',
+    description:
+      'TNC application accepted on the 11th (TNC-12, formed at database entry); fees owed from formation, so the first month is prorated by day (TNC-26, 円未満切り捨て), the next one billed whole.',
+    clauses: ['TNC-12', 'TNC-26'],
+    async run({ Y, sleepUntil, start, ledger, check }) {
+      await start({ terms: 'TNC', planId: 'tnc-home-1g', customer: consumer('golden-cust-2'), start: `${Y}-05-11` });
+      await sleepUntil(`${Y}-07-02`);
+      const rows = await ledger();
+      // May 11–31 = 21 of 31 days: 5,000 × 21 / 31 = 3,387.09… → 3,387; June whole 5,000.
+      check(rows.some((r) => r.period === `${Y}-05` && r.kind === 'fee' && r.amount === '3387'), 'May prorated to 3,387');
+      check(rows.some((r) => r.period === `${Y}-06` && r.kind === 'fee' && r.amount === '5000'), 'June billed 5,000');
+    },
+  },
+  {
+    name: 'ngn-rejected',
+    description: 'NGN application rejected on grounds (1) and (4) with a written reason (NGN-12); the rejection notice is sent and the workflow ends.',
+    clauses: ['NGN-12'],
+    async run({ Y, sleepUntil, start, check }) {
+      await sleepUntil(`${Y}-03-02`);
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-3'), start: `${Y}-03-02`, accept: false });
+      await h.executeUpdate(rejectApplication, { args: [{ grounds: [1, 4], reason: '申込書の記載内容に不備があり、確認が取れないため' }] });
+      const v = await h.result();
+      check(v.status === 'rejected', 'status rejected');
+    },
+  },
+  {
+    name: 'ngn-18-cancellation-inside-minimum-term',
+    description:
+      'NGN contract started 06-20 (minimum term 07-01 … next 06-30, NGN-17) cancelled on 07-10 for 08-31 (NGN-41 lead met); the final invoice bills August and the NGN-18 fee of 10 remaining months × 50,000 = 500,000 outside consumption tax.',
+    clauses: ['NGN-17', 'NGN-18', 'NGN-41'],
+    async run({ Y, sleepUntil, start, ledger, check }) {
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-4'), start: `${Y}-06-20` });
+      await sleepUntil(`${Y}-07-10`);
+      const v = await h.executeUpdate(requestCancellation, { args: [{ desiredDate: `${Y}-08-31` }] });
+      check(v.cancellation?.insideMinimumTerm === true, 'inside the minimum term');
+      await sleepUntil(`${Y}-09-02`);
+      check((await h.query(getContract)).status === 'ended', 'ended');
+      const penalty = (await ledger()).filter((r) => r.kind === 'penalty');
+      check(penalty.length === 1 && penalty[0]!.clauseId === 'NGN-18' && penalty[0]!.amount === '500000' && penalty[0]!.taxClass === 'out-of-scope', 'NGN-18 fee 500,000 out of scope');
+    },
+  },
+  {
+    name: 'ngn-41-late-cancellation-refused',
+    description:
+      'NGN cancellation requested on 05-10 for 05-31 is refused (NGN-41: 1 month + 5 business days, latest notice day in April); the refusal changes nothing and the next month close still bills.',
+    clauses: ['NGN-41', 'NGN-19'],
+    async run({ Y, sleepUntil, start, ledger, check }) {
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-5'), start: `${Y}-04-01` });
+      await sleepUntil(`${Y}-05-10`);
+      const f = await refused(h.executeUpdate(requestCancellation, { args: [{ desiredDate: `${Y}-05-31` }] }));
+      check(f?.type === 'LateNotice', 'refused as LateNotice');
+      await sleepUntil(`${Y}-06-02`);
+      check((await h.query(getContract)).endDate === undefined, 'no end date after the refusal');
+      check((await ledger()).filter((r) => r.kind === 'fee').length === 2, 'April and May billed');
+    },
+  },
+  {
+    name: 'ngn-39-renewal-non-renewal-continue-as-new',
+    description:
+      'NGN contract started 09-10 (period 10-01 … next 09-30, NGN-17 minimum term). A non-renewal notice on next 09-05 is refused (NGN-39 deadline 08-30) and on 10-01 the contract renews for 12 months; a notice on 10-05 for the renewed period is accepted (end date next 09-30). Thirteen month closes make a continue-as-new chain of two runs (12 closes per run).',
+    clauses: ['NGN-39', 'NGN-17', 'NGN-19'],
+    async run({ Y, sleepUntil, start, ledger, check }) {
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-6'), start: `${Y}-09-10` });
+      await sleepUntil(`${Y + 1}-09-05`);
+      const f = await refused(h.executeUpdate(giveNonRenewalNotice, { args: [{}] }));
+      check(f?.type === 'LateNotice', 'late non-renewal refused');
+      await sleepUntil(`${Y + 1}-10-01`);
+      check((await h.query(getContract)).period?.renewals === 1, 'renewed once');
+      await sleepUntil(`${Y + 1}-10-05`);
+      const v = await h.executeUpdate(giveNonRenewalNotice, { args: [{ note: '書面受領' }] });
+      check(v.endDate === `${Y + 2}-09-30` && v.nonRenewal?.deadline === `${Y + 2}-08-30`, 'ends at the renewed period end');
+      check(v.run === 2, `continued as new once (run ${v.run})`);
+      check((await ledger()).filter((r) => r.kind === 'fee').length === 13, '13 monthly fees (Y-09 … next Y-09)');
+    },
+  },
+  {
+    name: 'tnc-17-cancellation',
+    description: 'TNC cancellation on 05-20 for the same day (TNC-17: no lead, no refund); the last month is billed by day up to 05-20 (TNC-26).',
+    clauses: ['TNC-17', 'TNC-26'],
+    async run({ Y, sleepUntil, start, ledger, check }) {
+      const h = await start({ terms: 'TNC', planId: 'tnc-home-1g', customer: consumer('golden-cust-7'), start: `${Y}-04-01` });
+      await sleepUntil(`${Y}-05-20`);
+      await h.executeUpdate(requestCancellation, { args: [{ desiredDate: `${Y}-05-20` }] });
+      await sleepUntil(`${Y}-05-22`);
+      check((await h.query(getContract)).status === 'ended', 'ended');
+      // May 1–20: 5,000 × 20 / 31 = 3,225.80… → 3,225; no credit line (no refund).
+      const rows = await ledger();
+      check(rows.some((r) => r.period === `${Y}-05` && r.kind === 'fee' && r.amount === '3225'), 'May billed 3,225');
+      check(!rows.some((r) => r.kind === 'credit'), 'no refund');
+    },
+  },
+];
+
+class ScenarioFailed extends Error {}
+
+async function recordScenario(world: World, s: Scenario): Promise<GoldenFile> {
+  const contractId = `golden-${s.name}`;
+  const taskQueue = `golden-${s.name}-${randomUUID().slice(0, 8)}`;
+  const worker = await world.worker(taskQueue);
+  let handle: WorkflowHandle | undefined;
+  const sleepUntil = async (date: string) => {
+    const now = await world.env.currentTimeMs();
+    const target = jstMidnightMs(date) + 10 * 3600_000; // 10:00 JST on that day
+    if (target < now) throw new ScenarioFailed(`${s.name}: sleepUntil(${date}) is in the past`);
+    await world.env.sleep(target - now);
+  };
+  const Y = Number(jstDateOf(await world.env.currentTimeMs()).slice(0, 4)) + 1;
+  const ctx: Ctx = {
+    world,
+    Y,
+    sleepUntil,
+    async start({ terms, planId, customer, start, accept = true }) {
+      if (accept) await sleepUntil(start);
+      const input: ContractInput = {
+        contractId,
+        terms,
+        termsVersion: terms === 'NGN' ? '2020-02-01' : '2022-07-01',
+        planId,
+        customer,
+        channel: terms === 'NGN' ? 'form' : 'online',
+        appliedAt: new Date(await world.env.currentTimeMs()).toISOString(),
+      };
+      handle = await world.env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: contractId, args: [input] });
+      if (accept) await handle.executeUpdate(acceptApplication, { args: [{ serviceStartDate: start }] });
+      return handle;
+    },
+    ledger: () => world.db.ledgerEntry.findMany({ where: { contractId }, orderBy: { id: 'asc' } }),
+    check(ok, what) {
+      if (!ok) throw new ScenarioFailed(`${s.name}: expected ${what}`);
+    },
+  };
+  await worker.runUntil(async () => {
+    try {
+      await s.run(ctx);
+    } finally {
+      // A running workflow left without a worker would stall time skipping for the next scenario.
+      if (handle && (await handle.describe()).status.name === 'RUNNING') await handle.terminate('golden history recorded');
+    }
+  });
+  const ch = await fetchContractHistory(world.env.client, contractId);
+  if (!ch.complete || !ch.chainVerified) throw new ScenarioFailed(`${s.name}: history chain: ${ch.problems.join('; ')}`);
+  return {
+    format: GOLDEN_FORMAT,
+    name: s.name,
+    description: s.description,
+    clauses: s.clauses,
+    workflowType: 'contractWorkflow',
+    workflowId: contractId,
+    recordedAt: new Date().toISOString(),
+    recordedWith: { sdk: '@temporalio/worker 1.24.0', server: 'Temporal Java time-skipping test server (.temporal/test-server)' },
+    runs: ch.runs.map((r) => ({ n: r.n, runId: r.runId, history: r.history })),
+  };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args.includes('--list')) {
+    for (const s of SCENARIOS) console.log(`${s.name}  [${s.clauses.join(' ')}]\n  ${s.description}`);
+    return;
+  }
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',').filter(Boolean)) : undefined;
+  const unknown = only ? [...only].filter((n) => !SCENARIOS.some((s) => s.name === n)) : [];
+  if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')} (see --list)`);
+  const chosen = SCENARIOS.filter((s) => !only || only.has(s.name));
+
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  // A scratch database of our own (never the test runs' directories, which vitest removes).
+  const scratch = resolve('data/regen-histories', `run-${process.pid}-${Date.now()}`);
+  mkdirSync(scratch, { recursive: true });
+  const template = join(scratch, 'template.db');
+  migrateDeploy(`file:${template}`);
+  process.env.YAKKAN_TEST_DB_TEMPLATE = template;
+
+  const goldens: GoldenFile[] = [];
+  let world: World | undefined;
+  try {
+    world = await createWorld(await timeSkippingEnv());
+    for (const s of chosen) {
+      const t0 = Date.now();
+      const g = await recordScenario(world, s);
+      goldens.push(g);
+      const events = g.runs.reduce((n, r) => n + r.history.events.length, 0);
+      console.log(`recorded ${s.name}: ${g.runs.length} run(s), ${events} events (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    }
+  } finally {
+    await world?.close();
+    rmSync(scratch, { recursive: true, force: true });
+    try {
+      rmdirSync(dirname(scratch)); // only when no other run is using it
+    } catch {
+      /* not empty: another regen run is in progress */
+    }
+  }
+
+  // Every new golden must replay against the code that recorded it before anything is written.
+  let failed = 0;
+  for await (const o of replayAll(
+    goldens.map((g) => ({ contractId: g.workflowId, source: g.name, runs: g.runs })),
+    await replayOptions(),
+  )) {
+    if (!o.ok) {
+      failed++;
+      console.error(`replay of ${o.source} run ${o.n} failed: ${o.error?.name}: ${o.error?.message}`);
+    }
+  }
+  if (failed) throw new Error(`${failed} recorded run(s) do not replay; nothing written`);
+
+  mkdirSync(OUT_DIR, { recursive: true });
+  for (const g of goldens) {
+    const file = join(OUT_DIR, `${g.name}.json`);
+    const text = serializeGolden(g);
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+    console.log(`wrote ${file} (${(text.length / 1024).toFixed(0)} KiB)`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof ScenarioFailed ? `regen-histories: ${e.message}` : e);
+    process.exit(1);
+  },
+);
