@@ -3,16 +3,19 @@
  * Built from injected dependencies so tests and entry points share one Prisma client per process.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { defaultCalendarData } from '../rules/holidays-jp.js';
 import type {
   ContractActivities,
+  FanoutActivities,
   ContractProjection,
   PostLedgerRequest,
 } from './types.js';
 import type { Mailer } from './mailer.js';
 import { createNoticeActivities } from './notices.js';
 import { createBillingActivities } from './billing.js';
+import { createFanoutActivities } from './fanout.js';
 import { createCarrierActivities } from './carrier.js';
 
 export interface ActivityDeps {
@@ -23,9 +26,11 @@ export interface ActivityDeps {
    * Wall time in production; time-skipping tests pass the test server's clock.
    */
   now?: () => Date | Promise<Date>;
+  /** One Temporal Client per process: fan-out activities deliver updates to contract workflows with it. */
+  client?: Client;
 }
 
-export function createActivities({ db, mailer, now = () => new Date() }: ActivityDeps): ContractActivities {
+export function createActivities({ db, mailer, now = () => new Date(), client }: ActivityDeps): ContractActivities & FanoutActivities {
   return {
     async loadCalendar(fromYear, toYear) {
       return defaultCalendarData(fromYear, toYear);
@@ -133,6 +138,7 @@ export function createActivities({ db, mailer, now = () => new Date() }: Activit
     },
     ...createNoticeActivities({ db, mailer, now }),
     ...createBillingActivities({ db }),
+    ...createFanoutActivities({ db, client }),
     ...createCarrierActivities({ db, mailer, now }),
   };
 }

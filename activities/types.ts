@@ -207,7 +207,7 @@ export interface FanoutActivities {
   deliverAnnouncement(
     contractId: string,
     announcement: import('../workflows/contract-messages.js').AnnouncementInput,
-  ): Promise<{ noticeSent: boolean }>;
+  ): Promise<{ accepted: true }>;
   /** Executes the contract's `grantCarrierShare` update (TNC-42.2). */
   deliverCarrierShare(
     contractId: string,

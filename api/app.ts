@@ -24,6 +24,7 @@ import { billingRouter } from './billing-routes.js';
 import { eventRouter } from './event-routes.js';
 import { lifecycleRouter } from './lifecycle-routes.js';
 import { auditRoutes } from './audit-routes.js';
+import { announcementRouter } from './announcement-routes.js';
 import { noticesRouter } from './notices-routes.js';
 import { acceptBody, applicationBody, cancelBody, listQuery, nonRenewalBody, rejectBody, type ApplicationBody } from './schemas.js';
 
@@ -184,6 +185,7 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
   app.use(eventRouter({ client }));
   app.use(lifecycleRouter({ client, db }));
   app.use(noticesRouter({ db }));
+  app.use(announcementRouter({ client, db, taskQueue, now }));
 
   app.use('/audit', auditRoutes({ client, db, now }));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));

@@ -21,6 +21,18 @@ fi
 
 bash scripts/temporal-servers.sh
 
+# A real browser for the page tests (auditor HTML report): Debian's chromium, plus a Japanese font
+# so screenshots show the text. Installed when missing and we may use apt-get (root, as in CI).
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing chromium and a Japanese font (apt-get)..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null
+  else
+    log "WARNING: no chromium at ${CHROMIUM_PATH:-/usr/bin/chromium}; install it (or set CHROMIUM_PATH) for test/audit/browser.test.ts"
+  fi
+fi
+
 schema_hash=$(cat prisma/schema.prisma | sha256sum | cut -c1-16)
 if [ ! -f generated/prisma/.schema-hash ] || [ "$(cat generated/prisma/.schema-hash)" != "$schema_hash" ]; then
   log "generating the Prisma client..."

@@ -107,12 +107,13 @@ if (!smtpUrl) {
 }
 const mailer = createSmtpMailer(smtpUrl, config.mailFrom);
 
-const nativeConnection = await NativeConnection.connect({ address: config.temporalAddress });
-const worker = await createWorker({ connection: nativeConnection, namespace: config.namespace, db, mailer });
-const workerRun = worker.run();
-
+// One Client for the process: the API and the fan-out activities share it.
 const connection = await Connection.connect({ address: config.temporalAddress });
 const client = new Client({ connection, namespace: config.namespace });
+const nativeConnection = await NativeConnection.connect({ address: config.temporalAddress });
+const worker = await createWorker({ connection: nativeConnection, namespace: config.namespace, db, mailer, client });
+const workerRun = worker.run();
+
 const keySpec = devKeys();
 const server = buildApp({ client, db, keys: parseApiKeys(keySpec) }).listen(config.apiPort, '127.0.0.1');
 await new Promise<void>((ok) => server.once('listening', () => ok()));

@@ -1,4 +1,5 @@
 /** Worker entry point for deployments: TEMPORAL_ADDRESS, DATABASE_URL, SMTP_URL. */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/client.js';
 import { createSmtpMailer } from '../activities/mailer.js';
@@ -13,9 +14,13 @@ if (!config.smtpUrl) {
 const db = createDb(config.databaseUrl);
 const mailer = createSmtpMailer(config.smtpUrl, config.mailFrom);
 const connection = await NativeConnection.connect({ address: config.temporalAddress });
-const worker = await createWorker({ connection, namespace: config.namespace, db, mailer });
+// One Client for the process: the fan-out activities deliver updates to contract workflows with it.
+const clientConnection = await Connection.connect({ address: config.temporalAddress });
+const client = new Client({ connection: clientConnection, namespace: config.namespace });
+const worker = await createWorker({ connection, namespace: config.namespace, db, mailer, client });
 console.log(`yakkan worker polling ${config.temporalAddress} (namespace ${config.namespace})`);
 await worker.run(); // Worker installs SIGINT/SIGTERM handlers and drains on shutdown
 mailer.close();
+await clientConnection.close();
 await connection.close();
 await db.$disconnect();

@@ -38,6 +38,7 @@ export async function createWorld(env: TestWorkflowEnvironment): Promise<World> 
         db,
         mailer,
         wrapActivities: wrap,
+        client: env.client,
         // Activities see the test server's (skipped) clock, as workflow code does.
         now: async () => new Date(await env.currentTimeMs()),
       }),

@@ -1,0 +1,131 @@
+/**
+ * Shared set-up for the fan-out tests: each test gets its own database (so the announcement lists
+ * only that test's contracts), its own task queue and worker, contracts created through the
+ * contract workflow (start + acceptApplication), and the API on an ephemeral port.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { buildApp } from '../../api/app.js';
+import { parseApiKeys } from '../../api/auth.js';
+import type { Db } from '../../db/client.js';
+import { createWorker } from '../../worker/worker.js';
+import { acceptApplication, type TermsId } from '../../workflows/contract-messages.js';
+import { freshDb } from '../helpers/db.js';
+import { application, consumerCustomer, corporateCustomer, uniqueId, type World } from '../helpers/world.js';
+
+export const OPS_KEY = 'ops-key-0123456789abcdef';
+export const AUDITOR_KEY = 'auditor-key-0123456789abcdef';
+
+export interface Scope {
+  db: Db;
+  taskQueue: string;
+  /** Runs `fn` with a worker (contract + fan-out workflows, all activities) polling this scope's task queue. */
+  run<T>(fn: () => Promise<T>): Promise<T>;
+  /** Every workflow started in this scope, terminated by `close` when still running. */
+  started: string[];
+  close(): Promise<void>;
+}
+
+export async function openScope(world: World): Promise<Scope> {
+  const { db } = freshDb();
+  const taskQueue = uniqueId('tq-fanout');
+  const started: string[] = [];
+  return {
+    db,
+    taskQueue,
+    async run(fn) {
+      const worker: Worker = await createWorker({
+        connection: world.env.nativeConnection,
+        taskQueue,
+        db,
+        mailer: world.mailer,
+        client: world.env.client,
+        // Activities see the server's clock (skipped on the time-skipping server), as workflow code does.
+        now: async () => new Date(await world.env.currentTimeMs()),
+      });
+      return worker.runUntil(fn);
+    },
+    started,
+    async close() {
+      for (const id of started) {
+        const h = world.env.client.workflow.getHandle(id);
+        const d = await h.describe().catch(() => undefined);
+        if (d?.status.name === 'RUNNING') await h.terminate('test finished');
+      }
+      await db.$disconnect();
+    },
+  };
+}
+
+/** Runs `n` contracts through application and acceptance (TNC: consumer home plan; NGN: standard VPN). */
+export async function createContracts(world: World, scope: Scope, n: number, terms: TermsId = 'TNC'): Promise<WorkflowHandle[]> {
+  const handles: WorkflowHandle[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < n) {
+      next += 1;
+      const at = await world.env.currentTimeMs();
+      const input =
+        terms === 'TNC'
+          ? application('TNC', 'tnc-home-1g', consumerCustomer(), at)
+          : application('NGN', 'ngn-vpn-standard', corporateCustomer(), at);
+      scope.started.push(input.contractId);
+      const h = await world.env.client.workflow.start('contractWorkflow', {
+        taskQueue: scope.taskQueue,
+        workflowId: input.contractId,
+        args: [input],
+      });
+      await h.executeUpdate(acceptApplication, { args: [{}] });
+      handles.push(h);
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, lane));
+  return handles;
+}
+
+export interface Api {
+  url: string;
+  call(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; headers: Headers; json: any }>;
+  close(): Promise<void>;
+}
+
+/** The real express app (buildApp) on an ephemeral port, driven with fetch. */
+export async function startApi(world: World, scope: Scope, now?: () => Date): Promise<Api> {
+  const app = buildApp({
+    client: world.env.client,
+    db: scope.db,
+    keys: parseApiKeys(`${OPS_KEY}=ops,${AUDITOR_KEY}=auditor`),
+    taskQueue: scope.taskQueue,
+    now,
+  });
+  const server: Server = await new Promise((ok) => {
+    const s = app.listen(0, '127.0.0.1', () => ok(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    async call(method, path, body, key = OPS_KEY) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+    },
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+/** Polls `fn` until `done(value)` or the time runs out. */
+export async function eventually<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (done(v)) return v;
+    if (Date.now() > until) throw new Error(`condition not met after ${timeoutMs} ms; last value ${JSON.stringify(v).slice(0, 500)}`);
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+}
