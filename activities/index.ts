@@ -10,7 +10,6 @@ import type {
   ContractActivities,
   FanoutActivities,
   ContractProjection,
-  PostLedgerRequest,
 } from './types.js';
 import type { Mailer } from './mailer.js';
 import { createNoticeActivities } from './notices.js';
@@ -97,45 +96,6 @@ export function createActivities({ db, mailer, now = () => new Date(), client }:
       return { formedAt: formedAt.toISOString() };
     },
 
-    async postLedgerLines(req: PostLedgerRequest) {
-      // One transaction; each line is inserted unless its idempotency key is already there, so a
-      // retried activity (e.g. after a worker crash between commit and completion) posts nothing twice.
-      return db.$transaction(async (tx) => {
-        let inserted = 0;
-        let duplicates = 0;
-        for (const line of req.lines) {
-          const found = await tx.ledgerEntry.findUnique({ where: { idempotencyKey: line.idempotencyKey } });
-          if (found) {
-            if (found.amount !== line.amount || found.clauseId !== line.clauseId) {
-              throw ApplicationFailure.create({
-                type: 'LedgerConflict',
-                nonRetryable: true,
-                message: `ledger key ${line.idempotencyKey} already holds ${found.amount} (${found.clauseId}); refusing ${line.amount} (${line.clauseId})`,
-              });
-            }
-            duplicates += 1;
-            continue;
-          }
-          await tx.ledgerEntry.create({
-            data: {
-              contractId: req.contractId,
-              workflowId: req.workflowId,
-              runId: req.runId,
-              idempotencyKey: line.idempotencyKey,
-              clauseId: line.clauseId,
-              kind: line.kind,
-              taxClass: line.taxClass,
-              amount: line.amount,
-              period: line.period ?? null,
-              effectiveDate: line.effectiveDate,
-              description: line.description,
-            },
-          });
-          inserted += 1;
-        }
-        return { inserted, duplicates };
-      });
-    },
     ...createNoticeActivities({ db, mailer, now }),
     ...createBillingActivities({ db }),
     ...createFanoutActivities({ db, client }),

@@ -18,13 +18,6 @@ export interface LedgerLine {
   description: string;
 }
 
-export interface PostLedgerRequest {
-  contractId: string;
-  workflowId: string;
-  runId: string;
-  lines: LedgerLine[];
-}
-
 export interface InvoiceDraft {
   id: string;
   period: string;
@@ -177,7 +170,6 @@ export interface ContractActivities {
   saveContract(p: ContractProjection): Promise<void>;
   /** TNC-12: the contract is formed when entered in the provider's database; returns that time. */
   recordFormation(contractId: string): Promise<{ formedAt: string }>;
-  postLedgerLines(req: PostLedgerRequest): Promise<{ inserted: number; duplicates: number }>;
   /** Writes an invoice and its ledger lines atomically; a retry finds it and changes nothing. */
   issueInvoice(req: IssueInvoiceRequest): Promise<{ created: boolean }>;
   recordPayment(p: PaymentRecord): Promise<{ paymentId: number; created: boolean }>;

@@ -5,29 +5,20 @@
  * updates; a refused request starts nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { isValidIsoDate, jstDateOf } from '../rules/calendar.js';
 import { listTermsVersions } from '../rules/terms/index.js';
 import { CONTRACT_TASK_QUEUE, objectToTermsChange } from '../workflows/contract-messages.js';
-import {
-  announcementLead,
-  announcementWorkflowId,
-  getProgress,
-  getSettlementProgress,
-  settlementWorkflowId,
-  type AnnouncementWorkflowInput,
-  type SettlementWorkflowInput,
-} from '../workflows/fanout-messages.js';
+import { announcementLead, announcementWorkflowId, getProgress, getSettlementProgress, settlementWorkflowId, type AnnouncementWorkflowInput, type SettlementWorkflowInput } from '../workflows/fanout-messages.js';
 import type { announcementWorkflow } from '../workflows/announcement.js';
 import type { carrierSettlementWorkflow } from '../workflows/carrier-settlement.js';
 import { requireRole } from './auth.js';
 import { HttpError } from './errors.js';
+import { route } from './route.js';
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const callerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, 'must be 3–64 letters, digits, _ or -');

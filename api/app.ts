@@ -3,20 +3,12 @@
  * Built here without listening (api/main.ts listens) so tests drive it without a port.
  */
 import { randomUUID } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { getPlan } from '../rules/plans.js';
 import { currentTermsVersion, termsRules } from '../rules/contract-rules.js';
-import {
-  CONTRACT_TASK_QUEUE,
-  acceptApplication,
-  getContract,
-  giveNonRenewalNotice,
-  rejectApplication,
-  requestCancellation,
-  type ContractInput,
-} from '../workflows/contract-messages.js';
+import { CONTRACT_TASK_QUEUE, acceptApplication, getContract, giveNonRenewalNotice, rejectApplication, requestCancellation, type ContractInput } from '../workflows/contract-messages.js';
 import type { contractWorkflow } from '../workflows/contract.js';
 import { assertCanRead, authenticate, requireRole, type KeyTable } from './auth.js';
 import { HttpError, errorHandler } from './errors.js';
@@ -27,6 +19,7 @@ import { auditRoutes } from './audit-routes.js';
 import { announcementRouter } from './announcement-routes.js';
 import { noticesRouter } from './notices-routes.js';
 import { acceptBody, applicationBody, cancelBody, listQuery, nonRenewalBody, rejectBody, type ApplicationBody } from './schemas.js';
+import { route } from './route.js';
 
 export interface AppDeps {
   client: Client;
@@ -36,8 +29,6 @@ export interface AppDeps {
   now?: () => Date;
 }
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
 
 export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date() }: AppDeps) {
   const app = express();

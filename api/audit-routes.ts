@@ -5,7 +5,7 @@
  *   POST /audit/replay { contractId }            replays the live histories against the running code
  * HTTP → Temporal client and database reads; the report logic lives in audit/.
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ReplayWorkerOptions } from '@temporalio/worker';
 import { z } from 'zod';
@@ -17,6 +17,7 @@ import { renderReportHtml } from '../audit/report-html.js';
 import { replayLiveContract, replayOptions } from '../audit/replay.js';
 import { requireRole } from './auth.js';
 import { HttpError } from './errors.js';
+import { route } from './route.js';
 
 export interface AuditDeps {
   client: Client;
@@ -26,8 +27,6 @@ export interface AuditDeps {
   now?: () => Date;
 }
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
 
 const replayBody = z.object({ contractId: z.string().min(1).max(200) }).strict();
 const reportQuery = z.object({ format: z.enum(['json', 'html']).default('json') });

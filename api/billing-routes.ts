@@ -3,17 +3,15 @@
  * NGN-29 dispatch fees and the ledger as CSV. Writes go to the contract workflow as updates;
  * reads come from the database. A customer key sees only its own contract.
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { reconcile } from '../rules/invoice.js';
 import { chargeDispatch, chargeSurcharge, recordPayment, reportUsage } from '../workflows/contract-messages.js';
-import { assertCanRead, requireRole } from './auth.js';
-import { HttpError } from './errors.js';
+import { requireRole } from './auth.js';
 import { dispatchBody, paymentBody, surchargeBody, usageBody } from './schemas.js';
+import { readableContract, route } from './route.js';
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
 
 export function billingRouter({ client, db }: { client: Client; db: Db }): Router {
   const r = Router();
@@ -21,20 +19,12 @@ export function billingRouter({ client, db }: { client: Client; db: Db }): Route
   const anyRole = requireRole('ops', 'auditor', 'customer');
   const readAll = requireRole('ops', 'auditor');
 
-  /** The contract row, after checking the caller may read it (404 for unknown or not theirs). */
-  async function readable(req: Request) {
-    const id = String(req.params.id);
-    const contract = await db.contract.findUnique({ where: { id } });
-    if (!contract) throw new HttpError(404, 'not_found', `contract ${id} does not exist`);
-    assertCanRead(req.principal, contract.customerId, id);
-    return contract;
-  }
 
   r.get(
     '/contracts/:id/invoices',
     anyRole,
     route(async (req, res) => {
-      const c = await readable(req);
+      const c = await readableContract(db, req);
       const invoices = await db.invoice.findMany({
         where: { contractId: c.id },
         orderBy: { createdAt: 'asc' },
@@ -48,7 +38,7 @@ export function billingRouter({ client, db }: { client: Client; db: Db }): Route
     '/contracts/:id/payments',
     anyRole,
     route(async (req, res) => {
-      const c = await readable(req);
+      const c = await readableContract(db, req);
       res.json({ contractId: c.id, payments: await db.payment.findMany({ where: { contractId: c.id }, orderBy: { id: 'asc' } }) });
     }),
   );
@@ -57,7 +47,7 @@ export function billingRouter({ client, db }: { client: Client; db: Db }): Route
     '/contracts/:id/balance',
     anyRole,
     route(async (req, res) => {
-      const c = await readable(req);
+      const c = await readableContract(db, req);
       const [lines, invoices, payments] = await Promise.all([
         db.ledgerEntry.findMany({ where: { contractId: c.id }, select: { invoiceId: true, amount: true, idempotencyKey: true } }),
         db.invoice.findMany({ where: { contractId: c.id }, select: { id: true, total: true } }),
@@ -71,7 +61,7 @@ export function billingRouter({ client, db }: { client: Client; db: Db }): Route
     '/contracts/:id/ledger.csv',
     readAll,
     route(async (req, res) => {
-      const c = await readable(req);
+      const c = await readableContract(db, req);
       const rows = await db.ledgerEntry.findMany({ where: { contractId: c.id }, orderBy: { id: 'asc' } });
       const header = ['id', 'posted_at', 'effective_date', 'period', 'invoice_id', 'clause_id', 'kind', 'tax_class', 'amount', 'description', 'idempotency_key', 'workflow_id', 'run_id'];
       const out = [header.join(',')];

@@ -3,23 +3,13 @@
  * update on the contract workflow: a refused command never enters history and answers with the
  * status, the reason and the field (and the deadline where one was missed).
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
-import {
-  applyMeasure,
-  liftSuspension,
-  recordCure,
-  reportOutage,
-  reportViolation,
-  restoreOutage,
-  scheduleSuspension,
-  terminateByProvider,
-} from '../workflows/contract-messages.js';
+import { applyMeasure, liftSuspension, recordCure, reportOutage, reportViolation, restoreOutage, scheduleSuspension, terminateByProvider } from '../workflows/contract-messages.js';
 import { requireRole } from './auth.js';
 import { measureBody, outageBody, restoreBody, suspensionBody, terminationBody, violationBody } from './schemas.js';
+import { route } from './route.js';
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
 
 export function eventRouter({ client }: { client: Client }): Router {
   const r = Router();

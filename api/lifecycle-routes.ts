@@ -3,32 +3,14 @@
  * resume (TNC-16), plan changes (NGN-13 / TNC-15), contractor changes (NGN-14/15, TNC-13), the
  * erasure certificate (NGN-43) and force majeure (NGN-40 (10)). Writes are workflow updates.
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
-import {
-  changeContractor,
-  changePlan,
-  endForceMajeure,
-  pauseService,
-  reportForceMajeure,
-  resumeService,
-  setQueuePriority,
-  submitErasureCertificate,
-} from '../workflows/contract-messages.js';
+import { changeContractor, changePlan, endForceMajeure, pauseService, reportForceMajeure, resumeService, setQueuePriority, submitErasureCertificate } from '../workflows/contract-messages.js';
 import { requireRole } from './auth.js';
-import {
-  contractorChangeBody,
-  emptyBody,
-  erasureBody,
-  forceMajeureBody,
-  planChangeBody,
-  priorityBody,
-  endBody,
-} from './schemas.js';
+import { contractorChangeBody, emptyBody, erasureBody, forceMajeureBody, planChangeBody, priorityBody, endBody } from './schemas.js';
+import { route } from './route.js';
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
 
 export function lifecycleRouter({ client, db }: { client: Client; db: Db }): Router {
   const r = Router();

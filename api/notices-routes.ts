@@ -10,14 +10,13 @@
  * (a notice still pending or failed has not reached the customer yet). Ops and auditors also see
  * the delivery record: status, attempts, message id, SMTP response, last error, escalation.
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { assertCanRead, requireRole, type Principal } from './auth.js';
+import { requireRole, type Principal } from './auth.js';
 import { HttpError } from './errors.js';
+import { readableContract, route } from './route.js';
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
 
 const deliveryStatus = z.enum(['pending', 'sent', 'failed']);
 
@@ -74,20 +73,12 @@ export function noticesRouter({ db }: { db: Db }): Router {
   const anyRole = requireRole('ops', 'auditor', 'customer');
   const readAll = requireRole('ops', 'auditor');
 
-  /** The contract row, after checking the caller may read it (404 for unknown or not theirs). */
-  async function readable(req: Request) {
-    const id = String(req.params.id);
-    const contract = await db.contract.findUnique({ where: { id } });
-    if (!contract) throw new HttpError(404, 'not_found', `contract ${id} does not exist`);
-    assertCanRead(req.principal, contract.customerId, id);
-    return contract;
-  }
 
   r.get(
     '/contracts/:id/notices',
     anyRole,
     route(async (req, res) => {
-      const c = await readable(req);
+      const c = await readableContract(db, req);
       const customer = isCustomer(req.principal);
       const rows = await db.notice.findMany({
         where: { contractId: c.id, ...(customer ? { status: 'sent' } : {}) },
@@ -101,7 +92,7 @@ export function noticesRouter({ db }: { db: Db }): Router {
     '/contracts/:id/notices/:noticeId',
     anyRole,
     route(async (req, res) => {
-      const c = await readable(req);
+      const c = await readableContract(db, req);
       const raw = String(req.params.noticeId);
       const noticeId = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
       const n = Number.isSafeInteger(noticeId) ? await db.notice.findUnique({ where: { id: noticeId } }) : null;

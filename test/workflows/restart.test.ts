@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { ContractActivities, IssueInvoiceRequest, PostLedgerRequest } from '../../activities/types.js';
+import type { ContractActivities, IssueInvoiceRequest } from '../../activities/types.js';
 import { acceptApplication, getContract } from '../../workflows/contract-messages.js';
 import { addMonthsClamped, firstOfNextMonth, jstDateOf, jstMidnightMs, monthKey } from '../../rules/calendar.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
@@ -97,11 +97,11 @@ describe('restarts and crashes never double-post the monthly charges (NGN-19, NG
 
   test('NGN-19 NGN-23: a crash after the ledger commit is retried by Temporal; 2 month closes leave exactly 4 rows and the retry reports duplicates', async () => {
     const taskQueue = uniqueId('tq');
-    // Every call of the activities that write ledger lines, with what it reported back.
-    const calls: Array<{ activity: 'postLedgerLines' | 'issueInvoice'; keys: string[]; result: unknown }> = [];
+    // Every call of the activity that writes ledger lines (an invoice with its lines), with its result.
+    const calls: Array<{ activity: 'issueInvoice'; keys: string[]; result: unknown }> = [];
     let crashed = false;
     /** Runs the real activity (its transaction commits), then, the first time only, "crashes". */
-    const afterCommit = async <R>(activity: 'postLedgerLines' | 'issueInvoice', keys: string[], real: () => Promise<R>) => {
+    const afterCommit = async <R>(activity: 'issueInvoice', keys: string[], real: () => Promise<R>) => {
       const result = await real();
       calls.push({ activity, keys, result });
       if (!crashed) {
@@ -112,8 +112,6 @@ describe('restarts and crashes never double-post the monthly charges (NGN-19, NG
     };
     const wrap = (real: ContractActivities): ContractActivities => ({
       ...real,
-      postLedgerLines: (req: PostLedgerRequest) =>
-        afterCommit('postLedgerLines', req.lines.map((l) => l.idempotencyKey), () => real.postLedgerLines(req)),
       issueInvoice: (req: IssueInvoiceRequest) =>
         afterCommit('issueInvoice', req.lines.map((l) => l.idempotencyKey), () => real.issueInvoice(req)),
     });
@@ -130,13 +128,11 @@ describe('restarts and crashes never double-post the monthly charges (NGN-19, NG
 
       const m0Keys = expectedRows(contractId, start, 2).slice(0, 2).map((r) => r[5]);
       const m1Keys = expectedRows(contractId, start, 2).slice(2).map((r) => r[5]);
-      const fresh = { postLedgerLines: { inserted: 2, duplicates: 0 }, issueInvoice: { created: true } };
-      const duplicate = { postLedgerLines: { inserted: 0, duplicates: 2 }, issueInvoice: { created: false } };
-      const activity = calls[0]?.activity ?? 'postLedgerLines';
+      const activity = 'issueInvoice';
       expect(calls).toEqual([
-        { activity, keys: m0Keys, result: fresh[activity] }, // committed, then the worker "crashed"
-        { activity, keys: m0Keys, result: duplicate[activity] }, // Temporal's retry found the lines already there
-        { activity, keys: m1Keys, result: fresh[activity] },
+        { activity, keys: m0Keys, result: { created: true } }, // committed, then the worker "crashed"
+        { activity, keys: m0Keys, result: { created: false } }, // Temporal's retry found the invoice and lines already there
+        { activity, keys: m1Keys, result: { created: true } },
       ]);
       expect((await handle.query(getContract)).billedThrough).toBe(monthKey(addMonthsClamped(start, 1)));
     });

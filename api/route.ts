@@ -1,0 +1,19 @@
+/** Small pieces every router shares. */
+import type { NextFunction, Request, Response } from 'express';
+import type { Db } from '../db/client.js';
+import { assertCanRead } from './auth.js';
+import { HttpError } from './errors.js';
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+/** Wraps an async handler so a thrown error reaches the error handler (mapped to its status). */
+export const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+
+/** The contract row of `:id`, after checking the caller may read it (404 for unknown or not theirs). */
+export async function readableContract(db: Db, req: Request) {
+  const id = String(req.params.id);
+  const contract = await db.contract.findUnique({ where: { id } });
+  if (!contract) throw new HttpError(404, 'not_found', `contract ${id} does not exist`);
+  assertCanRead(req.principal, contract.customerId, id);
+  return contract;
+}
