@@ -207,21 +207,22 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     };
   };
 
-  const save = async () => {
+  /** Writes the contract row (the queryable projection); `as` saves a changed input (restart). */
+  const save = async (as: ContractInput = input) => {
     const v = view();
     await acts.saveContract({
-      id: input.contractId,
-      terms: input.terms,
-      termsVersion: input.termsVersion,
-      planId: input.planId,
-      customerId: input.customer.id,
+      id: as.contractId,
+      terms: as.terms,
+      termsVersion: as.termsVersion,
+      planId: as.planId,
+      customerId: as.customer.id,
       // After TNC-37.5 / NGN-43 deletion the projection never writes personal data back.
-      customerName: state.aftermath?.personalDataDeletedOn ? '（削除済み）' : input.customer.name,
-      customerEmail: state.aftermath?.personalDataDeletedOn ? '' : input.customer.email,
-      customerKind: input.customer.kind,
-      channel: input.channel,
+      customerName: state.aftermath?.personalDataDeletedOn ? '（削除済み）' : as.customer.name,
+      customerEmail: state.aftermath?.personalDataDeletedOn ? '' : as.customer.email,
+      customerKind: as.customer.kind,
+      channel: as.channel,
       status: state.status,
-      appliedAt: input.appliedAt,
+      appliedAt: as.appliedAt,
       formedAt: state.formedAt,
       serviceStart: state.serviceStart,
       billingStart: state.billingStart,
@@ -759,7 +760,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
         next.planId = state.pendingPlan!.planId;
         state.pendingPlan = undefined;
       }
-      await save();
+      await save(next);
       await condition(allHandlersFinished);
       await continueAsNew<typeof contractWorkflow>({ ...next, resume: { ...state, run: state.run + 1 } });
     } else if (due.kind === 'force-majeure') {
@@ -773,13 +774,10 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       // The new catalog version applies from its effective date: continue as new under it.
       const a = state.announcements!.find((x) => x.id === due.announcementId)!;
       a.applied = true;
-      await save();
+      const next: ContractInput = { ...input, termsVersion: a.newTermsVersion ?? input.termsVersion };
+      await save(next);
       await condition(allHandlersFinished);
-      await continueAsNew<typeof contractWorkflow>({
-        ...input,
-        termsVersion: a.newTermsVersion ?? input.termsVersion,
-        resume: { ...state, run: state.run + 1 },
-      });
+      await continueAsNew<typeof contractWorkflow>({ ...next, resume: { ...state, run: state.run + 1 } });
     } else if (due.kind === 'renewal') {
       // NGN-39: no timely non-renewal notice, so the period is extended by 12 months.
       const p = state.period!;
