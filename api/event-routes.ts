@@ -5,9 +5,9 @@
  */
 import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
-import { applyMeasure, liftSuspension, recordCure, reportOutage, reportViolation, restoreOutage, scheduleSuspension, terminateByProvider } from '../workflows/contract-messages.js';
+import { applyMeasure, liftSuspension, recordCure, reportOutage, reportPaymentMethodInvalid, reportViolation, restoreOutage, scheduleSuspension, terminateByProvider } from '../workflows/contract-messages.js';
 import { requireRole } from './auth.js';
-import { measureBody, outageBody, restoreBody, suspensionBody, terminationBody, violationBody } from './schemas.js';
+import { invalidMethodBody, measureBody, outageBody, restoreBody, suspensionBody, terminationBody, violationBody } from './schemas.js';
 import { route } from './route.js';
 
 
@@ -42,6 +42,9 @@ export function eventRouter({ client }: { client: Client }): Router {
   }));
   r.post('/contracts/:id/termination', ops, route(async (req, res) => {
     res.json(await contract(req).executeUpdate(terminateByProvider, { args: [terminationBody.parse(req.body)] }));
+  }));
+  r.post('/contracts/:id/payment-method-invalid', ops, route(async (req, res) => {
+    res.status(201).json(await contract(req).executeUpdate(reportPaymentMethodInvalid, { args: [invalidMethodBody.parse(req.body)] }));
   }));
   return r;
 }

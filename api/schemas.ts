@@ -128,3 +128,4 @@ export const forceMajeureBody = z.strictObject({
   description: z.string().trim().min(1).max(2000),
 });
 export const endBody = z.strictObject({ endedAt: z.iso.datetime({ offset: true }) });
+export const invalidMethodBody = z.strictObject({ reason: z.string().trim().min(1, 'say what was invalid').max(1000) });

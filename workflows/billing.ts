@@ -22,6 +22,8 @@ import type {
   UsageInput,
 } from './contract-messages.js';
 import { conflict, invalid } from './refusals.js';
+import { notify } from './notify.js';
+import { invoiceNotice } from '../notices/templates.js';
 
 const acts = proxyActivities<ContractActivities>({
   startToCloseTimeout: '1 minute',
@@ -133,6 +135,23 @@ export async function issueInvoice(
   if (yen(totals.total).gt(0)) {
     ctx.state.openInvoices.push({ id: invoiceId, period: a.period, issuedOn, dueDate, total: totals.total, paid: '0' });
   }
+  // NGN-19 / TNC-26: the invoice reaches the customer with taxed and 不課税 lines shown apart.
+  await notify({
+    contractId: ctx.input.contractId,
+    idempotencyKey: `${invoiceId}:invoice:${ctx.rules.feeClause}`,
+    recipient: ctx.input.customer.email,
+    ...invoiceNotice({
+      contractId: ctx.input.contractId,
+      customerName: ctx.input.customer.name,
+      termsTitle: ctx.rules.title,
+      clauseId: ctx.rules.feeClause as 'NGN-19' | 'TNC-26',
+      period: a.period,
+      issuedOn,
+      dueDate,
+      lines: lines.map((l) => ({ description: l.description, amount: l.amount, taxClass: l.kind === 'credit' ? 'credit' : l.taxClass })),
+      total: totals.total,
+    }),
+  });
   return { invoiceId, total: totals.total, dueDate };
 }
 

@@ -184,6 +184,8 @@ export interface Suspension {
   endsAt?: string;
   noticeSentAt?: string;
   status: 'scheduled' | 'active' | 'lifted';
+  /** Set for NGN-37(1) / TNC-41(1) non-payment suspensions: paying this invoice lifts it. */
+  forInvoice?: string;
 }
 
 export type OutageCause =
@@ -288,6 +290,8 @@ export interface ContractState {
   queuePriority?: number;
   /** When an undecided application was escalated to ops. */
   escalatedAt?: string;
+  /** NGN-39: the period end whose renewal reminder was sent. */
+  renewalRemindedFor?: IsoDate;
   /** TNC-16: paused since (fees keep accruing: TNC-26; a pause price would come from the 料金表). */
   paused?: { since: IsoDate };
   /** NGN-13 / TNC-15: accepted plan change, effective from the 1st of the month `from`. */
@@ -348,6 +352,8 @@ export interface ErasureCertificateInput {
   equipmentReturned: boolean;
 }
 export const submitErasureCertificate = defineUpdate<ContractView, [ErasureCertificateInput]>('submitErasureCertificate');
+/** TNC-41 (2): the registered card or account is invalid; the service is stopped without notice. */
+export const reportPaymentMethodInvalid = defineUpdate<Suspension, [{ reason: string }]>('reportPaymentMethodInvalid');
 export const setQueuePriority = defineUpdate<ContractView, [{ priority: number }]>('setQueuePriority');
 /** TNC-16: pause and resume; refused on the docomo-billed course and under NGN. */
 export const pauseService = defineUpdate<ContractView, [Record<string, never>]>('pauseService');

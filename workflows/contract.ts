@@ -42,7 +42,9 @@ import {
   nonRenewalReceipt,
   overdueReminder,
   rejectionNotice,
+  renewalReminder,
 } from '../notices/templates.js';
+import { renewalReminderDay } from '../notices/catalogue.js';
 import { getTerms } from '../rules/terms/index.js';
 import { conflict, invalid, lateNotice } from './refusals.js';
 import { notify } from './notify.js';
@@ -73,6 +75,7 @@ import {
   restoreOutage,
   scheduleSuspension,
   terminateByProvider,
+  reportPaymentMethodInvalid,
   changeContractor,
   changePlan,
   pauseService,
@@ -185,7 +188,13 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       due.push({ atMs: Date.parse(state.forceMajeure.rightToTerminateFrom), kind: 'force-majeure' });
     }
     if (state.endDate) due.push({ atMs: endOfDayMs(state.endDate), kind: 'contract-end' });
-    else if (state.period) due.push({ atMs: endOfDayMs(state.period.end), kind: 'renewal' });
+    else if (state.period) {
+      due.push({ atMs: endOfDayMs(state.period.end), kind: 'renewal' });
+      if (calendar && state.renewalRemindedFor !== state.period.end) {
+        const day = renewalReminderDay(calendar, state.period.end, rules.renewal!.nonRenewalLeadMonths);
+        due.push({ atMs: jstMidnightMs(day), kind: 'renewal-reminder' });
+      }
+    }
     // Same instant: close the month first (kinds are listed in processing order).
     due.sort((a, b) => a.atMs - b.atMs || DUE_ORDER.indexOf(a.kind) - DUE_ORDER.indexOf(b.kind));
     return due[0];
@@ -466,7 +475,14 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     },
   );
 
-  setHandler(recordPayment, (p) => applyPayment(billing, p), {
+  setHandler(
+    recordPayment,
+    async (p) => {
+      const result = await applyPayment(billing, p);
+      ev.liftPaid(billing); // NGN-37(1) / TNC-41(1): paid in full lifts the non-payment stoppage
+      return result;
+    },
+    {
     validator: (p) => {
       if (state.status === 'applied' || state.status === 'rejected') conflict(`contract ${input.contractId} is ${state.status}; it has no invoices`);
       validatePayment(billing, p);
@@ -499,6 +515,9 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   setHandler(reportOutage, (o) => ev.openOutage(billing, o), { validator: (o) => ev.validateOutage(billing, o) });
   setHandler(restoreOutage, (r) => ev.restore(billing, r), { validator: (r) => ev.validateRestore(billing, r) });
   setHandler(grantCarrierShare, (c) => ev.grantShare(billing, c), { validator: (c) => ev.validateCarrierShare(billing, c) });
+  setHandler(reportPaymentMethodInvalid, (x) => ev.stopForInvalidPaymentMethod(billing, x), {
+    validator: (x) => ev.validateInvalidPaymentMethod(billing, x),
+  });
   setHandler(announce, (a) => ev.receiveAnnouncement(billing, a), { validator: (a) => ev.validateAnnouncement(billing, a) });
   setHandler(
     objectToTermsChange,
@@ -698,6 +717,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     const inv = state.openInvoices.find((i) => i.id === invoiceId);
     if (!inv) return;
     inv.overdueNotified = true;
+    if (state.status === 'active' && !state.endDate) await ev.suspendForNonPayment(billing, invoiceId, inv.dueDate);
     await notify({
       contractId: input.contractId,
       idempotencyKey: `${invoiceId}:overdue:${rules.lateInterest.clause}`,
@@ -763,6 +783,26 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       await save(next);
       await condition(allHandlersFinished);
       await continueAsNew<typeof contractWorkflow>({ ...next, resume: { ...state, run: state.run + 1 } });
+    } else if (due.kind === 'renewal-reminder') {
+      // NGN-39: remind the contractor of the non-renewal deadline before it passes.
+      const p = state.period!;
+      state.renewalRemindedFor = p.end;
+      const deadline = nonRenewalDeadline(p.end, rules.renewal!.nonRenewalLeadMonths);
+      if (today() <= deadline) {
+        await notify({
+          contractId: input.contractId,
+          idempotencyKey: `${input.contractId}:renewal-reminder:${p.end}:NGN-39`,
+          recipient: input.customer.email,
+          ...renewalReminder({
+            contractId: input.contractId,
+            customerName: input.customer.name,
+            termsTitle: rules.title,
+            periodEnd: p.end,
+            deadline,
+            renewedUntil: addDays(addMonthsClamped(addDays(p.end, 1), rules.renewal!.periodMonths), -1),
+          }),
+        });
+      }
     } else if (due.kind === 'force-majeure') {
       state.forceMajeure!.rightOpen = true; // NGN-40 (10): ops may now terminate
     } else if (due.kind === 'suspension') {
@@ -839,13 +879,36 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
 
 interface Due {
   atMs: number;
-  kind: 'month-close' | 'invoice-overdue' | 'suspension' | 'default-measure' | 'force-majeure' | 'terms-change' | 'plan-change' | 'restart' | 'renewal' | 'contract-end';
+  kind:
+    | 'month-close'
+    | 'invoice-overdue'
+    | 'suspension'
+    | 'default-measure'
+    | 'force-majeure'
+    | 'renewal-reminder'
+    | 'terms-change'
+    | 'plan-change'
+    | 'restart'
+    | 'renewal'
+    | 'contract-end';
   month?: string;
   invoiceId?: string;
   violationId?: string;
   announcementId?: string;
 }
-const DUE_ORDER: Due['kind'][] = ['month-close', 'invoice-overdue', 'suspension', 'default-measure', 'force-majeure', 'terms-change', 'plan-change', 'restart', 'renewal', 'contract-end'];
+const DUE_ORDER: Due['kind'][] = [
+  'month-close',
+  'invoice-overdue',
+  'suspension',
+  'default-measure',
+  'force-majeure',
+  'renewal-reminder',
+  'terms-change',
+  'plan-change',
+  'restart',
+  'renewal',
+  'contract-end',
+];
 
 /** NGN-11: business days an application may wait for a decision before ops are alerted. */
 export const DEFAULT_ESCALATION_BUSINESS_DAYS = 5;

@@ -4,7 +4,7 @@
  * credits (NGN-33, TNC-35/42/43), carrier shares (TNC-42.2), announcements (NGN-2/38, TNC-3/24)
  * and termination by the provider (NGN-40, NGN-42, TNC-18). Deterministic workflow code.
  */
-import { addDays, dayCountedPeriod, isValidIsoDate, jstDateOf } from '../rules/calendar.js';
+import { addDays, dayCountedPeriod, isValidIsoDate, jstDateOf, jstMidnightMs } from '../rules/calendar.js';
 import { getTerms } from '../rules/terms/index.js';
 import { ngnOutageCompensation, tncOutageDamages, yen } from '../rules/money.js';
 import type {
@@ -26,6 +26,7 @@ import {
   abolitionNotice,
   creditNotice,
   outageNotice,
+  restorationNotice,
   suspensionNotice,
   termsChangeNotice,
   terminationNotice,
@@ -201,7 +202,7 @@ function needsPriorNotice(ctx: EventContext, s: SuspensionInput): boolean {
  * with reason and period is sent first and the suspension never starts before it was sent.
  * Fees keep accruing while suspended (NGN-16.2, TNC-26.3): billing is not touched.
  */
-export async function startSuspension(ctx: EventContext, s: SuspensionInput, cause = 'ops'): Promise<Suspension> {
+export async function startSuspension(ctx: EventContext, s: SuspensionInput, cause = 'ops', forInvoice?: string): Promise<Suspension> {
   ctx.state.seq += 1;
   const id = `S${ctx.state.seq}`;
   const proof = await notify({
@@ -238,6 +239,7 @@ export async function startSuspension(ctx: EventContext, s: SuspensionInput, cau
     endsAt: s.endsAt,
     noticeSentAt: proof.sentAt,
     status: Date.parse(startsAt) <= Date.now() ? 'active' : 'scheduled',
+    forInvoice,
   };
   ctx.state.suspensions = [...(ctx.state.suspensions ?? []), susp];
   return susp;
@@ -319,6 +321,13 @@ export function validateRestore(ctx: EventContext, r: RestoreInput): void {
 export async function restore(ctx: EventContext, r: RestoreInput): Promise<Outage> {
   const o = ctx.state.outages!.find((x) => x.id === r.outageId)!;
   o.restoredAt = r.restoredAt;
+  const noticeClause = ctx.input.terms === 'TNC' ? 'TNC-35' : 'NGN-52';
+  await notify({
+    contractId: ctx.input.contractId,
+    idempotencyKey: `${ctx.input.contractId}:restoration:${o.id}:${noticeClause}`,
+    recipient: ctx.input.customer.email,
+    ...restorationNotice({ ...party(ctx), clauseId: noticeClause, recognisedAt: o.recognisedAt, restoredAt: r.restoredAt }),
+  });
   const recognisedAtMs = Date.parse(o.recognisedAt);
   const restoredAtMs = Date.parse(r.restoredAt);
   const catalog = getTerms(ctx.input.terms, ctx.input.termsVersion);
@@ -513,4 +522,51 @@ export async function terminate(
     effectiveDate: t.endDate,
     reason: t.reason,
   });
+}
+
+// ---- non-payment (NGN-37 (1), TNC-41 (1)) and invalid payment method (TNC-41 (2)) -------------
+
+/** Days between the overdue reminder and a non-payment stoppage (the prior notice's lead, catalogue). */
+export const NON_PAYMENT_SUSPENSION_DAYS = 7;
+
+/**
+ * An invoice is overdue: the service stops for non-payment NON_PAYMENT_SUSPENSION_DAYS after the
+ * day after the due date (NGN-37 (1) after its prior notice with reason and period; TNC-41 (1)
+ * needs none, the same grace is given). Paying the invoice in full lifts it (liftPaid).
+ */
+export async function suspendForNonPayment(ctx: EventContext, invoiceId: string, dueDate: IsoDateLike): Promise<Suspension> {
+  const startsOn = addDays(dueDate, 1 + NON_PAYMENT_SUSPENSION_DAYS);
+  return startSuspension(
+    ctx,
+    {
+      clauseId: ctx.input.terms === 'NGN' ? 'NGN-37' : 'TNC-41',
+      reason: `料金の未払い（請求書 ${invoiceId}、支払期日 ${dueDate}）。お支払いの確認をもって停止を解除します。`,
+      startsAt: new Date(jstMidnightMs(startsOn)).toISOString(),
+    },
+    'non-payment',
+    invoiceId,
+  );
+}
+type IsoDateLike = string;
+
+/** Lifts (or cancels, if not started) the non-payment suspensions of invoices no longer open. */
+export function liftPaid(ctx: EventContext): void {
+  const open = new Set(ctx.state.openInvoices.map((i) => i.id));
+  for (const s of ctx.state.suspensions ?? []) {
+    if (s.forInvoice && !open.has(s.forInvoice) && s.status !== 'lifted') {
+      s.status = 'lifted';
+      s.endsAt = nowIso();
+    }
+  }
+}
+
+export function validateInvalidPaymentMethod(ctx: EventContext, x: { reason: string }): void {
+  requireActive(ctx);
+  if (ctx.input.terms !== 'TNC') conflict('TNC-41 (2) applies to TNC contracts');
+  if (!x.reason?.trim()) invalid('reason', 'say what was invalid (card, account)');
+}
+
+/** TNC-41 (2): an invalid card or account stops the service without prior notice. */
+export function stopForInvalidPaymentMethod(ctx: EventContext, x: { reason: string }): Promise<Suspension> {
+  return startSuspension(ctx, { clauseId: 'TNC-41', reason: `(2) お支払い方法が無効です: ${x.reason}`, startsAt: nowIso() }, 'payment-method');
 }
