@@ -9,13 +9,12 @@ import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { historyFromJson } from '../../audit/history-json.js';
 import { replayAll, replayOptions, type RunOutcome } from '../../audit/replay.js';
 import { isGolden, loadHistorySources, type LoadedContract } from '../../audit/sources.js';
 
-// Replay workers log every state change; the outcomes say what matters.
-Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+// The SDK runtime logs at WARN for every test file (test/setup-runtime.ts); the outcomes say what matters.
 
 const GOLDEN_DIR = resolve('test/histories');
 const FIXTURES = resolve('test/audit/fixtures');
