@@ -717,7 +717,6 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     const inv = state.openInvoices.find((i) => i.id === invoiceId);
     if (!inv) return;
     inv.overdueNotified = true;
-    if (state.status === 'active' && !state.endDate) await ev.suspendForNonPayment(billing, invoiceId, inv.dueDate);
     await notify({
       contractId: input.contractId,
       idempotencyKey: `${invoiceId}:overdue:${rules.lateInterest.clause}`,
@@ -733,6 +732,8 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
         clauseId: rules.lateInterest.clause,
       }),
     });
+    // NGN-37 (1) / TNC-41 (1): after the reminder, the stoppage for non-payment with its notice.
+    if (state.status === 'active' && !state.endDate) await ev.suspendForNonPayment(billing, invoiceId, inv.dueDate);
   }
 
   /** NGN-41: latest notice day for a desired date; undefined when the 約款 sets no lead (TNC-17). */

@@ -79,13 +79,18 @@ describe('NGN-19 NGN-23 NGN-21 NGN-11 report of a recorded NGN contract', () => 
   });
 
   test('NGN-11 NGN-21: notices with delivery proof (sent time, message id, SMTP 250)', () => {
+    const ok = '250 OK: message queued';
     expect(r.notices.map((n) => [n.kind, n.clauseId, n.proof, n.smtpResponse])).toEqual([
-      ['acceptance', 'NGN-11', 'delivered', '250 OK: message queued'],
-      ['overdue-reminder', 'NGN-21', 'delivered', '250 OK: message queued'],
+      ['acceptance', 'NGN-11', 'delivered', ok],
+      ['invoice', 'NGN-19', 'delivered', ok], // April's, issued 05-01
+      ['invoice', 'NGN-19', 'delivered', ok], // May's, 06-01
+      ['invoice', 'NGN-19', 'delivered', ok], // June's, 07-01
+      ['overdue-reminder', 'NGN-21', 'delivered', ok], // May's invoice unpaid after 06-30
+      ['suspension', 'NGN-37', 'delivered', ok], // NGN-37 (1): prior notice of the stoppage for non-payment
     ]);
     expect(r.notices.every((n) => /^<.+>$/.test(n.messageId ?? '') && n.sentAt)).toBe(true);
     // The overdue reminder went out at the start of the day after the May invoice's due date.
-    expect(r.notices[1]!.sentAtText).toMatch(new RegExp(`^${Y}-07-01 00:00:0\\d JST$`));
+    expect(r.notices[4]!.sentAtText).toMatch(new RegExp(`^${Y}-07-01 00:00:0\\d JST$`));
   });
 
   test('NGN-19 NGN-21 NGN-17: deadlines — month-close timers met, invoice due dates met / overdue / pending, minimum term pending', () => {
@@ -95,9 +100,9 @@ describe('NGN-19 NGN-23 NGN-21 NGN-11 report of a recorded NGN contract', () => 
       [`month-close:${Y}-05`, ['NGN-19'], `${Y}-06-01 00:00:00 JST`, 'met'],
       // May's invoice (due 06-30) becomes overdue at the instant June closes: one timer serves both.
       [`month-close:${Y}-06 + invoice-overdue:${id}:${Y}-05`, ['NGN-19', 'NGN-21'], `${Y}-07-01 00:00:00 JST`, 'met'],
-      // The workflow was terminated on 07-02 with the July close still ahead.
-      [`month-close:${Y}-07`, ['NGN-19'], `${Y}-08-01 00:00:00 JST`, 'open-at-close'],
     ]);
+    // The workflow was terminated on 07-02; its next timer was the NGN-37 (1) stoppage on 07-08.
+    expect(r.deadlines.filter((d) => d.status === 'open-at-close').map((d) => [d.kind, d.dueText])).toEqual([['suspension', `${Y}-07-08 00:00:00 JST`]]);
     expect(r.deadlines.filter((d) => d.source === 'invoice').map((d) => [d.kind, d.due, d.status, d.clauseIds])).toEqual([
       [`invoice-due:${id}:${Y}-04`, `${Y}-05-31`, 'met', ['NGN-19']],
       [`invoice-due:${id}:${Y}-05`, `${Y}-06-30`, 'overdue', ['NGN-19', 'NGN-21']],
@@ -223,7 +228,7 @@ describe('mismatches are flagged', () => {
       ['invoice-overpaid', 'ledger-not-in-history', 'notice-proof-missing', 'notice-undelivered', 'payment-not-in-history', 'payment-not-in-history', 'payment-unknown-invoice'].sort(),
     );
     expect(r.mismatches.find((m) => m.code === 'invoice-overpaid')!.message).toBe(`invoice ${id}:${Y}-04: payments ¥55,001 exceed its total ¥55,000 by ¥1`);
-    expect(r.notices.map((n) => n.proof)).toEqual(['delivered', 'missing', 'failed']);
+    expect(r.notices.map((n) => n.proof)).toEqual(['delivered', 'missing', 'delivered', 'delivered', 'delivered', 'delivered', 'failed']);
     expect(r.reconciliation.unbilledLines.map((l) => [l.clauseId, l.amountText])).toEqual([['NGN-20', '¥1,000']]);
   });
 

@@ -58,7 +58,8 @@ describe('TNC-29 late interest and TNC-27 payments', () => {
         args: [{ invoiceId: inv.id, amount: '12345', method: 'bank-debit', paidOn: `${Y}-06-30`, idempotencyKey: `${id}-pay-1` }],
       });
       expect(first.open).toBe('855');
-      expect(first.lateDamages).toEqual({ days: 30, amount: '147', invoiceId: `${id}:late:1`, clauseId: 'TNC-29' });
+      // key counter: 1 went to the TNC-41 (1) stoppage scheduled when April's invoice became overdue
+      expect(first.lateDamages).toEqual({ days: 30, amount: '147', invoiceId: `${id}:late:2`, clauseId: 'TNC-29' });
 
       // The rest, 855 yen, 61 days late: 855 × 0.145 × 61 / 365 = 20.71… → 20.
       await sleepUntil(world, `${Y}-07-31`);
@@ -68,6 +69,8 @@ describe('TNC-29 late interest and TNC-27 payments', () => {
       expect(rest.open).toBe('0');
       expect(rest.lateDamages).toMatchObject({ days: 61, amount: '20', clauseId: 'TNC-29' });
       expect((await h.query(getContract)).openInvoices.some((i) => i.id === inv.id)).toBe(false);
+      // paid in full: the stoppage for non-payment of this invoice is lifted
+      expect((await h.query(getContract)).suspensions?.find((x) => x.forInvoice === inv.id)?.status).toBe('lifted');
 
       const late = await world.db.ledgerEntry.findMany({ where: { contractId: id, kind: 'interest' }, orderBy: { id: 'asc' } });
       expect(late.map((l) => [l.clauseId, l.taxClass, l.amount])).toEqual([

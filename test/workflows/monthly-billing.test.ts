@@ -57,7 +57,11 @@ describe('NGN-19 NGN-23 monthly fee and consumption tax', () => {
       expect(ledger.every((e) => e.idempotencyKey.startsWith(`${input.contractId}:`))).toBe(true);
       const view = await handle.query(getContract);
       expect(view.billedThrough).toBe(months[2]);
-      expect(view.nextDeadline?.kind).toBe(`month-close:${monthKey(addMonthsClamped(start, 3))}`);
+      // Nobody paid: the second invoice (issued on month 2's 1st, due at its end) went overdue on
+      // month 3's 1st, so the next deadline is its NGN-37 (1) stoppage, 7 days later, before the
+      // next month close.
+      const stop = addMonthsClamped(start, 3).slice(0, 8) + '08';
+      expect(view.nextDeadline).toEqual({ at: new Date(jstMidnightMs(stop)).toISOString(), kind: 'suspension' });
       await handle.terminate('test finished');
     });
   });
