@@ -26,6 +26,7 @@ export type NoticeKind =
   | 'violation'
   | 'termination'
   | 'outage'
+  | 'outage-24h'
   | 'restoration'
   | 'credit'
   | 'invoice'
@@ -244,6 +245,18 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     channels: { NGN: ['email'], TNC: ['email'] },
     recipient: 'fault-contact-or-customer',
     requires: ['date'],
+  },
+  {
+    kind: 'outage-24h',
+    title: '故障の継続（24時間経過）のお知らせ',
+    clauses: { NGN: ['NGN-33.1'], TNC: ['TNC-42.1', 'TNC-26.2'] },
+    trigger: 'an open outage reaches 24 hours from recognition (not for NGN-33.3 causes, nor under TNC for causes outside the provider)',
+    lead: { NGN: { when: 'on-trigger' }, TNC: { when: 'on-trigger' } },
+    channels: { NGN: ['email'], TNC: ['email'] },
+    recipient: 'fault-contact-or-customer',
+    requires: ['date'],
+    decided:
+      'NGN-33.1 / TNC-42.1 only count the outage from 24 hours after recognition and prescribe no notice at that moment; telling the customer when the threshold is crossed lets them know the compensation clock has started (the amount follows at restoration).',
   },
   {
     kind: 'restoration',

@@ -301,6 +301,27 @@ function hoursMinutes(fromIso: string, toIso: string): string {
   return `${Math.floor(minutes / 60)}時間${minutes % 60}分`;
 }
 
+/**
+ * NGN-33.1 / TNC-42.1 (TNC-26.2): the outage has lasted 24 hours from the provider's recognition,
+ * so the unusable period now counts for compensation; the amount follows at restoration.
+ */
+export function outageThresholdNotice(
+  p: Party & { clauseId: 'NGN-33.1' | 'TNC-42.1'; recognisedAt: string; thresholdAt: string },
+): Rendered {
+  return doc(p, {
+    kind: 'outage-24h',
+    clauseId: p.clauseId,
+    subject: subject(p, '故障の継続（24時間経過）のお知らせ'),
+    paragraphs: ['ご利用のサービスの故障は、当社が認知した時刻から24時間以上継続しています。復旧に全力で取り組んでおります。'],
+    facts: [
+      ['故障を認知した日時', instantJa(p.recognisedAt)],
+      ['24時間経過', instantJa(p.thresholdAt)],
+    ],
+    notes: ['ご利用いただけなかった期間に応じた減額・損害賠償の額は、回復後にお知らせします。'],
+    clauses: [p.clauseId],
+  });
+}
+
 export function restorationNotice(
   p: Party & { clauseId: 'TNC-35' | 'NGN-52'; recognisedAt: string; restoredAt: string; cause?: string },
 ): Rendered {

@@ -183,6 +183,8 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       if (a.kind === 'terms-change' && !a.objected && !a.applied) due.push({ atMs: jstMidnightMs(a.effectiveDate), kind: 'terms-change', announcementId: a.id });
     }
     if (restartWith) due.push({ atMs: Date.now(), kind: 'restart' });
+    const outage24h = ev.nextOutageThreshold(billing);
+    if (outage24h !== undefined) due.push({ atMs: outage24h, kind: 'outage-threshold' });
     if (state.pendingPlan) due.push({ atMs: jstMidnightMs(state.pendingPlan.from), kind: 'plan-change' });
     if (state.forceMajeure && !state.forceMajeure.ended && !state.forceMajeure.rightOpen) {
       due.push({ atMs: Date.parse(state.forceMajeure.rightToTerminateFrom), kind: 'force-majeure' });
@@ -784,6 +786,8 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       await save(next);
       await condition(allHandlersFinished);
       await continueAsNew<typeof contractWorkflow>({ ...next, resume: { ...state, run: state.run + 1 } });
+    } else if (due.kind === 'outage-threshold') {
+      await ev.outageThresholdsReached(billing);
     } else if (due.kind === 'renewal-reminder') {
       // NGN-39: remind the contractor of the non-renewal deadline before it passes.
       const p = state.period!;
@@ -886,6 +890,7 @@ interface Due {
     | 'suspension'
     | 'default-measure'
     | 'force-majeure'
+    | 'outage-threshold'
     | 'renewal-reminder'
     | 'terms-change'
     | 'plan-change'
@@ -903,6 +908,7 @@ const DUE_ORDER: Due['kind'][] = [
   'suspension',
   'default-measure',
   'force-majeure',
+  'outage-threshold',
   'renewal-reminder',
   'terms-change',
   'plan-change',

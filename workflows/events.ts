@@ -26,6 +26,7 @@ import {
   abolitionNotice,
   creditNotice,
   outageNotice,
+  outageThresholdNotice,
   restorationNotice,
   suspensionNotice,
   termsChangeNotice,
@@ -569,4 +570,41 @@ export function validateInvalidPaymentMethod(ctx: EventContext, x: { reason: str
 /** TNC-41 (2): an invalid card or account stops the service without prior notice. */
 export function stopForInvalidPaymentMethod(ctx: EventContext, x: { reason: string }): Promise<Suspension> {
   return startSuspension(ctx, { clauseId: 'TNC-41', reason: `(2) お支払い方法が無効です: ${x.reason}`, startsAt: nowIso() }, 'payment-method');
+}
+
+// ---- the 24-hour threshold (NGN-33.1, TNC-42.1) -------------------------------------------------
+
+/** Hours from recognition after which an outage counts for compensation (catalog, NGN-33.1 / TNC-42.1). */
+function thresholdMs(ctx: EventContext): number {
+  return getTerms(ctx.input.terms, ctx.input.termsVersion).outageThresholdHours.value * 3600_000;
+}
+
+/** Whether an outage of this cause can earn compensation (NGN-33.3 exclusions; TNC: the provider's fault). */
+function compensable(ctx: EventContext, o: Outage): boolean {
+  if (ctx.input.terms === 'TNC') return o.cause === 'provider-fault';
+  return !getTerms(ctx.input.terms, ctx.input.termsVersion).excludedOutageCauses.value.includes(o.cause);
+}
+
+/** When the next still-open compensable outage crosses its threshold; undefined when none is pending. */
+export function nextOutageThreshold(ctx: EventContext): number | undefined {
+  const at = (ctx.state.outages ?? [])
+    .filter((o) => !o.restoredAt && !o.thresholdNotified && compensable(ctx, o))
+    .map((o) => Date.parse(o.recognisedAt) + thresholdMs(ctx));
+  return at.length ? Math.min(...at) : undefined;
+}
+
+/** Timer work: tells the customer when an open outage has lasted 24 hours from recognition. */
+export async function outageThresholdsReached(ctx: EventContext): Promise<void> {
+  for (const o of ctx.state.outages ?? []) {
+    const at = Date.parse(o.recognisedAt) + thresholdMs(ctx);
+    if (o.restoredAt || o.thresholdNotified || at > Date.now() || !compensable(ctx, o)) continue;
+    o.thresholdNotified = true;
+    const clauseId = ctx.input.terms === 'NGN' ? 'NGN-33.1' : 'TNC-42.1';
+    await notify({
+      contractId: ctx.input.contractId,
+      idempotencyKey: `${ctx.input.contractId}:outage-24h:${o.id}:${clauseId}`,
+      recipient: ctx.input.customer.email,
+      ...outageThresholdNotice({ ...party(ctx), clauseId, recognisedAt: o.recognisedAt, thresholdAt: new Date(at).toISOString() }),
+    });
+  }
 }

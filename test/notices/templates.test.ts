@@ -138,6 +138,11 @@ const samples: Record<Exclude<NoticeKind, 'carrier-notification'>, () => { r: T.
     must: ['NGN-52', '令和8年4月27日 10時15分', evil],
     data: evil,
   }),
+  'outage-24h': () => ({
+    r: T.outageThresholdNotice({ ...tncParty, customerName: evil, clauseId: 'TNC-42.1', recognisedAt: '2026-04-27T01:15:00Z', thresholdAt: '2026-04-28T01:15:00Z' }),
+    must: ['TNC-42.1', '第42条', '令和8年4月27日 10時15分', '24時間経過: 令和8年4月28日 10時15分'],
+    data: evil,
+  }),
   restoration: () => ({
     r: T.restorationNotice({ ...tncParty, clauseId: 'TNC-35', recognisedAt: '2026-04-27T01:15:00Z', restoredAt: '2026-04-28T07:30:00Z', cause: evil }),
     must: ['TNC-35', '第35条', '令和8年4月28日 16時30分', '期間: 30時間15分', evil],

@@ -48,13 +48,18 @@ describe('NGN-33 outage compensation', () => {
     await withContract(world, 'NGN', 'ngn-vpn-90k', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
       await sleepUntilInstant(world, jst(`${Y}-04-10T12:00`));
       await h.executeUpdate(reportOutage, { args: [{ outageId: 'O-23h', startedAt: jst(`${Y}-04-10T08:00`), recognisedAt: jst(`${Y}-04-10T09:00`), cause: 'provider-fault', description: '拠点間通信断' }] });
-      await sleepUntilInstant(world, jst(`${Y}-04-11T09:00`));
+      // Ops record the restoration half an hour after it, before the 24 hours would have run out
+      // (at 09:00 the threshold notice would go out: the outage would still be open as far as
+      // anyone knew).
+      await sleepUntilInstant(world, jst(`${Y}-04-11T08:30`));
       const o = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-23h', restoredAt: jst(`${Y}-04-11T08:00`) }] });
       expect(o.credit).toBeUndefined();
       await sleepUntil(world, `${Y}-05-02`);
       expect(await world.db.ledgerEntry.count({ where: { contractId: id, kind: 'credit' } })).toBe(0);
       // TNC-35 / NGN-52: the customer was told of the outage when it was reported.
       expect(await world.db.notice.count({ where: { contractId: id, kind: 'outage', clauseId: 'NGN-52' } })).toBe(1);
+      // never reached 24 hours: no threshold notice
+      expect(await world.db.notice.count({ where: { contractId: id, kind: 'outage-24h' } })).toBe(0);
     });
   });
 
@@ -67,6 +72,14 @@ describe('NGN-33 outage compensation', () => {
       await sleepUntilInstant(world, jst(`${Y}-04-23T12:00`));
       const o = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-72h', restoredAt: jst(`${Y}-04-23T09:30`) }] });
       expect(o.credit).toEqual({ amount: '9000', days: 3, clauseId: 'NGN-33.2' });
+      // NGN-33.1: 24 hours after recognition the customer was told the outage now counts — only
+      // for the compensable one (the force-majeure outage is excluded by NGN-33.3).
+      const h24 = await world.db.notice.findMany({ where: { contractId: id, kind: 'outage-24h' } });
+      expect(h24.map((n) => n.clauseId)).toEqual(['NGN-33.1']);
+      // sent when the 24 hours ran out (09:30 the next day), give or take the activity's own run time
+      const lateByMs = h24[0]!.sentAt!.getTime() - Date.parse(jst(`${Y}-04-21T09:30`));
+      expect(lateByMs).toBeGreaterThanOrEqual(0);
+      expect(lateByMs).toBeLessThan(60_000);
       const fm = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-fm', restoredAt: jst(`${Y}-04-23T09:30`) }] });
       expect(fm.credit).toBeUndefined();
       await sleepUntil(world, `${Y}-05-02`);
