@@ -52,6 +52,7 @@ export function createActivities({ db, mailer, now = () => new Date(), client }:
         billingStart: p.billingStart ?? null,
         nextDeadline: p.nextDeadline ?? null,
         nextDeadlineKind: p.nextDeadlineKind ?? null,
+        nonRenewalDeadline: p.nonRenewalDeadline ?? null,
         endedAt: p.endedAt ? new Date(p.endedAt) : null,
         queuePriority: p.queuePriority ?? 0,
       };

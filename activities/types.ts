@@ -81,6 +81,8 @@ export interface ContractProjection {
   billingStart?: string;
   nextDeadline?: string;
   nextDeadlineKind?: string;
+  /** NGN-39 non-renewal deadline of the current period (IsoDate). */
+  nonRenewalDeadline?: string;
   endedAt?: string;
   queuePriority?: number;
 }

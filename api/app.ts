@@ -100,8 +100,9 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
           status: q.status,
           terms: q.terms,
           ...(q.deadlineBefore ? { nextDeadline: { lte: new Date(q.deadlineBefore).toISOString() } } : {}),
+          ...(q.nonRenewalFrom || q.nonRenewalTo ? { nonRenewalDeadline: { gte: q.nonRenewalFrom, lte: q.nonRenewalTo } } : {}),
         },
-        orderBy: [{ nextDeadline: 'asc' }, { id: 'asc' }],
+        orderBy: q.nonRenewalFrom || q.nonRenewalTo ? [{ nonRenewalDeadline: 'asc' }, { id: 'asc' }] : [{ nextDeadline: 'asc' }, { id: 'asc' }],
         take: q.limit,
       });
       res.json({ contracts: rows });

@@ -1,7 +1,8 @@
 /** Request bodies, validated with zod; a failure reports the field that was wrong. */
 import { z } from 'zod';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+/** A calendar date that exists (2026-02-30 is refused). */
+const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
 export const applicationBody = z.strictObject({
   contractId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, 'must be 3–64 letters, digits, _ or -').optional(),
@@ -32,7 +33,14 @@ export const listQuery = z.strictObject({
   status: z.enum(['applied', 'rejected', 'active', 'ended']).optional(),
   terms: z.enum(['NGN', 'TNC']).optional(),
   deadlineBefore: z.iso.datetime({ offset: true }).optional(),
+  /** NGN-39: contracts whose non-renewal deadline is on or after / on or before these days (JST). */
+  nonRenewalFrom: isoDate.optional(),
+  nonRenewalTo: isoDate.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+}).superRefine((q, ctx) => {
+  if (q.nonRenewalFrom && q.nonRenewalTo && q.nonRenewalFrom > q.nonRenewalTo) {
+    ctx.addIssue({ code: 'custom', path: ['nonRenewalTo'], message: `must not be before nonRenewalFrom (${q.nonRenewalFrom})` });
+  }
 });
 
 export const cancelBody = z.strictObject({

@@ -21,6 +21,7 @@ import { createWorker } from '../worker/worker.js';
 import { startMailSink } from '../worker/mail-sink.js';
 import { addDays, jstDateOf } from '../rules/calendar.js';
 import type { ContractInput } from '../workflows/contract-messages.js';
+import { registerSearchAttributes } from '../worker/search-attributes.js';
 import {
   announcementWorkflowId,
   getProgress,
@@ -48,6 +49,7 @@ const CLI = resolve('.temporal/bin/temporal');
 const env = await TestWorkflowEnvironment.createLocal(
   existsSync(CLI) ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } } : {},
 );
+await registerSearchAttributes(env.connection, env.namespace);
 const dbFile = resolve(`data/bench/${randomUUID()}.db`);
 mkdirSync(resolve('data/bench'), { recursive: true });
 const dbUrl = `file:${dbFile}`;

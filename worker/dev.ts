@@ -19,7 +19,7 @@ import { parseApiKeys } from '../api/auth.js';
 import { readConfig } from './config.js';
 import { startMailSink, type MailSink } from './mail-sink.js';
 import { createWorker } from './worker.js';
-import { SEARCH_ATTRIBUTE_FLAGS } from './search-attributes.js';
+import { SEARCH_ATTRIBUTE_FLAGS, registerSearchAttributes } from './search-attributes.js';
 
 const config = readConfig();
 const UI_PORT = Number(process.env.TEMPORAL_UI_PORT ?? '8233');
@@ -110,6 +110,8 @@ const mailer = createSmtpMailer(smtpUrl, config.mailFrom);
 // One Client for the process: the API and the fan-out activities share it.
 const connection = await Connection.connect({ address: config.temporalAddress });
 const client = new Client({ connection, namespace: config.namespace });
+// Idempotent: adds what a data/temporal.db from an older start lacks.
+await registerSearchAttributes(connection, config.namespace);
 const nativeConnection = await NativeConnection.connect({ address: config.temporalAddress });
 const worker = await createWorker({ connection: nativeConnection, namespace: config.namespace, db, mailer, client });
 const workerRun = worker.run();

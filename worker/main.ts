@@ -5,6 +5,7 @@ import { createDb } from '../db/client.js';
 import { createSmtpMailer } from '../activities/mailer.js';
 import { readConfig } from './config.js';
 import { createWorker } from './worker.js';
+import { registerSearchAttributes } from './search-attributes.js';
 
 const config = readConfig();
 if (!config.smtpUrl) {
@@ -17,6 +18,9 @@ const connection = await NativeConnection.connect({ address: config.temporalAddr
 // One Client for the process: the fan-out activities deliver updates to contract workflows with it.
 const clientConnection = await Connection.connect({ address: config.temporalAddress });
 const client = new Client({ connection: clientConnection, namespace: config.namespace });
+// Contract workflows upsert YakkanTerms/Status/NextDeadline/NonRenewalDeadline: make sure the
+// namespace has them before polling (idempotent; needs operator rights on the namespace).
+await registerSearchAttributes(clientConnection, config.namespace);
 const worker = await createWorker({ connection, namespace: config.namespace, db, mailer, client });
 console.log(`yakkan worker polling ${config.temporalAddress} (namespace ${config.namespace})`);
 await worker.run(); // Worker installs SIGINT/SIGTERM handlers and drains on shutdown

@@ -313,6 +313,8 @@ export interface ContractView extends ContractState {
   customerId: string;
   appliedAt: string;
   nextDeadline?: { at: string; kind: string };
+  /** NGN-39: the last day a non-renewal notice for the current period can arrive (NGN, not yet ending). */
+  nonRenewalDeadline?: IsoDate;
 }
 
 export const getContract = defineQuery<ContractView>('getContract');

@@ -11,8 +11,10 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { YAKKAN_NEXT_DEADLINE, YAKKAN_NON_RENEWAL_DEADLINE, YAKKAN_STATUS, YAKKAN_TERMS } from './search-attributes.js';
 import type { ContractActivities, LedgerLine } from '../activities/types.js';
 import {
   BusinessCalendar,
@@ -215,8 +217,15 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       nextDeadline: next
         ? { at: new Date(next.atMs).toISOString(), kind: [next.kind, next.month ?? next.invoiceId ?? next.violationId ?? next.announcementId].filter(Boolean).join(':') }
         : undefined,
+      nonRenewalDeadline:
+        state.status === 'active' && state.period && !state.endDate && rules.renewal
+          ? nonRenewalDeadline(state.period.end, rules.renewal.nonRenewalLeadMonths)
+          : undefined,
     };
   };
+
+  /** Search attributes last upserted in this run: an unchanged value adds no history event. */
+  let upserted: string | undefined;
 
   /** Writes the contract row (the queryable projection); `as` saves a changed input (restart). */
   const save = async (as: ContractInput = input) => {
@@ -239,9 +248,26 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       billingStart: state.billingStart,
       nextDeadline: v.nextDeadline?.at,
       nextDeadlineKind: v.nextDeadline?.kind,
+      nonRenewalDeadline: v.nonRenewalDeadline,
       endedAt: state.endedAt,
       queuePriority: state.queuePriority,
     });
+    // The same facts as search attributes, for listing contracts in the Temporal UI.
+    const attrs = {
+      terms: as.terms,
+      status: state.status,
+      next: v.nextDeadline?.at ?? null,
+      nonRenewal: v.nonRenewalDeadline ? new Date(jstMidnightMs(v.nonRenewalDeadline)).toISOString() : null,
+    };
+    if (JSON.stringify(attrs) !== upserted) {
+      upserted = JSON.stringify(attrs);
+      upsertSearchAttributes([
+        { key: YAKKAN_TERMS, value: attrs.terms },
+        { key: YAKKAN_STATUS, value: attrs.status },
+        { key: YAKKAN_NEXT_DEADLINE, value: attrs.next ? new Date(attrs.next) : null },
+        { key: YAKKAN_NON_RENEWAL_DEADLINE, value: attrs.nonRenewal ? new Date(attrs.nonRenewal) : null },
+      ]);
+    }
   };
 
   setHandler(getContract, view);

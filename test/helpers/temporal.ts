@@ -6,20 +6,25 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { registerSearchAttributes } from '../../worker/search-attributes.js';
 
 const TEST_SERVER = resolve('.temporal/test-server/run.sh');
 const CLI = resolve('.temporal/bin/temporal');
 
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping(
+  const env = await TestWorkflowEnvironment.createTimeSkipping(
     existsSync(TEST_SERVER) ? { server: { executable: { type: 'existing-path', path: TEST_SERVER } } } : {},
   );
+  await registerSearchAttributes(env.connection, env.namespace);
+  return env;
 }
 
 export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createLocal(
+  const env = await TestWorkflowEnvironment.createLocal(
     existsSync(CLI)
       ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } }
       : {},
   );
+  await registerSearchAttributes(env.connection, env.namespace);
+  return env;
 }
