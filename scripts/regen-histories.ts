@@ -23,11 +23,18 @@ import { migrateDeploy } from '../db/migrate.js';
 import { jstDateOf, jstMidnightMs } from '../rules/calendar.js';
 import {
   acceptApplication,
+  announce,
+  applyMeasure,
   getContract,
   giveNonRenewalNotice,
+  objectToTermsChange,
+  recordCure,
   recordPayment,
   rejectApplication,
+  reportOutage,
+  reportViolation,
   requestCancellation,
+  restoreOutage,
   type ContractInput,
   type Customer,
   type TermsId,
@@ -45,8 +52,12 @@ interface Ctx {
   /** Year after the server's current one: scenario dates lie in its future. */
   Y: number;
   sleepUntil(date: string): Promise<void>;
+  /** Moves the clock to an ISO instant. */
+  sleepUntilInstant(iso: string): Promise<void>;
   /** Starts contract `name` and (unless `accept` is false) accepts it with service start `start`. */
   start(a: { terms: TermsId; planId: string; customer: Customer; start: string; accept?: boolean }): Promise<WorkflowHandle>;
+  /** Notices recorded for the contract, oldest first. */
+  notices(): Promise<{ kind: string; clauseId: string }[]>;
   ledger(): Promise<{ clauseId: string; kind: string; taxClass: string; amount: string; period: string | null }[]>;
   check(ok: boolean, what: string): void;
 }
@@ -179,6 +190,83 @@ const SCENARIOS: Scenario[] = [
       check(!rows.some((r) => r.kind === 'credit'), 'no refund');
     },
   },
+  {
+    name: 'ngn-41-cancellation-after-minimum-term',
+    description:
+      'NGN contract started 01-10 (minimum term 02-01 … next 01-31, NGN-17) cancelled on next 02-10 for next 03-31 (NGN-41 lead met): outside the minimum term, so no NGN-18 fee; March is the last month billed. Fourteen month closes span two runs.',
+    clauses: ['NGN-41', 'NGN-17', 'NGN-18', 'NGN-19'],
+    async run({ Y, sleepUntil, start, ledger, check }) {
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-8'), start: `${Y}-01-10` });
+      await sleepUntil(`${Y + 1}-02-10`);
+      const v = await h.executeUpdate(requestCancellation, { args: [{ desiredDate: `${Y + 1}-03-31` }] });
+      check(v.cancellation?.insideMinimumTerm === false && v.endDate === `${Y + 1}-03-31`, 'outside the minimum term, ends next 03-31');
+      await sleepUntil(`${Y + 1}-04-02`);
+      check((await h.query(getContract)).status === 'ended', 'ended');
+      const rows = await ledger();
+      check(!rows.some((r) => r.kind === 'penalty'), 'no NGN-18 fee');
+      check(rows.some((r) => r.period === `${Y + 1}-03` && r.kind === 'fee' && r.amount === '50000'), 'March billed 50,000');
+      check(!rows.some((r) => r.period === `${Y + 1}-04`), 'nothing billed for April');
+    },
+  },
+  {
+    name: 'ngn-25-violations-cure-and-measure',
+    description:
+      'Two NGN-25 violations reported on 04-01 at 11:00 (occurred 10:00, cure window to 04-11): V-1 is cured on 04-05 and closes; V-2 is not, and on 04-12 ops apply measure (2), a NGN-37 stoppage; April is still billed in full (NGN-16.2).',
+    clauses: ['NGN-25', 'NGN-37', 'NGN-16.2', 'NGN-19'],
+    async run({ Y, sleepUntil, sleepUntilInstant, start, ledger, notices, check }) {
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-9'), start: `${Y}-03-01` });
+      await sleepUntilInstant(`${Y}-04-01T11:00:00+09:00`);
+      for (const id of ['V-1', 'V-2']) {
+        const v = await h.executeUpdate(reportViolation, {
+          args: [{ violationId: id, clauseId: 'NGN-25', act: 3, occurredAt: `${Y}-04-01T10:00:00+09:00`, description: '第三者の通信の妨害' }],
+        });
+        check(v.cureLastDay === `${Y}-04-11`, `${id} cure window ends ${Y}-04-11`);
+      }
+      await sleepUntil(`${Y}-04-05`);
+      check((await h.executeUpdate(recordCure, { args: [{ violationId: 'V-1' }] })).status === 'cured', 'V-1 cured');
+      await sleepUntil(`${Y}-04-12`);
+      check((await h.executeUpdate(applyMeasure, { args: [{ violationId: 'V-2', measure: 2 }] })).status === 'measured', 'V-2 measured');
+      check((await h.query(getContract)).suspensions?.[0]?.clauseId === 'NGN-37', 'NGN-37 stoppage');
+      await sleepUntil(`${Y}-05-02`);
+      check((await ledger()).some((r) => r.period === `${Y}-04` && r.kind === 'fee' && r.amount === '50000'), 'April billed 50,000');
+      check((await notices()).filter((n) => n.kind === 'violation').length >= 2, 'violation notices sent');
+    },
+  },
+  {
+    name: 'ngn-33-outage-72h-credit',
+    description:
+      'NGN outage recognised 04-20 09:30 (provider fault): the 24-hour notice goes out on 04-21 09:30 (NGN-33.1); restored 04-23 09:30 after 72 hours, 3 × 90,000 ÷ 30 = 9,000 yen of damages (NGN-33.2, 不課税) netted on the April invoice.',
+    clauses: ['NGN-33.1', 'NGN-33.2', 'NGN-52', 'NGN-19'],
+    async run({ Y, sleepUntil, start, ledger, notices, check }) {
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-90k', customer: corporate('golden-cust-10'), start: `${Y}-04-01` });
+      await sleepUntil(`${Y}-04-20`);
+      await h.executeUpdate(reportOutage, {
+        args: [{ outageId: 'O-72h', startedAt: `${Y}-04-20T09:00:00+09:00`, recognisedAt: `${Y}-04-20T09:30:00+09:00`, cause: 'provider-fault', description: '収容ルータ故障' }],
+      });
+      await sleepUntil(`${Y}-04-23`);
+      const o = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-72h', restoredAt: `${Y}-04-23T09:30:00+09:00` }] });
+      check(o.credit?.amount === '9000' && o.credit.clauseId === 'NGN-33.2', 'credit 9,000 under NGN-33.2');
+      check((await notices()).some((n) => n.kind === 'outage-24h' && n.clauseId === 'NGN-33.1'), 'the 24-hour notice');
+      await sleepUntil(`${Y}-05-02`);
+      check((await ledger()).some((r) => r.kind === 'credit' && r.amount === '-9000' && r.clauseId === 'NGN-33.2'), 'credit line -9,000');
+    },
+  },
+  {
+    name: 'tnc-3-terms-change-objection',
+    description:
+      'A TNC terms change announced for 06-01 (TNC-3); the customer objects on 05-31, so the contract ends on 06-01 and June is billed for one day: 5,000 × 1/30 = 166 (TNC-26, 円未満切り捨て).',
+    clauses: ['TNC-3', 'TNC-26'],
+    async run({ Y, sleepUntil, start, ledger, check }) {
+      const h = await start({ terms: 'TNC', planId: 'tnc-home-1g', customer: consumer('golden-cust-11'), start: `${Y}-04-01` });
+      await h.executeUpdate(announce, { args: [{ announcementId: 'A-1', kind: 'terms-change', effectiveDate: `${Y}-06-01`, newTermsVersion: '2022-07-01', summary: '料金改定' }] });
+      await sleepUntil(`${Y}-05-31`);
+      const v = await h.executeUpdate(objectToTermsChange, { args: [{ announcementId: 'A-1' }] });
+      check(v.endDate === `${Y}-06-01` && v.endReason === 'terms-objection', 'ends on the effective date');
+      await sleepUntil(`${Y}-06-03`);
+      check((await h.query(getContract)).status === 'ended', 'ended');
+      check((await ledger()).some((r) => r.period === `${Y}-06` && r.kind === 'fee' && r.amount === '166'), 'June billed 166');
+    },
+  },
 ];
 
 class ScenarioFailed extends Error {}
@@ -194,11 +282,17 @@ async function recordScenario(world: World, s: Scenario): Promise<GoldenFile> {
     if (target < now) throw new ScenarioFailed(`${s.name}: sleepUntil(${date}) is in the past`);
     await world.env.sleep(target - now);
   };
+  const sleepUntilInstant = async (iso: string) => {
+    const now = await world.env.currentTimeMs();
+    if (Date.parse(iso) < now) throw new ScenarioFailed(`${s.name}: sleepUntilInstant(${iso}) is in the past`);
+    await world.env.sleep(Date.parse(iso) - now);
+  };
   const Y = Number(jstDateOf(await world.env.currentTimeMs()).slice(0, 4)) + 1;
   const ctx: Ctx = {
     world,
     Y,
     sleepUntil,
+    sleepUntilInstant,
     async start({ terms, planId, customer, start, accept = true }) {
       if (accept) await sleepUntil(start);
       const input: ContractInput = {
@@ -215,6 +309,7 @@ async function recordScenario(world: World, s: Scenario): Promise<GoldenFile> {
       return handle;
     },
     ledger: () => world.db.ledgerEntry.findMany({ where: { contractId }, orderBy: { id: 'asc' } }),
+    notices: () => world.db.notice.findMany({ where: { contractId }, orderBy: { id: 'asc' } }),
     check(ok, what) {
       if (!ok) throw new ScenarioFailed(`${s.name}: expected ${what}`);
     },

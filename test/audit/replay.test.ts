@@ -47,13 +47,15 @@ describe('golden histories replay against the current workflow code', () => {
     expect(mine.map((o) => ({ run: o.n, ok: o.ok, error: o.error?.message }))).toEqual(g.runs.map((r) => ({ run: r.n, ok: true, error: undefined })));
   });
 
-  test('NGN-11 NGN-12 NGN-17 NGN-18 NGN-19 NGN-23 NGN-39 NGN-41 TNC-12 TNC-17 TNC-26: the golden set covers every workflow branch that exists, including a continue-as-new chain', async () => {
+  test('NGN-11 NGN-12 NGN-17 NGN-18 NGN-19 NGN-23 NGN-25 NGN-33.1 NGN-33.2 NGN-37 NGN-39 NGN-41 TNC-3 TNC-12 TNC-17 TNC-26: the golden set covers each 約款, renewal, cancellation inside and after the minimum term, violations, outages, a terms change and a continue-as-new chain', async () => {
     const { readFileSync } = await import('node:fs');
     const files = goldenPaths.map((p) => JSON.parse(readFileSync(p, 'utf8')) as unknown).filter(isGolden);
     const covered = new Set(files.flatMap((f) => f.clauses));
-    for (const c of ['NGN-11', 'NGN-12', 'NGN-17', 'NGN-18', 'NGN-19', 'NGN-23', 'NGN-39', 'NGN-41', 'TNC-12', 'TNC-17', 'TNC-26']) {
+    for (const c of ['NGN-11', 'NGN-12', 'NGN-17', 'NGN-18', 'NGN-19', 'NGN-23', 'NGN-25', 'NGN-33.1', 'NGN-33.2', 'NGN-37', 'NGN-39', 'NGN-41', 'TNC-3', 'TNC-12', 'TNC-17', 'TNC-26']) {
       expect(covered, `no golden history exercises ${c}`).toContain(c);
     }
+    // Cancellation both inside and after the minimum term (NGN-18 fee or none).
+    expect(goldenPaths.map((p) => basename(p, '.json'))).toEqual(expect.arrayContaining(['ngn-18-cancellation-inside-minimum-term', 'ngn-41-cancellation-after-minimum-term']));
     const chain = files.find((f) => f.runs.length >= 2);
     expect(chain, 'a golden with a continue-as-new chain').toBeDefined();
     // The chain's runs link up: run 1 continued as new into run 2.
