@@ -5,9 +5,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from './prisma-errors.js';
-import type { ContractActivities, IssueInvoiceRequest, PaymentRecord, UsageLine, UsageReport } from './types.js';
+import type { AccelerationRequest, ContractActivities, IssueInvoiceRequest, PaymentRecord, UsageLine, UsageReport } from './types.js';
 
-type BillingActivities = Pick<ContractActivities, 'issueInvoice' | 'recordPayment' | 'recordUsage' | 'collectUnbilledUsage'>;
+type BillingActivities = Pick<ContractActivities, 'issueInvoice' | 'accelerateInvoices' | 'recordPayment' | 'recordUsage' | 'collectUnbilledUsage'>;
 
 export function createBillingActivities({ db }: { db: Db }): BillingActivities {
   return {
@@ -46,6 +46,20 @@ export function createBillingActivities({ db }: { db: Db }): BillingActivities {
           });
         }
         return { created: true };
+      });
+    },
+
+    async accelerateInvoices(req: AccelerationRequest) {
+      // A retry finds the due dates already moved and changes nothing; the first due date is kept.
+      return db.$transaction(async (tx) => {
+        const rows = await tx.invoice.findMany({ where: { contractId: req.contractId, id: { in: req.invoiceIds }, dueDate: { gt: req.dueDate } } });
+        for (const r of rows) {
+          await tx.invoice.update({
+            where: { id: r.id },
+            data: { dueDate: req.dueDate, acceleratedFrom: r.acceleratedFrom ?? r.dueDate, accelerationClauseId: req.clauseId },
+          });
+        }
+        return { accelerated: rows.map((r) => r.id) };
       });
     },
 

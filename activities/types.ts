@@ -31,6 +31,13 @@ export interface InvoiceDraft {
   clauseId: string;
 }
 
+export interface AccelerationRequest {
+  contractId: string;
+  invoiceIds: string[];
+  dueDate: string;
+  clauseId: string;
+}
+
 export interface IssueInvoiceRequest {
   contractId: string;
   workflowId: string;
@@ -174,6 +181,8 @@ export interface ContractActivities {
   recordFormation(contractId: string): Promise<{ formedAt: string }>;
   /** Writes an invoice and its ledger lines atomically; a retry finds it and changes nothing. */
   issueInvoice(req: IssueInvoiceRequest): Promise<{ created: boolean }>;
+  /** NGN-40 2項 / NGN-41: open invoices fall due on `dueDate`; keeps the original due date. Idempotent. */
+  accelerateInvoices(req: AccelerationRequest): Promise<{ accelerated: string[] }>;
   recordPayment(p: PaymentRecord): Promise<{ paymentId: number; created: boolean }>;
   recordUsage(u: UsageReport): Promise<{ usageId: number; created: boolean }>;
   /** Usage of months ≤ throughMonth that no ledger line bills yet (NGN-19 3項: the month after use). */

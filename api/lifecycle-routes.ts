@@ -6,9 +6,9 @@
 import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
-import { changeContractor, changePlan, endForceMajeure, pauseService, reportForceMajeure, resumeService, setQueuePriority, submitErasureCertificate } from '../workflows/contract-messages.js';
+import { changeContractor, registerFaultContact, changePlan, endForceMajeure, pauseService, reportForceMajeure, resumeService, setQueuePriority, submitErasureCertificate } from '../workflows/contract-messages.js';
 import { requireRole } from './auth.js';
-import { contractorChangeBody, emptyBody, erasureBody, forceMajeureBody, planChangeBody, priorityBody, endBody } from './schemas.js';
+import { contractorChangeBody, emptyBody, erasureBody, faultContactBody, forceMajeureBody, planChangeBody, priorityBody, endBody } from './schemas.js';
 import { route } from './route.js';
 
 
@@ -41,6 +41,9 @@ export function lifecycleRouter({ client, db }: { client: Client; db: Db }): Rou
   }));
   r.post('/contracts/:id/contractor-change', ops, route(async (req, res) => {
     res.json(await contract(req).executeUpdate(changeContractor, { args: [contractorChangeBody.parse(req.body)] }));
+  }));
+  r.post('/contracts/:id/fault-contact', ops, route(async (req, res) => {
+    res.json(await contract(req).executeUpdate(registerFaultContact, { args: [faultContactBody.parse(req.body)] }));
   }));
   r.post('/contracts/:id/erasure-certificate', ops, route(async (req, res) => {
     res.json(await contract(req).executeUpdate(submitErasureCertificate, { args: [erasureBody.parse(req.body)] }));

@@ -15,6 +15,8 @@ export const applicationBody = z.strictObject({
     email: z.email(),
     kind: z.enum(['corporate', 'consumer']),
     domestic: z.boolean().default(true),
+    /** NGN-52: fault contact for outage notices. */
+    faultContactEmail: z.email().optional(),
   }),
 });
 export type ApplicationBody = z.infer<typeof applicationBody>;
@@ -131,6 +133,7 @@ export const contractorChangeBody = z.strictObject({
   evidence: z.string().trim().min(1, 'the change needs its evidence (書類)').max(2000),
 });
 export const erasureBody = z.strictObject({ equipmentReturned: z.boolean() });
+export const faultContactBody = z.strictObject({ email: z.email() });
 export const forceMajeureBody = z.strictObject({
   startedAt: z.iso.datetime({ offset: true }),
   description: z.string().trim().min(1).max(2000),

@@ -10,6 +10,7 @@ import type { ContractRules } from '../rules/contract-rules.js';
 import { dueDateFor, invoiceTotals } from '../rules/invoice.js';
 import { consumptionTax, dispatchFee, evasionSurcharge, floorYen, lateDamages, prorateDaily, yen } from '../rules/money.js';
 import type { Plan } from '../rules/plans.js';
+import type { Decimal } from 'decimal.js';
 import type {
   ContractInput,
   ContractState,
@@ -171,11 +172,32 @@ function startOfPrevMonth(month: string): IsoDate {
 }
 
 /**
+ * 期限の利益の喪失 (NGN-40 2項 on termination by the provider, NGN-41 on the end of the contract):
+ * every open invoice falls due today. The workflow's due dates move at once; the invoice rows get
+ * the new due date and keep the original (activity accelerateInvoices). Returns the open amount.
+ */
+export async function accelerateOpenInvoices(ctx: BillingContext, clauseId: string): Promise<Decimal> {
+  const today = ctx.today();
+  const moved: string[] = [];
+  let open = yen(0);
+  for (const inv of ctx.state.openInvoices) {
+    open = open.plus(yen(inv.total).minus(yen(inv.paid)));
+    if (inv.dueDate > today) {
+      inv.dueDate = today;
+      moved.push(inv.id);
+    }
+  }
+  if (moved.length) await acts.accelerateInvoices({ contractId: ctx.input.contractId, invoiceIds: moved, dueDate: today, clauseId });
+  return open;
+}
+
+/**
  * The final invoice when the contract ends on `end`: remaining months' fees up to that day, all
  * unbilled usage, pending lines and any extra lines (e.g. the NGN-18 fee). NGN-41: unpaid amounts
  * fall due at once, so the final invoice is due on its day of issue.
  */
 export async function finalInvoice(ctx: BillingContext, end: IsoDate, extra: LedgerLine[]): Promise<void> {
+  if (ctx.rules.unpaidDueOnEnd) await accelerateOpenInvoices(ctx, ctx.rules.cancellation.clause);
   const lines: LedgerLine[] = [];
   let month = ctx.state.billedThrough ? monthKey(firstOfNextMonth(`${ctx.state.billedThrough}-01`)) : monthKey(ctx.state.billingStart!);
   while (ctx.state.billingStart! <= end && month <= monthKey(end)) {

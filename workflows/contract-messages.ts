@@ -20,6 +20,8 @@ export interface Customer {
   kind: CustomerKind;
   /** NGN-10: the applicant must be a domestic corporation. */
   domestic: boolean;
+  /** NGN-52: the fault contact (故障連絡先) registered with the application; outage notices go there. */
+  faultContactEmail?: string;
 }
 
 export interface ContractInput {
@@ -252,6 +254,8 @@ export interface ObjectionInput {
 /** The whole durable state; small and JSON-only so it can cross continue-as-new. */
 export interface ContractState {
   status: ContractStatus;
+  /** NGN-52: a fault contact registered or changed after the application (replaces the input's). */
+  faultContact?: { email: string; registeredOn: IsoDate };
   formedAt?: string;
   serviceStart?: IsoDate;
   billingStart?: IsoDate;
@@ -375,6 +379,11 @@ export interface ContractorChangeInput {
   evidence: string;
 }
 export const changeContractor = defineUpdate<ContractView, [ContractorChangeInput]>('changeContractor');
+/** NGN-52: the contractor registers or changes its fault contact; outage notices go there from now on. */
+export const registerFaultContact = defineUpdate<ContractView, [FaultContactInput]>('registerFaultContact');
+export interface FaultContactInput {
+  email: string;
+}
 export const terminateByProvider = defineUpdate<ContractView, [ProviderTerminationInput]>('terminateByProvider');
 export const announce = defineUpdate<{ noticeSent: boolean }, [AnnouncementInput]>('announce');
 /** TNC-3: written objection before the effective date; the contract ends on that date. */

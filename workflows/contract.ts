@@ -79,6 +79,8 @@ import {
   terminateByProvider,
   reportPaymentMethodInvalid,
   changeContractor,
+  registerFaultContact,
+  type FaultContactInput,
   changePlan,
   pauseService,
   resumeService,
@@ -714,6 +716,20 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   );
 
   setHandler(
+    registerFaultContact,
+    async (c: FaultContactInput) => {
+      state.faultContact = { email: c.email.trim(), registeredOn: today() };
+      return view();
+    },
+    {
+      validator: (c: FaultContactInput) => {
+        if (state.status === 'rejected' || state.status === 'ended') conflict(`contract ${input.contractId} is ${state.status}`);
+        if (typeof c?.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(c.email.trim())) invalid('email', `not an email address: ${c?.email}`);
+      },
+    },
+  );
+
+  setHandler(
     changeContractor,
     async (c: ContractorChangeInput) => {
       const clauseId = c.kind === 'name-change' ? (input.terms === 'NGN' ? 'NGN-14' : 'TNC-13') : input.terms === 'NGN' ? 'NGN-15' : 'TNC-13';
@@ -904,6 +920,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     });
     await acts.erasePersonalData(input.contractId);
     state.aftermath.personalDataDeletedOn = today();
+    state.faultContact = undefined; // NGN-52 contact: personal data too
     await save();
   }
 }

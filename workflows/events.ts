@@ -21,7 +21,7 @@ import type {
   Violation,
   ViolationInput,
 } from './contract-messages.js';
-import type { BillingContext } from './billing.js';
+import { accelerateOpenInvoices, type BillingContext } from './billing.js';
 import {
   abolitionNotice,
   creditNotice,
@@ -34,6 +34,7 @@ import {
   violationNotice,
 } from '../notices/templates.js';
 import { notify, notifyCarrierOfEvent } from './notify.js';
+import { recipientFor, type NoticeKind } from '../notices/catalogue.js';
 import { ApplicationFailure } from '@temporalio/workflow';
 import { conflict, invalid, lateNotice } from './refusals.js';
 
@@ -280,6 +281,14 @@ export function validateOutage(ctx: EventContext, o: OutageInput): void {
   if (o.outageId && ctx.state.outages?.some((x) => x.id === o.outageId)) conflict(`outage ${o.outageId} is already reported`);
 }
 
+/** NGN-52: outage notices go to the registered fault contact (the latest one), else the customer. */
+function outageRecipient(ctx: EventContext, kind: NoticeKind): string {
+  return recipientFor(kind, {
+    customerEmail: ctx.input.customer.email,
+    faultContactEmail: ctx.state.faultContact?.email ?? ctx.input.customer.faultContactEmail,
+  });
+}
+
 /** Records an outage and notifies the customer at once (TNC-35; NGN-52 fault contact). */
 export async function openOutage(ctx: EventContext, o: OutageInput): Promise<Outage> {
   ctx.state.seq += 1;
@@ -295,7 +304,7 @@ export async function openOutage(ctx: EventContext, o: OutageInput): Promise<Out
   await notify({
     contractId: ctx.input.contractId,
     idempotencyKey: `${ctx.input.contractId}:outage:${outage.id}:${clauseId}`,
-    recipient: ctx.input.customer.email,
+    recipient: outageRecipient(ctx, 'outage'),
     ...outageNotice({ ...party(ctx), clauseId, recognisedAt: o.recognisedAt, symptom: o.description }),
   });
   return outage;
@@ -326,7 +335,7 @@ export async function restore(ctx: EventContext, r: RestoreInput): Promise<Outag
   await notify({
     contractId: ctx.input.contractId,
     idempotencyKey: `${ctx.input.contractId}:restoration:${o.id}:${noticeClause}`,
-    recipient: ctx.input.customer.email,
+    recipient: outageRecipient(ctx, 'restoration'),
     ...restorationNotice({ ...party(ctx), clauseId: noticeClause, recognisedAt: o.recognisedAt, restoredAt: r.restoredAt }),
   });
   const recognisedAtMs = Date.parse(o.recognisedAt);
@@ -491,15 +500,8 @@ export async function terminate(
   ctx: EventContext,
   t: { clauseId: 'NGN-25' | 'NGN-40' | 'NGN-42' | 'TNC-18'; item?: number; reason: string; endDate: string },
 ): Promise<void> {
-  const accelerate = getTerms(ctx.input.terms, ctx.input.termsVersion).accelerationOnTermination.value;
-  const today = jstDateOf(Date.now());
-  let accelerated = yen(0);
-  if (accelerate) {
-    for (const inv of ctx.state.openInvoices) {
-      if (inv.dueDate > today) inv.dueDate = today;
-      accelerated = accelerated.plus(yen(inv.total).minus(yen(inv.paid)));
-    }
-  }
+  const accelerate = getTerms(ctx.input.terms, ctx.input.termsVersion).accelerationOnTermination;
+  const accelerated = accelerate.value ? await accelerateOpenInvoices(ctx, accelerate.clause) : yen(0);
   ctx.state.endDate = t.endDate;
   ctx.state.endReason = 'provider-termination';
   await notify({
@@ -603,7 +605,7 @@ export async function outageThresholdsReached(ctx: EventContext): Promise<void> 
     await notify({
       contractId: ctx.input.contractId,
       idempotencyKey: `${ctx.input.contractId}:outage-24h:${o.id}:${clauseId}`,
-      recipient: ctx.input.customer.email,
+      recipient: outageRecipient(ctx, 'outage-24h'),
       ...outageThresholdNotice({ ...party(ctx), clauseId, recognisedAt: o.recognisedAt, thresholdAt: new Date(at).toISOString() }),
     });
   }

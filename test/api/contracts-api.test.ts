@@ -200,6 +200,20 @@ describe('application and acceptance (NGN-10, NGN-11)', () => {
     expect(mailsTo(customer.email)).toHaveLength(1);
   });
 
+  test('NGN-52: a fault contact is registered with the application and changed through the API; a bad address is 400 naming the field and changes nothing', async () => {
+    const badApply = await call('POST', '/contracts', { key: KEY.ops, body: ngnBody({ ...corpA(), faultContactEmail: 'noc at example' }) });
+    expectError(badApply, 400, 'invalid_request', 'customer.faultContactEmail');
+    const { id } = await applyAndAccept(ngnBody({ ...corpA(), faultContactEmail: 'noc@example.co.jp' }));
+    const bad = await call('POST', `/contracts/${id}/fault-contact`, { key: KEY.ops, body: { email: 'nope' } });
+    expectError(bad, 400, 'invalid_request', 'email');
+    expect((await call('GET', `/contracts/${id}`, { key: KEY.ops })).body.faultContact).toBeUndefined();
+    const denied = await call('POST', `/contracts/${id}/fault-contact`, { key: KEY.auditor, body: { email: 'noc2@example.co.jp' } });
+    expect(denied.status).toBe(403);
+    const ok = await call('POST', `/contracts/${id}/fault-contact`, { key: KEY.ops, body: { email: 'noc2@example.co.jp' } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.faultContact).toEqual({ email: 'noc2@example.co.jp', registeredOn: today() });
+  });
+
   test('NGN-11: a service start date before the application date is refused with field serviceStartDate', async () => {
     const id = await apply(ngnBody());
     const r = await call('POST', `/contracts/${id}/accept`, { key: KEY.ops, body: { serviceStartDate: '2000-01-01' } });

@@ -11,6 +11,8 @@ import {
   getContract,
   objectToTermsChange,
   recordCure,
+  requestCancellation,
+  registerFaultContact,
   reportOutage,
   reportViolation,
   restoreOutage,
@@ -96,6 +98,32 @@ describe('NGN-33 outage compensation', () => {
         world.db.payment.findMany({ where: { contractId: id } }),
       ]);
       expect(reconcile({ lines: all[0], invoices: all[1], payments: all[2] }).mismatches).toEqual([]);
+    });
+  });
+});
+
+describe('NGN-52 fault contact', () => {
+  test('NGN-52: outage notices go to the fault contact registered with the application, then to the changed one; the invoice still goes to the contractor', async () => {
+    const Y = await nextYear(world);
+    const customer = { ...corporateCustomer(), faultContactEmail: 'noc-first@example.co.jp' };
+    await withContract(world, 'NGN', 'ngn-vpn-standard', customer, `${Y}-04-01`, async (h, id) => {
+      await sleepUntilInstant(world, jst(`${Y}-04-10T12:00`));
+      await h.executeUpdate(reportOutage, { args: [{ outageId: 'O-1', startedAt: jst(`${Y}-04-10T11:00`), recognisedAt: jst(`${Y}-04-10T11:30`), cause: 'provider-fault', description: '回線断' }] });
+      const bad = await failureOf(h.executeUpdate(registerFaultContact, { args: [{ email: 'not an address' }] }));
+      expect(bad).toMatchObject({ type: 'InvalidCommand', details: { field: 'email' } });
+      const v = await h.executeUpdate(registerFaultContact, { args: [{ email: 'noc-new@example.co.jp' }] });
+      expect(v.faultContact).toEqual({ email: 'noc-new@example.co.jp', registeredOn: `${Y}-04-10` });
+      await sleepUntilInstant(world, jst(`${Y}-04-10T15:00`));
+      await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-1', restoredAt: jst(`${Y}-04-10T14:30`) }] });
+      await sleepUntil(world, `${Y}-05-02`);
+      const sent = await world.db.notice.findMany({ where: { contractId: id }, orderBy: { id: 'asc' } });
+      const to = (kind: string) => sent.filter((n) => n.kind === kind).map((n) => n.recipient);
+      expect(to('outage')).toEqual(['noc-first@example.co.jp']);
+      expect(to('restoration')).toEqual(['noc-new@example.co.jp']);
+      expect(to('invoice')).toEqual([customer.email]);
+      // and that is where the SMTP server received them
+      const rcpts = world.sink.messages.flatMap((m) => m.to);
+      expect(rcpts).toEqual(expect.arrayContaining(['noc-first@example.co.jp', 'noc-new@example.co.jp']));
     });
   });
 });
@@ -223,6 +251,26 @@ describe('TNC-3 terms change and NGN-40 termination', () => {
       expect([final.issuedOn, final.dueDate, final.total]).toEqual([`${Y}-05-11`, `${Y}-05-11`, '55000']);
       expect(final.lines.some((l) => l.clauseId === 'NGN-18')).toBe(false);
       expect((await h.query(getContract)).status).toBe('ended');
+      // The April invoice row falls due on the termination day too, and keeps its original due date.
+      const april = await world.db.invoice.findUniqueOrThrow({ where: { id: `${id}:${Y}-04` } });
+      expect([april.dueDate, april.acceleratedFrom, april.accelerationClauseId]).toEqual([`${Y}-05-10`, `${Y}-05-31`, 'NGN-40']);
+    });
+  });
+
+  test('NGN-41: when a cancelled contract ends on the 15th, the open April invoice (due at month end) falls due with the final invoice', async () => {
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-03-01`, async (h, id) => {
+      await sleepUntil(world, `${Y}-04-01`);
+      await h.executeUpdate(requestCancellation, { args: [{ desiredDate: `${Y}-05-15` }] });
+      await sleepUntil(world, `${Y}-05-17`);
+      expect((await h.query(getContract)).status).toBe('ended');
+      const final = await world.db.invoice.findUniqueOrThrow({ where: { id: `${id}:final` } });
+      expect([final.issuedOn, final.dueDate]).toEqual([`${Y}-05-16`, `${Y}-05-16`]);
+      const april = await world.db.invoice.findUniqueOrThrow({ where: { id: `${id}:${Y}-04` } });
+      expect([april.dueDate, april.acceleratedFrom, april.accelerationClauseId]).toEqual([`${Y}-05-16`, `${Y}-05-31`, 'NGN-41']);
+      // March was due on 04-30, before the end: untouched.
+      const march = await world.db.invoice.findUniqueOrThrow({ where: { id: `${id}:${Y}-03` } });
+      expect([march.dueDate, march.acceleratedFrom]).toEqual([`${Y}-04-30`, null]);
     });
   });
 });
