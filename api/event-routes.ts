@@ -5,9 +5,9 @@
  */
 import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
-import { applyMeasure, liftSuspension, recordCure, reportOutage, reportPaymentMethodInvalid, reportViolation, restoreOutage, scheduleSuspension, terminateByProvider } from '../workflows/contract-messages.js';
+import { alertMalware, applyMeasure, liftSuspension, recordDisclosure, recordCure, reportOutage, reportPaymentMethodInvalid, reportViolation, restoreOutage, scheduleSuspension, terminateByProvider } from '../workflows/contract-messages.js';
 import { requireRole } from './auth.js';
-import { invalidMethodBody, measureBody, outageBody, restoreBody, suspensionBody, terminationBody, violationBody } from './schemas.js';
+import { disclosureBody, invalidMethodBody, malwareAlertBody, measureBody, outageBody, restoreBody, suspensionBody, terminationBody, violationBody } from './schemas.js';
 import { route } from './route.js';
 
 
@@ -35,6 +35,12 @@ export function eventRouter({ client }: { client: Client }): Router {
   }));
   r.post('/contracts/:id/outages', ops, route(async (req, res) => {
     res.status(201).json(await contract(req).executeUpdate(reportOutage, { args: [outageBody.parse(req.body)] }));
+  }));
+  r.post('/contracts/:id/disclosures', ops, route(async (req, res) => {
+    res.status(201).json(await contract(req).executeUpdate(recordDisclosure, { args: [disclosureBody.parse(req.body)] }));
+  }));
+  r.post('/contracts/:id/malware-alerts', ops, route(async (req, res) => {
+    res.status(201).json(await contract(req).executeUpdate(alertMalware, { args: [malwareAlertBody.parse(req.body)] }));
   }));
   r.post('/contracts/:id/outages/:oid/restore', ops, route(async (req, res) => {
     const { restoredAt } = restoreBody.parse(req.body);

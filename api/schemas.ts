@@ -116,6 +116,25 @@ export const outageBody = z.strictObject({
 
 export const restoreBody = z.strictObject({ restoredAt: instant });
 
+/** NGN-46: a disclosure demanded by a government body or court under a law. */
+export const disclosureBody = z.strictObject({
+  disclosureId: z.string().min(1).max(64).optional(),
+  authority: z.string().trim().min(1).max(500),
+  legalBasis: z.string().trim().min(1).max(500),
+  scope: z.string().trim().min(1).max(2000),
+  disclosureAt: instant,
+  whyNotPrior: z.string().trim().min(1).max(2000).optional(),
+});
+
+/** TNC-45: the third party's report matched to this contract. */
+export const malwareAlertBody = z.strictObject({
+  alertId: z.string().min(1).max(64).optional(),
+  ipAddress: z.union([z.ipv4(), z.ipv6()], { message: 'must be an IPv4 or IPv6 address' }),
+  observedAt: instant,
+  source: z.string().trim().min(1).max(500),
+  detail: z.string().trim().min(1).max(2000),
+});
+
 export const terminationBody = z.strictObject({
   clauseId: z.enum(['NGN-40', 'NGN-42', 'TNC-18']),
   item: z.number().int().min(1).max(12).optional(),

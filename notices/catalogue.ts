@@ -35,6 +35,8 @@ export type NoticeKind =
   | 'terms-change'
   | 'erasure-certificate-reminder'
   | 'data-deletion'
+  | 'disclosure'
+  | 'malware-alert'
   | 'carrier-notification';
 
 /**
@@ -372,6 +374,27 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     recipient: 'carrier',
     requires: ['date'],
     docomoCourseOnly: true,
+  },
+  {
+    kind: 'disclosure',
+    title: '情報開示のご通知',
+    clauses: { NGN: ['NGN-46'] },
+    trigger: 'ops record a disclosure of contract data demanded by a government body or court under a law',
+    lead: { NGN: { when: 'on-trigger', note: 'before the disclosure; after it, as soon as possible, only when prior notice is impossible or extremely difficult (the reason is stated)' } },
+    channels: { NGN: ['email'] },
+    recipient: 'customer',
+    requires: ['date', 'reason'],
+  },
+  {
+    kind: 'malware-alert',
+    title: 'マルウェア感染のおそれに関する注意喚起',
+    clauses: { TNC: ['TNC-45'] },
+    trigger: 'ops, having matched a trusted third party’s IP address and timestamp to this contract, decide to alert the customer',
+    lead: { TNC: { when: 'on-trigger' } },
+    channels: { TNC: ['email'] },
+    recipient: 'customer',
+    requires: ['date'],
+    decided: 'TNC-45 is optional (注意喚起を行うことがあります): nothing is sent automatically; ops send it when they judge the service at risk. Matching the IP address and timestamp to a contract is done outside yakkan (no address-assignment records here).',
   },
 ] satisfies CatalogueEntry[]);
 

@@ -583,3 +583,54 @@ export function carrierNotification(p: {
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Disclosure to authorities (NGN-46) and malware alert (TNC-45)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * NGN-46: a government body or court demands contract data under a law. The contractor is told
+ * before the disclosure so it can protect its secrets; only when that is impossible or extremely
+ * difficult, as soon as possible after it, with the reason.
+ */
+export function disclosureNotice(
+  p: Party & { authority: string; legalBasis: string; scope: string; disclosureAt: string; prior: boolean; whyNotPrior?: string },
+): Rendered {
+  const facts: [string, string][] = [
+    ['請求・命令の主体', required(p.authority, 'who demanded the disclosure', 'NGN-46')],
+    ['法令上の根拠', required(p.legalBasis, 'the legal basis', 'NGN-46')],
+    ['開示する情報の範囲', required(p.scope, 'what is disclosed', 'NGN-46')],
+    [p.prior ? '開示予定日時' : '開示日時', instantJa(p.disclosureAt)],
+  ];
+  if (!p.prior) facts.push(['事前にお知らせできなかった理由', required(p.whyNotPrior, 'why no prior notice was possible', 'NGN-46')]);
+  return doc(p, {
+    kind: 'disclosure',
+    clauseId: 'NGN-46',
+    subject: subject(p, p.prior ? '情報開示のご通知（事前）' : '情報開示のご通知'),
+    paragraphs: p.prior
+      ? ['当社は、法令の規定に基づき、下記のとおり契約者データ等の開示の請求（命令）を受けました。秘密情報を保護するための措置をおとりいただけるよう、開示に先立ってお知らせします。']
+      : ['当社は、法令の規定に基づき、下記のとおり契約者データ等を開示いたしました。事前のご通知が不可能または著しく困難であったため、開示後にお知らせします。'],
+    facts,
+    clauses: ['NGN-46'],
+  });
+}
+
+/** TNC-45 (optional): a trusted third party reported a device on this line as open to malware. */
+export function malwareAlertNotice(p: Party & { ipAddress: string; observedAt: string; source: string; detail: string }): Rendered {
+  return doc(p, {
+    kind: 'malware-alert',
+    clauseId: 'TNC-45',
+    subject: subject(p, 'マルウェア感染のおそれに関する注意喚起'),
+    paragraphs: [
+      '信頼できる第三者からの情報提供により、お客さまの回線に接続された端末が、マルウェアに感染し得る脆弱性を有しているおそれがあることが分かりました。',
+      '端末のソフトウェアの更新、不要なサービスの停止、セキュリティ対策ソフトによる検査など、早めのご対処をお願いします。',
+    ],
+    facts: [
+      ['IPアドレス', required(p.ipAddress, 'the IP address', 'TNC-45')],
+      ['観測日時', instantJa(p.observedAt)],
+      ['情報提供元', required(p.source, 'the source', 'TNC-45')],
+      ['内容', required(p.detail, 'what was observed', 'TNC-45')],
+    ],
+    clauses: ['TNC-45'],
+  });
+}

@@ -256,6 +256,10 @@ export interface ContractState {
   status: ContractStatus;
   /** NGN-52: a fault contact registered or changed after the application (replaces the input's). */
   faultContact?: { email: string; registeredOn: IsoDate };
+  /** NGN-46 disclosures to authorities, with their notices. */
+  disclosures?: Disclosure[];
+  /** TNC-45 malware alerts sent. */
+  malwareAlerts?: MalwareAlert[];
   formedAt?: string;
   serviceStart?: IsoDate;
   billingStart?: IsoDate;
@@ -379,6 +383,46 @@ export interface ContractorChangeInput {
   evidence: string;
 }
 export const changeContractor = defineUpdate<ContractView, [ContractorChangeInput]>('changeContractor');
+/** NGN-46: a disclosure demanded under a law; the notice goes before it (or, when impossible, after it). */
+export interface DisclosureInput {
+  disclosureId?: string;
+  /** Government body or court that demanded the data. */
+  authority: string;
+  legalBasis: string;
+  /** What is (or was) disclosed. */
+  scope: string;
+  /** ISO instant with offset: planned (future) or done (past). */
+  disclosureAt: string;
+  /** Required when disclosureAt is not in the future: why the contractor could not be told first. */
+  whyNotPrior?: string;
+}
+export interface Disclosure {
+  id: string;
+  authority: string;
+  legalBasis: string;
+  scope: string;
+  disclosureAt: string;
+  /** The notice went out before the disclosure. */
+  prior: boolean;
+  whyNotPrior?: string;
+  noticeSentAt?: string;
+}
+/** TNC-45 (optional): alert the customer whose device a trusted third party reported. */
+export interface MalwareAlertInput {
+  alertId?: string;
+  ipAddress: string;
+  /** ISO instant with offset of the third party's observation (timestamp). */
+  observedAt: string;
+  source: string;
+  detail: string;
+}
+export interface MalwareAlert extends Required<Omit<MalwareAlertInput, 'alertId'>> {
+  id: string;
+  noticeSentAt?: string;
+}
+export const recordDisclosure = defineUpdate<Disclosure, [DisclosureInput]>('recordDisclosure');
+export const alertMalware = defineUpdate<MalwareAlert, [MalwareAlertInput]>('alertMalware');
+
 /** NGN-52: the contractor registers or changes its fault contact; outage notices go there from now on. */
 export const registerFaultContact = defineUpdate<ContractView, [FaultContactInput]>('registerFaultContact');
 export interface FaultContactInput {

@@ -75,6 +75,8 @@ import {
   reportOutage,
   reportViolation,
   restoreOutage,
+  recordDisclosure,
+  alertMalware,
   scheduleSuspension,
   terminateByProvider,
   reportPaymentMethodInvalid,
@@ -544,6 +546,8 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   setHandler(liftSuspension, (x) => ev.lift(billing, x), { validator: (x) => ev.validateLift(billing, x) });
   setHandler(reportOutage, (o) => ev.openOutage(billing, o), { validator: (o) => ev.validateOutage(billing, o) });
   setHandler(restoreOutage, (r) => ev.restore(billing, r), { validator: (r) => ev.validateRestore(billing, r) });
+  setHandler(recordDisclosure, (d) => ev.disclose(billing, d), { validator: (d) => ev.validateDisclosure(billing, d) });
+  setHandler(alertMalware, (a) => ev.sendMalwareAlert(billing, a), { validator: (a) => ev.validateMalwareAlert(billing, a) });
   setHandler(grantCarrierShare, (c) => ev.grantShare(billing, c), { validator: (c) => ev.validateCarrierShare(billing, c) });
   setHandler(reportPaymentMethodInvalid, (x) => ev.stopForInvalidPaymentMethod(billing, x), {
     validator: (x) => ev.validateInvalidPaymentMethod(billing, x),

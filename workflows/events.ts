@@ -9,6 +9,10 @@ import { getTerms } from '../rules/terms/index.js';
 import { ngnOutageCompensation, tncOutageDamages, yen } from '../rules/money.js';
 import type {
   AnnouncementInput,
+  Disclosure,
+  DisclosureInput,
+  MalwareAlert,
+  MalwareAlertInput,
   CarrierShareInput,
   CureInput,
   MeasureInput,
@@ -25,6 +29,8 @@ import { accelerateOpenInvoices, type BillingContext } from './billing.js';
 import {
   abolitionNotice,
   creditNotice,
+  disclosureNotice,
+  malwareAlertNotice,
   outageNotice,
   outageThresholdNotice,
   restorationNotice,
@@ -609,4 +615,83 @@ export async function outageThresholdsReached(ctx: EventContext): Promise<void> 
       ...outageThresholdNotice({ ...party(ctx), clauseId, recognisedAt: o.recognisedAt, thresholdAt: new Date(at).toISOString() }),
     });
   }
+}
+
+// ---- NGN-46 disclosure to authorities, TNC-45 malware alert -----------------------------------
+
+const text = (field: string, value: unknown, max = 500): void => {
+  if (typeof value !== 'string' || !value.trim()) invalid(field, 'is required');
+  if (value.length > max) invalid(field, `is longer than ${max} characters`);
+};
+
+export function validateDisclosure(ctx: EventContext, d: DisclosureInput): void {
+  if (ctx.input.terms !== 'NGN') invalid('terms', `NGN-46 disclosures are recorded under NGN; this contract is ${ctx.input.terms}`);
+  if (ctx.state.aftermath?.personalDataDeletedOn) conflict(`the contract data was deleted on ${ctx.state.aftermath.personalDataDeletedOn}`);
+  if (d.disclosureId && ctx.state.disclosures?.some((x) => x.id === d.disclosureId)) conflict(`disclosure ${d.disclosureId} is already recorded`);
+  text('authority', d.authority);
+  text('legalBasis', d.legalBasis);
+  text('scope', d.scope, 2000);
+  const at = instantField('disclosureAt', d.disclosureAt)!;
+  // NGN-46: the notice comes first; a notice after the fact needs the reason it could not.
+  if (at <= Date.now() && !d.whyNotPrior?.trim()) {
+    invalid('whyNotPrior', `NGN-46: the disclosure at ${d.disclosureAt} is not in the future, so the contractor can no longer be told first; state why prior notice was impossible or extremely difficult`);
+  }
+}
+
+/** NGN-46: tells the contractor at once — before a planned disclosure, or as soon as possible after one. */
+export async function disclose(ctx: EventContext, d: DisclosureInput): Promise<Disclosure> {
+  ctx.state.seq += 1;
+  const prior = Date.parse(d.disclosureAt) > Date.now();
+  const x: Disclosure = {
+    id: d.disclosureId ?? `D${ctx.state.seq}`,
+    authority: d.authority.trim(),
+    legalBasis: d.legalBasis.trim(),
+    scope: d.scope.trim(),
+    disclosureAt: d.disclosureAt,
+    prior,
+    ...(prior ? {} : { whyNotPrior: d.whyNotPrior!.trim() }),
+  };
+  ctx.state.disclosures = [...(ctx.state.disclosures ?? []), x];
+  const proof = await notify({
+    contractId: ctx.input.contractId,
+    idempotencyKey: `${ctx.input.contractId}:disclosure:NGN-46:${x.id}`,
+    recipient: ctx.input.customer.email,
+    ...disclosureNotice({ ...party(ctx), ...x }),
+  });
+  if (proof.delivered) x.noticeSentAt = proof.sentAt;
+  return x;
+}
+
+export function validateMalwareAlert(ctx: EventContext, a: MalwareAlertInput): void {
+  if (ctx.input.terms !== 'TNC') invalid('terms', `TNC-45 alerts are sent under TNC; this contract is ${ctx.input.terms}`);
+  requireActive(ctx);
+  if (a.alertId && ctx.state.malwareAlerts?.some((x) => x.id === a.alertId)) conflict(`alert ${a.alertId} was already sent`);
+  if (typeof a.ipAddress !== 'string' || !/^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/.test(a.ipAddress)) {
+    invalid('ipAddress', `not an IPv4 or IPv6 address: ${a.ipAddress}`);
+  }
+  const at = instantField('observedAt', a.observedAt)!;
+  if (at > Date.now()) invalid('observedAt', `${a.observedAt} is in the future`);
+  text('source', a.source);
+  text('detail', a.detail, 2000);
+}
+
+/** TNC-45: the optional alert, sent when ops decide the service is at risk. */
+export async function sendMalwareAlert(ctx: EventContext, a: MalwareAlertInput): Promise<MalwareAlert> {
+  ctx.state.seq += 1;
+  const x: MalwareAlert = {
+    id: a.alertId ?? `M${ctx.state.seq}`,
+    ipAddress: a.ipAddress,
+    observedAt: a.observedAt,
+    source: a.source.trim(),
+    detail: a.detail.trim(),
+  };
+  ctx.state.malwareAlerts = [...(ctx.state.malwareAlerts ?? []), x];
+  const proof = await notify({
+    contractId: ctx.input.contractId,
+    idempotencyKey: `${ctx.input.contractId}:malware-alert:TNC-45:${x.id}`,
+    recipient: ctx.input.customer.email,
+    ...malwareAlertNotice({ ...party(ctx), ...x }),
+  });
+  if (proof.delivered) x.noticeSentAt = proof.sentAt;
+  return x;
 }

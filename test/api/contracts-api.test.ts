@@ -214,6 +214,20 @@ describe('application and acceptance (NGN-10, NGN-11)', () => {
     expect(ok.body.faultContact).toEqual({ email: 'noc2@example.co.jp', registeredOn: today() });
   });
 
+  test('NGN-46 / TNC-45: disclosures and malware alerts are validated field by field (400), refused by the 約款 they do not belong to (422), and answered 201', async () => {
+    const { id } = await applyAndAccept();
+    const later = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const noAuthority = await call('POST', `/contracts/${id}/disclosures`, { key: KEY.ops, body: { legalBasis: '民事訴訟法第223条', scope: '契約者名', disclosureAt: later } });
+    expectError(noAuthority, 400, 'invalid_request', 'authority');
+    const ok = await call('POST', `/contracts/${id}/disclosures`, { key: KEY.ops, body: { authority: '東京地方裁判所', legalBasis: '民事訴訟法第223条', scope: '契約者名', disclosureAt: later } });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ authority: '東京地方裁判所', prior: true });
+    const badIp = await call('POST', `/contracts/${id}/malware-alerts`, { key: KEY.ops, body: { ipAddress: '999.1.1.1', observedAt: new Date().toISOString(), source: 'x', detail: 'y' } });
+    expectError(badIp, 400, 'invalid_request', 'ipAddress');
+    const wrongTerms = await call('POST', `/contracts/${id}/malware-alerts`, { key: KEY.ops, body: { ipAddress: '192.0.2.1', observedAt: new Date().toISOString(), source: 'x', detail: 'y' } });
+    expectError(wrongTerms, 422, 'invalid_command', 'terms');
+  });
+
   test('NGN-11: a service start date before the application date is refused with field serviceStartDate', async () => {
     const id = await apply(ngnBody());
     const r = await call('POST', `/contracts/${id}/accept`, { key: KEY.ops, body: { serviceStartDate: '2000-01-01' } });

@@ -195,6 +195,16 @@ const samples: Record<Exclude<NoticeKind, 'carrier-notification'>, () => { r: T.
     must: ['TNC-37.5', '第37条5項', '令和8年9月27日', '180日', '個人情報'],
     data: evil,
   }),
+  disclosure: () => ({
+    r: T.disclosureNotice({ ...party, authority: '東京地方裁判所', legalBasis: '民事訴訟法第223条（文書提出命令）', scope: evil, disclosureAt: '2026-06-10T01:00:00Z', prior: true }),
+    must: ['NGN-46', '第46条', '開示に先立って', '東京地方裁判所', '開示予定日時: 令和8年6月10日 10時00分', evil],
+    data: evil,
+  }),
+  'malware-alert': () => ({
+    r: T.malwareAlertNotice({ ...tncParty, ipAddress: '203.0.113.45', observedAt: '2026-06-10T01:00:00Z', source: evil, detail: 'Mirai 亜種の探索通信' }),
+    must: ['TNC-45', '第45条', '203.0.113.45', '令和8年6月10日 10時00分', evil],
+    data: evil,
+  }),
 };
 
 describe('templates: each catalogue entry renders text and HTML with its required elements', () => {
@@ -218,6 +228,14 @@ describe('templates: each catalogue entry renders text and HTML with its require
     expect(r.html).toContain(r.clauseId);
     expectEscaped(r.html, data);
     expect(r.html).not.toMatch(/<script>/);
+  });
+
+  test('NGN-46: a notice after the disclosure must say why it could not come first; a missing authority is refused', () => {
+    const after = T.disclosureNotice({ ...party, authority: '警視庁', legalBasis: '刑事訴訟法第218条（差押許可状）', scope: '契約者名・住所', disclosureAt: '2026-06-10T01:00:00Z', prior: false, whyNotPrior: '令状により通知が禁じられていたため' });
+    expect(after.body).toContain('開示後にお知らせします');
+    expect(after.body).toContain('事前にお知らせできなかった理由: 令状により通知が禁じられていたため');
+    expect(() => T.disclosureNotice({ ...party, authority: '警視庁', legalBasis: '刑事訴訟法第218条', scope: '契約者名', disclosureAt: '2026-06-10T01:00:00Z', prior: false })).toThrow(/NGN-46: the notice must state why no prior notice was possible/);
+    expect(() => T.disclosureNotice({ ...party, authority: ' ', legalBasis: 'x', scope: 'y', disclosureAt: '2026-06-10T01:00:00Z', prior: true })).toThrow(/NGN-46: the notice must state who demanded/);
   });
 
   test('NGN-36 / NGN-37: a suspension notice without a reason is refused; an open period says until the cause is removed', () => {

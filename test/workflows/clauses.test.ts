@@ -1,10 +1,13 @@
 /**
  * Clauses with short paths of their own: NGN-27 immediate measures, NGN-42 anti-social forces,
- * NGN-15 / TNC-13 succession, TNC-11 application channel.
+ * NGN-15 / TNC-13 succession, TNC-11 application channel, NGN-46 disclosure notices, TNC-45
+ * malware alerts.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  alertMalware,
   applyMeasure,
+  recordDisclosure,
   changeContractor,
   getContract,
   reportViolation,
@@ -83,6 +86,58 @@ describe('NGN-15 TNC-13 succession and TNC-11 channel', () => {
       const v = await h.query(getContract);
       expect(v.customerId).toBe('CUST-HEIR');
       expect(v.contractorChanges?.[0]).toMatchObject({ kind: 'succession', clauseId: 'TNC-13', evidence: '戸籍謄本 受領（相続）' });
+    });
+  });
+});
+
+/** The refusal behind a failed update: its type and details (field, …). */
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: any) => ({ type: e.cause?.type as string, details: e.cause?.details?.[0] as Record<string, string> | undefined }),
+  );
+
+describe('NGN-46 disclosure to authorities and TNC-45 malware alert', () => {
+  test('NGN-46: a planned disclosure is told beforehand; one already made needs the reason no prior notice was possible, and is told at once', async () => {
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntilInstant(world, jst(`${Y}-04-10T10:00`));
+      const planned = await h.executeUpdate(recordDisclosure, {
+        args: [{ disclosureId: 'D-court', authority: '東京地方裁判所', legalBasis: '民事訴訟法第223条（文書提出命令）', scope: '契約者名・接続拠点の住所', disclosureAt: jst(`${Y}-04-17T10:00`) }],
+      });
+      expect(planned).toMatchObject({ id: 'D-court', prior: true });
+      expect(Date.parse(planned.noticeSentAt!)).toBeLessThan(Date.parse(jst(`${Y}-04-17T10:00`)));
+      const missingReason = await refusal(
+        h.executeUpdate(recordDisclosure, { args: [{ authority: '警視庁', legalBasis: '刑事訴訟法第218条', scope: '通信記録', disclosureAt: jst(`${Y}-04-09T15:00`) }] }),
+      );
+      expect(missingReason).toMatchObject({ type: 'InvalidCommand', details: { field: 'whyNotPrior' } });
+      const after = await h.executeUpdate(recordDisclosure, {
+        args: [{ authority: '警視庁', legalBasis: '刑事訴訟法第218条（差押許可状）', scope: '通信記録', disclosureAt: jst(`${Y}-04-09T15:00`), whyNotPrior: '捜査上の必要により事前の通知を控えるよう求められたため' }],
+      });
+      expect(after.prior).toBe(false);
+      const notices = await world.db.notice.findMany({ where: { contractId: id, kind: 'disclosure' }, orderBy: { id: 'asc' } });
+      expect(notices.map((n) => n.clauseId)).toEqual(['NGN-46', 'NGN-46']);
+      expect(notices[0]!.body).toContain('開示に先立って');
+      expect(notices[0]!.body).toContain('東京地方裁判所');
+      expect(notices[1]!.body).toContain('事前にお知らせできなかった理由: 捜査上の必要により事前の通知を控えるよう求められたため');
+    });
+  });
+
+  test('TNC-45: ops alert a customer whose device a trusted third party reported; a bad IP address is refused; NGN has no such alert', async () => {
+    const Y = await nextYear(world);
+    await withContract(world, 'TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntilInstant(world, jst(`${Y}-04-10T10:00`));
+      const alert = { ipAddress: '203.0.113.45', observedAt: jst(`${Y}-04-09T23:10`), source: '一般社団法人 JPCERT/CC', detail: 'Telnet ポートへの探索通信（Mirai 亜種）' };
+      expect(await refusal(h.executeUpdate(alertMalware, { args: [{ ...alert, ipAddress: '203.0.113' }] }))).toMatchObject({ type: 'InvalidCommand', details: { field: 'ipAddress' } });
+      const a = await h.executeUpdate(alertMalware, { args: [{ ...alert, alertId: 'M-1' }] });
+      expect(a).toMatchObject({ id: 'M-1', ipAddress: '203.0.113.45' });
+      const n = await world.db.notice.findFirstOrThrow({ where: { contractId: id, kind: 'malware-alert' } });
+      expect(n.clauseId).toBe('TNC-45');
+      expect(n.body).toContain('203.0.113.45');
+    });
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-05-01`, async (h) => {
+      const r = await refusal(h.executeUpdate(alertMalware, { args: [{ ipAddress: '198.51.100.7', observedAt: jst(`${Y}-05-01T09:00`), source: 'x', detail: 'y' }] }));
+      expect(r).toMatchObject({ type: 'InvalidCommand', details: { field: 'terms' } });
     });
   });
 });
