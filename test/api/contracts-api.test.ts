@@ -3,8 +3,6 @@
  * a real worker, a real SQLite database and a real SMTP sink: applications, acceptance and
  * rejection, request validation (nothing changes on a refusal), and access control by API key.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
@@ -13,6 +11,7 @@ import { parseApiKeys } from '../../api/auth.js';
 import { jstDateOf } from '../../rules/calendar.js';
 import { devServerEnv } from '../helpers/temporal.js';
 import { consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { listenLocal, type LocalServer } from '../helpers/http.js';
 
 const KEY = {
   ops: 'ops-key-4c1f9a0e7b2d',
@@ -26,7 +25,7 @@ const CUST_B = 'CUST-B';
 let world: World;
 let worker: Worker;
 let running: Promise<void>;
-let server: Server;
+let api: LocalServer | undefined;
 let base: string;
 const taskQueue = uniqueId('tq-api');
 
@@ -40,16 +39,12 @@ beforeAll(async () => {
     keys: parseApiKeys(`${KEY.ops}=ops,${KEY.auditor}=auditor,${KEY.custA}=customer:${CUST_A},${KEY.custB}=customer:${CUST_B}`),
     taskQueue,
   });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await listenLocal(app);
+  base = api.base;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await api?.close();
   if (worker) {
     worker.shutdown();
     await running;

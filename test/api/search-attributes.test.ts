@@ -4,8 +4,6 @@
  * Temporal UI's search box and `temporal workflow list --query` use), and the API's list over the
  * contract rows, both answering "contracts whose NGN-39 non-renewal deadline is this week".
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app.js';
@@ -14,12 +12,13 @@ import { addDays, jstMidnightMs, nonRenewalDeadline } from '../../rules/calendar
 import { acceptApplication } from '../../workflows/contract-messages.js';
 import { devServerEnv } from '../helpers/temporal.js';
 import { application, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { listenLocal, type LocalServer } from '../helpers/http.js';
 
 const OPS = 'ops-key-sa-5e0c91d2b7';
 let world: World;
 let worker: Worker;
 let running: Promise<void>;
-let server: Server;
+let api: LocalServer | undefined;
 let base: string;
 const taskQueue = uniqueId('tq-sa');
 
@@ -27,12 +26,11 @@ beforeAll(async () => {
   world = await createWorld(await devServerEnv());
   worker = await world.worker(taskQueue);
   running = worker.run();
-  server = buildApp({ client: world.env.client, db: world.db, keys: parseApiKeys(`${OPS}=ops`), taskQueue }).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await listenLocal(buildApp({ client: world.env.client, db: world.db, keys: parseApiKeys(`${OPS}=ops`), taskQueue }));
+  base = api.base;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await api?.close();
   worker?.shutdown();
   await running;
   await world?.close();

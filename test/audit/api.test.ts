@@ -4,12 +4,9 @@
  * live replay for the auditor and ops roles; 403 for a customer key, 404 for an unknown contract,
  * 401 without a key. Also the CLI's `replay --query` against the server's visibility.
  */
-import { spawn } from 'node:child_process';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app.js';
@@ -18,6 +15,8 @@ import { jstDateOf } from '../../rules/calendar.js';
 import { freshDb } from '../helpers/db.js';
 import { devServerEnv } from '../helpers/temporal.js';
 import { corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { runAuditCli } from '../helpers/cli.js';
+import { listenLocal, type LocalServer } from '../helpers/http.js';
 
 const KEY = {
   ops: 'audit-ops-key-52c7e0a9b1',
@@ -29,7 +28,7 @@ const CUSTOMER = 'CUST-AUDIT';
 let world: World;
 let worker: Worker;
 let running: Promise<void>;
-let server: Server;
+let api: LocalServer | undefined;
 let base: string;
 let contractId: string;
 const taskQueue = uniqueId('tq-audit');
@@ -60,12 +59,8 @@ beforeAll(async () => {
     keys: parseApiKeys(`${KEY.ops}=ops,${KEY.auditor}=auditor,${KEY.customer}=customer:${CUSTOMER}`),
     taskQueue,
   });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((ok, fail) => {
-    server.once('listening', ok);
-    server.once('error', fail);
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await listenLocal(app);
+  base = api.base;
 
   // One NGN contract of the customer, applied and accepted through the API.
   const customer = { ...corporateCustomer(CUSTOMER), email: `${uniqueId('audit')}@example.co.jp` };
@@ -78,7 +73,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (contractId) await world.env.client.workflow.getHandle(contractId).terminate('audit test finished').catch(() => undefined);
-  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+  await api?.close();
   if (worker) {
     worker.shutdown();
     await running;
@@ -159,20 +154,7 @@ describe('auditor endpoints', () => {
   });
 });
 
-function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok, fail) => {
-    const p = spawn(resolve('node_modules/.bin/tsx'), ['scripts/audit.ts', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TEMPORAL_ADDRESS: world.env.address, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', fail);
-    p.on('close', (code) => ok({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[], env: Record<string, string> = {}) => runAuditCli(args, { TEMPORAL_ADDRESS: world.env.address, ...env });
 
 describe('audit CLI against the server', () => {
   test('replay --query "WorkflowId=…" finds the contract through visibility and prints [1/1] … run 1 ok', async () => {

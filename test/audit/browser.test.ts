@@ -3,8 +3,6 @@
  * reconciled contract shows the green banner and its clause-cited notice; once the database holds
  * an invoice its ledger does not explain, reloading shows the red mismatch banner first.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -14,6 +12,7 @@ import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
 import { devServerEnv } from '../helpers/temporal.js';
 import { corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { listenLocal, type LocalServer } from '../helpers/http.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OPS = 'browser-ops-key-7c1d2e9f0a';
@@ -22,7 +21,7 @@ const AUDITOR = 'browser-auditor-key-3b8a4f61';
 let world: World;
 let worker: Worker;
 let running: Promise<void>;
-let server: Server;
+let api: LocalServer | undefined;
 let base: string;
 let browser: Browser;
 const taskQueue = uniqueId('tq-browser');
@@ -33,9 +32,8 @@ beforeAll(async () => {
   worker = await world.worker(taskQueue);
   running = worker.run();
   const app = buildApp({ client: world.env.client, db: world.db, keys: parseApiKeys(`${OPS}=ops,${AUDITOR}=auditor`), taskQueue });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((ok) => server.once('listening', () => ok()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await listenLocal(app);
+  base = api.base;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
@@ -44,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((ok) => server?.close(ok));
+  await api?.close();
   worker?.shutdown();
   await running;
   await world?.close();

@@ -4,10 +4,9 @@
  * exported (library and CLI), replayed from the files, checked against tampering, and reported on
  * from the real database rows its activities wrote plus rows inserted here.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { acceptApplication, getContract, recordPayment } from '../../workflows/contract-messages.js';
@@ -18,6 +17,7 @@ import { loadHistorySources } from '../../audit/sources.js';
 import { contractReport } from '../../audit/load.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
 import { application, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { runAuditCli } from '../helpers/cli.js';
 
 let world: World;
 let contractId: string;
@@ -57,20 +57,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok, fail) => {
-    const p = spawn(resolve('node_modules/.bin/tsx'), ['scripts/audit.ts', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TEMPORAL_ADDRESS: world.env.address, TEMPORAL_NAMESPACE: 'default' },
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', fail);
-    p.on('close', (code) => ok({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[]) => runAuditCli(args, { TEMPORAL_ADDRESS: world.env.address, TEMPORAL_NAMESPACE: 'default' });
 
 async function replayDir(dir: string): Promise<RunOutcome[]> {
   const out: RunOutcome[] = [];

@@ -4,7 +4,6 @@
  * error fails the build. A deliberately reordered workflow (test/audit/fixtures/) proves the check
  * bites, and the same change behind patched() proves the safe way passes. No server is needed.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -13,6 +12,7 @@ import { Worker } from '@temporalio/worker';
 import { historyFromJson } from '../../audit/history-json.js';
 import { replayAll, replayOptions, type RunOutcome } from '../../audit/replay.js';
 import { isGolden, loadHistorySources, type LoadedContract } from '../../audit/sources.js';
+import { runAuditCli } from '../helpers/cli.js';
 
 // The SDK runtime logs at WARN for every test file (test/setup-runtime.ts); the outcomes say what matters.
 
@@ -91,17 +91,7 @@ describe('a non-deterministic change is caught', () => {
   });
 });
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok, fail) => {
-    const p = spawn(resolve('node_modules/.bin/tsx'), ['scripts/audit.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', fail);
-    p.on('close', (code) => ok({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[]) => runAuditCli(args);
 
 describe('audit CLI replay', () => {
   test('replay test/histories prints "[i/n] <contract> run k ok" per run and exits 0; against the reordered code it exits 1 naming the error', async () => {

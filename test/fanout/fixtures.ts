@@ -3,8 +3,6 @@
  * only that test's contracts), its own task queue and worker, contracts created through the
  * contract workflow (start + acceptApplication), and the API on an ephemeral port.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app.js';
@@ -14,6 +12,7 @@ import { createWorker } from '../../worker/worker.js';
 import { acceptApplication, type TermsId } from '../../workflows/contract-messages.js';
 import { freshDb } from '../helpers/db.js';
 import { application, consumerCustomer, corporateCustomer, uniqueId, type World } from '../helpers/world.js';
+import { listenLocal } from '../helpers/http.js';
 
 export const OPS_KEY = 'ops-key-0123456789abcdef';
 export const AUDITOR_KEY = 'auditor-key-0123456789abcdef';
@@ -100,10 +99,8 @@ export async function startApi(world: World, scope: Scope, now?: () => Date): Pr
     taskQueue: scope.taskQueue,
     now,
   });
-  const server: Server = await new Promise((ok) => {
-    const s = app.listen(0, '127.0.0.1', () => ok(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const api = await listenLocal(app);
+  const url = api.base;
   return {
     url,
     async call(method, path, body, key = OPS_KEY) {
@@ -115,7 +112,7 @@ export async function startApi(world: World, scope: Scope, now?: () => Date): Pr
       const text = await res.text();
       return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
     },
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: api.close,
   };
 }
 

@@ -3,13 +3,13 @@
  * sees only its own contract's delivered notices (subject, body, sent time), another customer's
  * contract answers 404; ops and auditors see the delivery record and the failed-delivery overview.
  */
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client.js';
 import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
 import { freshDb } from '../helpers/db.js';
+import { listenLocal, type LocalServer } from '../helpers/http.js';
 
 const KEYS = {
   ops: 'ops-key-0123456789abcdef',
@@ -19,7 +19,7 @@ const KEYS = {
 };
 
 let db: Db;
-let server: Server;
+let api: LocalServer | undefined;
 let base: string;
 const ids: Record<string, number> = {};
 
@@ -28,10 +28,8 @@ beforeAll(async () => {
   const keys = parseApiKeys(`${KEYS.ops}=ops,${KEYS.auditor}=auditor,${KEYS.alice}=customer:CUST-ALICE,${KEYS.bob}=customer:CUST-BOB`);
   // The notice routes read the database only; no Temporal call is made on these paths.
   const app = buildApp({ client: {} as Client, db, keys });
-  server = await new Promise<Server>((ok) => {
-    const s = app.listen(0, '127.0.0.1', () => ok(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  api = await listenLocal(app);
+  base = api.base;
 
   for (const [id, customerId] of [
     ['ctr-alice', 'CUST-ALICE'],
@@ -88,7 +86,7 @@ beforeAll(async () => {
   await notice('bobSent', 'ctr-bob', 'acceptance', 'NGN-11', { status: 'sent', attempts: 1, sentAt: new Date('2026-04-28T01:00:00Z'), smtpResponse: '250 OK' });
 });
 afterAll(async () => {
-  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+  await api?.close();
   await db?.$disconnect();
 });
 

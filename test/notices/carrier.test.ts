@@ -5,7 +5,6 @@
  * run on the time-skipping server through a test workflow that calls workflows/notify.ts.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -24,6 +23,7 @@ import { freshDb } from '../helpers/db.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
 import { uniqueId } from '../helpers/world.js';
 import { parseMail } from './mime.js';
+import { listenLocal, type LocalServer } from '../helpers/http.js';
 
 const SECRET = 'test-carrier-secret-0123456789';
 const OPS = 'ops@yakkan.test';
@@ -32,7 +32,7 @@ let env: TestWorkflowEnvironment;
 let db: Db;
 let sink: MailSink;
 let mailer: Mailer;
-let server: Server;
+let api: LocalServer | undefined;
 let url: string;
 let bundle: WorkflowBundle;
 
@@ -71,17 +71,15 @@ beforeAll(async () => {
     received.push({ key: req.get('x-yakkan-message-key'), body: JSON.parse(raw.toString('utf8')), raw: raw.toString('utf8') });
     res.status(202).json({ accepted: true, receipt: `DCM-${received.length}` });
   });
-  server = await new Promise<Server>((ok) => {
-    const s = app.listen(0, '127.0.0.1', () => ok(s));
-  });
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/docomo/notifications`;
+  api = await listenLocal(app);
+  url = `${api.base}/docomo/notifications`;
   bundle = await bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('./notify-workflows.ts', import.meta.url)),
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m) },
   });
 });
 afterAll(async () => {
-  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+  await api?.close();
   mailer?.close();
   await sink?.close();
   await db?.$disconnect();

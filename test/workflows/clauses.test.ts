@@ -13,6 +13,7 @@ import {
   reportViolation,
   terminateByProvider,
 } from '../../workflows/contract-messages.js';
+import { refusalOf } from '../helpers/refusal.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
 import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
 import { consumerCustomer, corporateCustomer, createWorld, type World } from '../helpers/world.js';
@@ -90,12 +91,6 @@ describe('NGN-15 TNC-13 succession and TNC-11 channel', () => {
   });
 });
 
-/** The refusal behind a failed update: its type and details (field, …). */
-const refusal = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (e: any) => ({ type: e.cause?.type as string, details: e.cause?.details?.[0] as Record<string, string> | undefined }),
-  );
 
 describe('NGN-46 disclosure to authorities and TNC-45 malware alert', () => {
   test('NGN-46: a planned disclosure is told beforehand; one already made needs the reason no prior notice was possible, and is told at once', async () => {
@@ -107,7 +102,7 @@ describe('NGN-46 disclosure to authorities and TNC-45 malware alert', () => {
       });
       expect(planned).toMatchObject({ id: 'D-court', prior: true });
       expect(Date.parse(planned.noticeSentAt!)).toBeLessThan(Date.parse(jst(`${Y}-04-17T10:00`)));
-      const missingReason = await refusal(
+      const missingReason = await refusalOf(
         h.executeUpdate(recordDisclosure, { args: [{ authority: '警視庁', legalBasis: '刑事訴訟法第218条', scope: '通信記録', disclosureAt: jst(`${Y}-04-09T15:00`) }] }),
       );
       expect(missingReason).toMatchObject({ type: 'InvalidCommand', details: { field: 'whyNotPrior' } });
@@ -128,7 +123,7 @@ describe('NGN-46 disclosure to authorities and TNC-45 malware alert', () => {
     await withContract(world, 'TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h, id) => {
       await sleepUntilInstant(world, jst(`${Y}-04-10T10:00`));
       const alert = { ipAddress: '203.0.113.45', observedAt: jst(`${Y}-04-09T23:10`), source: '一般社団法人 JPCERT/CC', detail: 'Telnet ポートへの探索通信（Mirai 亜種）' };
-      expect(await refusal(h.executeUpdate(alertMalware, { args: [{ ...alert, ipAddress: '203.0.113' }] }))).toMatchObject({ type: 'InvalidCommand', details: { field: 'ipAddress' } });
+      expect(await refusalOf(h.executeUpdate(alertMalware, { args: [{ ...alert, ipAddress: '203.0.113' }] }))).toMatchObject({ type: 'InvalidCommand', details: { field: 'ipAddress' } });
       const a = await h.executeUpdate(alertMalware, { args: [{ ...alert, alertId: 'M-1' }] });
       expect(a).toMatchObject({ id: 'M-1', ipAddress: '203.0.113.45' });
       const n = await world.db.notice.findFirstOrThrow({ where: { contractId: id, kind: 'malware-alert' } });
@@ -136,7 +131,7 @@ describe('NGN-46 disclosure to authorities and TNC-45 malware alert', () => {
       expect(n.body).toContain('203.0.113.45');
     });
     await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-05-01`, async (h) => {
-      const r = await refusal(h.executeUpdate(alertMalware, { args: [{ ipAddress: '198.51.100.7', observedAt: jst(`${Y}-05-01T09:00`), source: 'x', detail: 'y' }] }));
+      const r = await refusalOf(h.executeUpdate(alertMalware, { args: [{ ipAddress: '198.51.100.7', observedAt: jst(`${Y}-05-01T09:00`), source: 'x', detail: 'y' }] }));
       expect(r).toMatchObject({ type: 'InvalidCommand', details: { field: 'terms' } });
     });
   });

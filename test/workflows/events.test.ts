@@ -23,6 +23,7 @@ import {
 } from '../../workflows/contract-messages.js';
 import { jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import { reconcile } from '../../rules/invoice.js';
+import { refusalOf } from '../helpers/refusal.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
 import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
 import { application, consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
@@ -34,15 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-
-
-
-const failureOf = (p: Promise<unknown>) =>
-  p.then(
-    () => undefined,
-    (e: any) => ({ type: e.cause?.type as string, details: e.cause?.details?.[0] as Record<string, string> | undefined, message: e.cause?.message as string }),
-  );
 
 describe('NGN-33 outage compensation', () => {
   test('NGN-33.1: an outage restored 23 hours after recognition earns nothing', async () => {
@@ -109,7 +101,7 @@ describe('NGN-52 fault contact', () => {
     await withContract(world, 'NGN', 'ngn-vpn-standard', customer, `${Y}-04-01`, async (h, id) => {
       await sleepUntilInstant(world, jst(`${Y}-04-10T12:00`));
       await h.executeUpdate(reportOutage, { args: [{ outageId: 'O-1', startedAt: jst(`${Y}-04-10T11:00`), recognisedAt: jst(`${Y}-04-10T11:30`), cause: 'provider-fault', description: '回線断' }] });
-      const bad = await failureOf(h.executeUpdate(registerFaultContact, { args: [{ email: 'not an address' }] }));
+      const bad = await refusalOf(h.executeUpdate(registerFaultContact, { args: [{ email: 'not an address' }] }));
       expect(bad).toMatchObject({ type: 'InvalidCommand', details: { field: 'email' } });
       const v = await h.executeUpdate(registerFaultContact, { args: [{ email: 'noc-new@example.co.jp' }] });
       expect(v.faultContact).toEqual({ email: 'noc-new@example.co.jp', registeredOn: `${Y}-04-10` });
@@ -170,12 +162,12 @@ describe('NGN-25 cure window of 10 days (民法 第140条)', () => {
       await sleepUntilInstant(world, jst(`${Y}-04-01T11:00`));
       await h.executeUpdate(reportViolation, { args: [{ violationId: 'V-2', clauseId: 'NGN-25', act: 3, occurredAt: jst(`${Y}-04-01T10:00`), description: '第三者の通信の妨害' }] });
       await sleepUntilInstant(world, jst(`${Y}-04-11T23:59`));
-      const early = await failureOf(h.executeUpdate(applyMeasure, { args: [{ violationId: 'V-2', measure: 2 }] }));
+      const early = await refusalOf(h.executeUpdate(applyMeasure, { args: [{ violationId: 'V-2', measure: 2 }] }));
       expect(early?.type).toBe('LateNotice');
       expect(early?.details).toEqual({ field: 'measure', deadline: new Date(jst(`${Y}-04-12T00:00`)).toISOString() });
       // a cure is still in time at 23:59 — but this customer does not cure.
       await sleepUntilInstant(world, jst(`${Y}-04-12T00:00`));
-      const lateCure = await failureOf(h.executeUpdate(recordCure, { args: [{ violationId: 'V-2' }] }));
+      const lateCure = await refusalOf(h.executeUpdate(recordCure, { args: [{ violationId: 'V-2' }] }));
       expect(lateCure?.type).toBe('LateNotice');
       const m = await h.executeUpdate(applyMeasure, { args: [{ violationId: 'V-2', measure: 2 }] });
       expect(m).toMatchObject({ status: 'measured', measure: 2 });
@@ -231,7 +223,7 @@ describe('TNC-3 terms change and NGN-40 termination', () => {
       expect(end.status).toBe('ended');
       const last = await world.db.ledgerEntry.findFirstOrThrow({ where: { contractId: id, period: `${Y}-06`, kind: 'fee' } });
       expect(last.amount).toBe('166'); // 1 day of June: 5,000 × 1/30 = 166.66… → 166
-      const late = await failureOf(h.executeUpdate(objectToTermsChange, { args: [{ announcementId: 'A-1' }] }));
+      const late = await refusalOf(h.executeUpdate(objectToTermsChange, { args: [{ announcementId: 'A-1' }] }));
       expect(late).toBeDefined();
     });
   });
