@@ -14,6 +14,7 @@
  * decimal.js; `…Text` fields show them as yen with separators.
  */
 import { Decimal } from 'decimal.js';
+import type { InvoiceDraft } from '../activities/types.js';
 import { invoiceTotals, type InvoiceTotals } from '../rules/invoice.js';
 import { termsRules, type ContractRules } from '../rules/contract-rules.js';
 import type { TermsId } from '../rules/terms/index.js';
@@ -59,17 +60,8 @@ export interface LedgerRow {
   postedAt?: When;
 }
 
-export interface InvoiceRow {
-  id: string;
-  period: string;
-  issuedOn: string;
-  dueDate: string;
-  taxableTotal: string;
-  taxTotal: string;
-  outOfScopeTotal: string;
-  creditTotal: string;
-  total: string;
-  clauseId: string;
+/** An invoice row as the billing activity wrote it (activities/types InvoiceDraft) plus its run. */
+export interface InvoiceRow extends InvoiceDraft {
   runId?: string;
 }
 

@@ -43,7 +43,7 @@ import { fetchContractHistory } from '../audit/export.js';
 import { GOLDEN_FORMAT, serializeGolden, type GoldenFile } from '../audit/sources.js';
 import { replayAll, replayOptions } from '../audit/replay.js';
 import { timeSkippingEnv } from '../test/helpers/temporal.js';
-import { createWorld, type World } from '../test/helpers/world.js';
+import { application, createWorld, type World } from '../test/helpers/world.js';
 
 const OUT_DIR = resolve('test/histories');
 
@@ -295,15 +295,8 @@ async function recordScenario(world: World, s: Scenario): Promise<GoldenFile> {
     sleepUntilInstant,
     async start({ terms, planId, customer, start, accept = true }) {
       if (accept) await sleepUntil(start);
-      const input: ContractInput = {
-        contractId,
-        terms,
-        termsVersion: terms === 'NGN' ? '2020-02-01' : '2022-07-01',
-        planId,
-        customer,
-        channel: terms === 'NGN' ? 'form' : 'online',
-        appliedAt: new Date(await world.env.currentTimeMs()).toISOString(),
-      };
+      // The tests' application, under the scenario's fixed contract id (the golden's workflow id).
+      const input: ContractInput = { ...application(terms, planId, customer, await world.env.currentTimeMs()), contractId };
       handle = await world.env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: contractId, args: [input] });
       if (accept) await handle.executeUpdate(acceptApplication, { args: [{ serviceStartDate: start }] });
       return handle;
