@@ -48,7 +48,7 @@ import {
 } from '../notices/templates.js';
 import { renewalReminderDay } from '../notices/catalogue.js';
 import { getTerms } from '../rules/terms/index.js';
-import { conflict, invalid, lateNotice } from './refusals.js';
+import { conflict, invalid, lateNotice, requireEmail } from './refusals.js';
 import { notify } from './notify.js';
 import {
   applyDispatch,
@@ -728,7 +728,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     {
       validator: (c: FaultContactInput) => {
         if (state.status === 'rejected' || state.status === 'ended') conflict(`contract ${input.contractId} is ${state.status}`);
-        if (typeof c?.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(c.email.trim())) invalid('email', `not an email address: ${c?.email}`);
+        requireEmail('email', typeof c?.email === 'string' ? c.email.trim() : c?.email);
       },
     },
   );
@@ -755,7 +755,7 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
         if (!c.evidence?.trim()) invalid('evidence', 'NGN-14 / NGN-15 / TNC-13: the change needs its evidence (書類)');
         if (!c.name && !c.email && !c.customerId) invalid('name', 'nothing to change');
         if (c.kind === 'succession' && !c.customerId) invalid('customerId', 'a succession names the successor');
-        if (c.email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(c.email)) invalid('email', `not an email address: ${c.email}`);
+        if (c.email !== undefined) requireEmail('email', c.email);
       },
     },
   );

@@ -17,3 +17,8 @@ export function conflict(message: string): never {
 export function lateNotice(field: string, message: string, deadline: string): never {
   throw ApplicationFailure.create({ type: 'LateNotice', nonRetryable: true, message, details: [{ field, deadline }] });
 }
+
+/** Refuses `value` unless it looks like one e-mail address (the API checks the full syntax). */
+export function requireEmail(field: string, value: unknown): void {
+  if (typeof value !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(value)) invalid(field, `not an email address: ${String(value)}`);
+}
