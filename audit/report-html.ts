@@ -74,7 +74,7 @@ ${table(
     td(i.id),
     td(i.period),
     td(i.issuedOn),
-    td(i.dueDate),
+    td(i.acceleration ? `${i.dueDate} (was ${i.acceleration.from}, ${i.acceleration.clauseId})` : i.dueDate),
     tdHtml(clauses([i.clauseId])),
     td(i.lineCount, 'num'),
     td(i.linesTotalText, i.ok ? 'num' : 'num bad'),

@@ -63,6 +63,9 @@ export interface LedgerRow {
 /** An invoice row as the billing activity wrote it (activities/types InvoiceDraft) plus its run. */
 export interface InvoiceRow extends InvoiceDraft {
   runId?: string;
+  /** NGN-40 2項 / NGN-41 (期限の利益の喪失): the due date before acceleration, and the clause. */
+  acceleratedFrom?: string | null;
+  accelerationClauseId?: string | null;
 }
 
 export interface PaymentRow {
@@ -217,6 +220,8 @@ export interface InvoiceReconciliation {
   period: string;
   issuedOn: string;
   dueDate: string;
+  /** Set when the due date was brought forward (NGN-40 2項 / NGN-41). */
+  acceleration?: { from: string; clauseId: string };
   clauseId: string;
   lineCount: number;
   linesTotal: string;
@@ -420,6 +425,7 @@ export function buildAuditReport(input: ReportInput): AuditReport {
         period: inv.period,
         issuedOn: inv.issuedOn,
         dueDate: inv.dueDate,
+        ...(inv.acceleratedFrom ? { acceleration: { from: inv.acceleratedFrom, clauseId: inv.accelerationClauseId ?? '' } } : {}),
         clauseId: inv.clauseId,
         lineCount: lines.length,
         linesTotal: linesTotal.toFixed(),
@@ -1062,15 +1068,20 @@ function buildDeadlines(facts: HistoryFacts, rules: ContractRules | undefined, i
       : today > inv.dueDate
         ? 'overdue'
         : 'pending';
+    const acc = inv.acceleration;
     out.push({
       source: 'invoice',
       kind: `invoice-due:${inv.id}`,
-      clauseIds: status === 'late' || status === 'overdue' ? [inv.clauseId, rules?.lateInterest.clause ?? 'NGN-21'] : [inv.clauseId],
+      clauseIds: [
+        inv.clauseId,
+        ...(acc ? [acc.clauseId] : []),
+        ...(status === 'late' || status === 'overdue' ? [rules?.lateInterest.clause ?? 'NGN-21'] : []),
+      ],
       due: inv.dueDate,
       dueText: inv.dueDate,
       status,
       metAt: settled ? lastPaid : undefined,
-      note: `${inv.totalText} due; paid ${inv.paidText}; open ${inv.openText}`,
+      note: `${inv.totalText} due; paid ${inv.paidText}; open ${inv.openText}${acc ? `; due date brought forward from ${acc.from} (${acc.clauseId}, 期限の利益の喪失)` : ''}`,
     });
   }
   return out;

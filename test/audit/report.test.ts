@@ -178,6 +178,24 @@ describe('NGN-18 NGN-41 NGN-17 report of a recorded cancellation inside the mini
   });
 });
 
+describe('NGN-40 2項: an accelerated invoice', () => {
+  test('NGN-40: the report shows the brought-forward due date, the original one and the clause; it is not a mismatch', () => {
+    const r = buildAuditReport(
+      sample((i) => {
+        const may = i.invoices[1] as InvoiceRow;
+        Object.assign(may, { dueDate: `${Y}-06-10`, acceleratedFrom: `${Y}-06-30`, accelerationClauseId: 'NGN-40' });
+      }),
+    );
+    expect(r.mismatches).toEqual([]);
+    expect(r.reconciliation.invoices[1]).toMatchObject({ id: `${id}:${Y}-05`, dueDate: `${Y}-06-10`, acceleration: { from: `${Y}-06-30`, clauseId: 'NGN-40' } });
+    expect(r.reconciliation.invoices[0]!.acceleration).toBeUndefined();
+    const due = r.deadlines.find((d) => d.kind === `invoice-due:${id}:${Y}-05`)!;
+    expect([due.due, due.status, due.clauseIds]).toEqual([`${Y}-06-10`, 'overdue', ['NGN-19', 'NGN-40', 'NGN-21']]);
+    expect(due.note).toBe(`¥55,000 due; paid ¥0; open ¥55,000; due date brought forward from ${Y}-06-30 (NGN-40, 期限の利益の喪失)`);
+    expect(renderReportHtml(r)).toContain(`${Y}-06-10 (was ${Y}-06-30, NGN-40)`);
+  });
+});
+
 describe('mismatches are flagged', () => {
   test('NGN-19: an invoice whose total differs from its lines is flagged in JSON and in a red banner at the top of the HTML', () => {
     const r = buildAuditReport(
