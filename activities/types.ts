@@ -3,20 +3,9 @@
  * implementations (database, mail, clock) live in this folder and are wired by worker/.
  */
 import type { CalendarData } from '../rules/calendar.js';
-import type { TaxClass } from '../rules/money.js';
+import type { AnnouncementInput, CarrierShareInput, LedgerLine } from '../model/contract.js';
 
-export interface LedgerLine {
-  /** contract:period:clause:kind, built in the workflow from its identity; unique in the ledger. */
-  idempotencyKey: string;
-  clauseId: string;
-  kind: 'fee' | 'usage' | 'consumption-tax' | 'penalty' | 'interest' | 'credit' | 'surcharge' | 'damages' | 'dispatch';
-  taxClass: TaxClass;
-  /** Exact decimal yen as a string. */
-  amount: string;
-  period?: string;
-  effectiveDate: string;
-  description: string;
-}
+export type { LedgerLine };
 
 export interface InvoiceDraft {
   id: string;
@@ -209,11 +198,11 @@ export interface FanoutActivities {
   /** Executes the contract's `announce` update (idempotent per announcementId). */
   deliverAnnouncement(
     contractId: string,
-    announcement: import('../workflows/contract-messages.js').AnnouncementInput,
+    announcement: AnnouncementInput,
   ): Promise<{ accepted: true }>;
   /** Executes the contract's `grantCarrierShare` update (TNC-42.2). */
   deliverCarrierShare(
     contractId: string,
-    share: import('../workflows/contract-messages.js').CarrierShareInput,
+    share: CarrierShareInput,
   ): Promise<{ amount: string }>;
 }
