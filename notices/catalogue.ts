@@ -13,31 +13,9 @@ import {
   nonRenewalDeadline,
   type IsoDate,
 } from '../rules/calendar.js';
-import { getTerms, type ClauseId, type TermsId } from '../rules/terms/index.js';
+import { getTerms, type ClauseId, type NoticeKind, type TermsCatalog, type TermsId } from '../rules/terms/index.js';
 
-export type NoticeKind =
-  | 'acceptance'
-  | 'rejection'
-  | 'renewal-reminder'
-  | 'non-renewal-receipt'
-  | 'cancellation-receipt'
-  | 'early-termination-fee'
-  | 'suspension'
-  | 'violation'
-  | 'termination'
-  | 'outage'
-  | 'outage-24h'
-  | 'restoration'
-  | 'credit'
-  | 'invoice'
-  | 'overdue-reminder'
-  | 'abolition'
-  | 'terms-change'
-  | 'erasure-certificate-reminder'
-  | 'data-deletion'
-  | 'disclosure'
-  | 'malware-alert'
-  | 'carrier-notification';
+export type { NoticeKind };
 
 /**
  * Channels (NGN-49 / TNC-5: notices may be electronic or on paper). 'paper' marks a notice the
@@ -129,6 +107,16 @@ export const TERMS_CHANGE_OBJECTION_DAYS_BEFORE = 1;
 const ngn = getTerms('NGN');
 const tnc = getTerms('TNC');
 
+/** An entry's clauses per 約款, read from the terms catalogs (each catalog's noticeClauses is the one source). */
+function clausesOf(kind: NoticeKind): Partial<Record<TermsId, readonly ClauseId[]>> {
+  const out: Partial<Record<TermsId, readonly ClauseId[]>> = {};
+  for (const c of [ngn, tnc] as TermsCatalog[]) {
+    const list = c.noticeClauses[kind];
+    if (list) out[c.id] = list;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The catalogue
 // ---------------------------------------------------------------------------------------------
@@ -137,7 +125,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'acceptance',
     title: 'ご利用申込み承諾のお知らせ',
-    clauses: { NGN: ['NGN-11'], TNC: ['TNC-12'] },
+    clauses: clausesOf('acceptance'),
     trigger: 'ops accepts the application (acceptApplication update)',
     lead: {
       NGN: { when: 'on-trigger', note: 'NGN-11: the contract is formed when this notice is sent; formation time = send time' },
@@ -150,7 +138,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'rejection',
     title: 'ご利用申込みについて（承諾できない旨のご通知）',
-    clauses: { NGN: ['NGN-12'], TNC: ['TNC-12'] },
+    clauses: clausesOf('rejection'),
     trigger: 'ops rejects the application with ground codes (1)–(9) and a reason',
     lead: { NGN: { when: 'on-trigger' }, TNC: { when: 'on-trigger' } },
     channels: { NGN: ['email', 'paper'], TNC: ['email'] },
@@ -162,7 +150,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'renewal-reminder',
     title: '契約期間満了および自動更新のご案内',
-    clauses: { NGN: ['NGN-39'] },
+    clauses: clausesOf('renewal-reminder'),
     trigger: `${RENEWAL_REMINDER_BUSINESS_DAYS} business days before the NGN-39 non-renewal deadline of each contract period`,
     lead: { NGN: { when: 'before', anchor: 'NGN-39 non-renewal deadline (period end − 1 month)', amount: RENEWAL_REMINDER_BUSINESS_DAYS, unit: 'business-days' } },
     channels: { NGN: ['email'] },
@@ -173,7 +161,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'non-renewal-receipt',
     title: '契約を更新しない旨のご通知の受領',
-    clauses: { NGN: ['NGN-39'] },
+    clauses: clausesOf('non-renewal-receipt'),
     trigger: 'a timely written non-renewal notice is accepted (giveNonRenewalNotice update)',
     lead: { NGN: { when: 'on-trigger' } },
     channels: { NGN: ['email'] },
@@ -183,7 +171,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'cancellation-receipt',
     title: '解約のお申出の受付',
-    clauses: { NGN: ['NGN-41'], TNC: ['TNC-17'] },
+    clauses: clausesOf('cancellation-receipt'),
     trigger: 'a cancellation request is accepted (requestCancellation update)',
     lead: { NGN: { when: 'on-trigger' }, TNC: { when: 'on-trigger' } },
     channels: { NGN: ['email'], TNC: ['email'] },
@@ -193,7 +181,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'early-termination-fee',
     title: '違約金（残契約期間分）のご請求',
-    clauses: { NGN: ['NGN-18'] },
+    clauses: clausesOf('early-termination-fee'),
     trigger: 'the contract ends inside the NGN-17 minimum term and the NGN-18 penalty is posted',
     lead: { NGN: { when: 'on-trigger', note: 'with the final bill' } },
     channels: { NGN: ['email'] },
@@ -203,7 +191,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'suspension',
     title: 'サービスの提供中止・利用停止のご通知',
-    clauses: { NGN: ['NGN-36', 'NGN-37'], TNC: ['TNC-41'] },
+    clauses: clausesOf('suspension'),
     trigger: 'ops schedules a temporary suspension (NGN-36) or a stoppage (NGN-37), or suspends a TNC customer (TNC-41)',
     lead: {
       NGN: { when: 'before', anchor: 'start of the suspension / stoppage', amount: SUSPENSION_NOTICE_DAYS, unit: 'calendar-days', exceptEmergency: true },
@@ -217,7 +205,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'violation',
     title: '約款違反の是正のお願い（是正期限のご通知）',
-    clauses: { NGN: ['NGN-25', 'NGN-40'], TNC: ['TNC-40', 'TNC-18'] },
+    clauses: clausesOf('violation'),
     trigger: 'a violation is recorded (NGN-25 cure window), a demand with a period is made (NGN-40 (6), TNC-40 (1)–(3), TNC-18 cure after suspension)',
     lead: {
       NGN: { when: 'on-trigger', note: `NGN-25: cure within ${ngn.cureWindowDays.value} days after the violation; NGN-40 demand: ${ngn.demandCurePeriodDays.value} days` },
@@ -230,7 +218,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'termination',
     title: 'ご利用契約の解除のご通知',
-    clauses: { NGN: ['NGN-40', 'NGN-42'], TNC: ['TNC-18'] },
+    clauses: clausesOf('termination'),
     trigger: 'the provider terminates the contract (cure period passed, NGN-42 anti-social forces, TNC-18 grounds)',
     lead: { NGN: { when: 'on-trigger' }, TNC: { when: 'on-trigger' } },
     channels: { NGN: ['email', 'paper'], TNC: ['email'] },
@@ -241,7 +229,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'outage',
     title: '故障発生のお知らせ',
-    clauses: { NGN: ['NGN-52', 'NGN-33.1'], TNC: ['TNC-35'] },
+    clauses: clausesOf('outage'),
     trigger: 'an outage is recognised (the NGN-33.1 / TNC-42.1 24-hour clock starts at recognition)',
     lead: { NGN: { when: 'on-trigger', note: 'as soon as possible' }, TNC: { when: 'on-trigger', note: 'TNC-35: できる限り速やかに' } },
     channels: { NGN: ['email'], TNC: ['email'] },
@@ -251,7 +239,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'outage-24h',
     title: '故障の継続（24時間経過）のお知らせ',
-    clauses: { NGN: ['NGN-33.1'], TNC: ['TNC-42.1', 'TNC-26.2'] },
+    clauses: clausesOf('outage-24h'),
     trigger: 'an open outage reaches 24 hours from recognition (not for NGN-33.3 causes, nor under TNC for causes outside the provider)',
     lead: { NGN: { when: 'on-trigger' }, TNC: { when: 'on-trigger' } },
     channels: { NGN: ['email'], TNC: ['email'] },
@@ -263,7 +251,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'restoration',
     title: '故障回復のお知らせ',
-    clauses: { NGN: ['NGN-52', 'NGN-33.1'], TNC: ['TNC-35'] },
+    clauses: clausesOf('restoration'),
     trigger: 'the outage is restored',
     lead: { NGN: { when: 'on-trigger' }, TNC: { when: 'on-trigger' } },
     channels: { NGN: ['email'], TNC: ['email'] },
@@ -273,7 +261,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'credit',
     title: '料金の減額（損害賠償・料金免除）のお知らせ',
-    clauses: { NGN: ['NGN-33.2'], TNC: ['TNC-42.1', 'TNC-26.2'] },
+    clauses: clausesOf('credit'),
     trigger: 'an outage of 24 hours or more yields a credit (NGN-33.2, TNC-26.2 fee exemption, TNC-42.1 damages)',
     lead: { NGN: { when: 'on-trigger' }, TNC: { when: 'on-trigger' } },
     channels: { NGN: ['email'], TNC: ['email'] },
@@ -283,7 +271,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'invoice',
     title: 'ご利用料金のご請求',
-    clauses: { NGN: ['NGN-19'], TNC: ['TNC-26'] },
+    clauses: clausesOf('invoice'),
     trigger: 'a month is closed and its invoice issued (NGN-19 monthly settlement), or the final invoice',
     lead: { NGN: { when: 'on-trigger' }, TNC: { when: 'on-trigger' } },
     channels: { NGN: ['email'], TNC: ['email'] },
@@ -293,7 +281,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'overdue-reminder',
     title: 'お支払期日経過のお知らせ（督促）',
-    clauses: { NGN: ['NGN-21'], TNC: ['TNC-29'] },
+    clauses: clausesOf('overdue-reminder'),
     trigger: 'the invoice is still open on the day after its due date',
     lead: {
       NGN: { when: 'after', anchor: 'invoice due date', amount: OVERDUE_REMINDER_DAYS_AFTER_DUE, unit: 'calendar-days' },
@@ -307,7 +295,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'abolition',
     title: 'サービス廃止のお知らせ',
-    clauses: { NGN: ['NGN-38'], TNC: ['TNC-24'] },
+    clauses: clausesOf('abolition'),
     trigger: 'the provider decides to abolish (or, TNC-24, suspend) the service: fan-out to every affected contract',
     lead: {
       NGN: { when: 'before', anchor: 'abolition date', amount: ngn.abolitionNotice.value.leadDays, unit: 'clear-days' },
@@ -321,7 +309,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'terms-change',
     title: '約款変更のお知らせ',
-    clauses: { NGN: ['NGN-2'], TNC: ['TNC-3'] },
+    clauses: clausesOf('terms-change'),
     trigger: 'a new terms version is published: fan-out to every affected contract',
     lead: {
       NGN: { when: 'before', anchor: 'effective date', amount: ngn.termsChangeNoticeDays.value, unit: 'calendar-days' },
@@ -335,7 +323,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'erasure-certificate-reminder',
     title: 'ソフトウェア消去証明書ご提出のお願い',
-    clauses: { NGN: ['NGN-43'] },
+    clauses: clausesOf('erasure-certificate-reminder'),
     trigger: 'the contract has ended and no erasure certificate has arrived',
     lead: {
       NGN: {
@@ -353,7 +341,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'data-deletion',
     title: '契約情報の削除のお知らせ',
-    clauses: { NGN: ['NGN-43'], TNC: ['TNC-37.5'] },
+    clauses: clausesOf('data-deletion'),
     trigger: 'the retention period after termination has passed and contract / personal data is deleted',
     lead: {
       NGN: { when: 'after', anchor: 'termination date', amount: ngn.retentionDaysAfterTermination.value, unit: 'calendar-days' },
@@ -367,7 +355,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'carrier-notification',
     title: 'ドコモへの通知（他社料金設定コース）',
-    clauses: { TNC: ['TNC-15', 'TNC-17', 'TNC-18', 'TNC-41'] },
+    clauses: clausesOf('carrier-notification'),
     trigger: 'on the docomo-billed course: plan change (TNC-15), cancellation (TNC-17), termination by the provider (TNC-18), suspension (TNC-41)',
     lead: { TNC: { when: 'on-trigger' } },
     channels: { TNC: ['carrier-webhook'] },
@@ -378,7 +366,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'disclosure',
     title: '情報開示のご通知',
-    clauses: { NGN: ['NGN-46'] },
+    clauses: clausesOf('disclosure'),
     trigger: 'ops record a disclosure of contract data demanded by a government body or court under a law',
     lead: { NGN: { when: 'on-trigger', note: 'before the disclosure; after it, as soon as possible, only when prior notice is impossible or extremely difficult (the reason is stated)' } },
     channels: { NGN: ['email'] },
@@ -388,7 +376,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   {
     kind: 'malware-alert',
     title: 'マルウェア感染のおそれに関する注意喚起',
-    clauses: { TNC: ['TNC-45'] },
+    clauses: clausesOf('malware-alert'),
     trigger: 'ops, having matched a trusted third party’s IP address and timestamp to this contract, decide to alert the customer',
     lead: { TNC: { when: 'on-trigger' } },
     channels: { TNC: ['email'] },
@@ -404,11 +392,16 @@ export function catalogueEntry(kind: NoticeKind): CatalogueEntry {
   return e;
 }
 
-/** The clause a notice of `kind` cites under `terms` (the entry's first clause for that 約款). */
-export function noticeClause(kind: NoticeKind, terms: TermsId): ClauseId {
-  const c = catalogueEntry(kind).clauses[terms]?.[0];
+/** The clause a notice of `kind` cites under `terms` (the first of the catalog's noticeClauses for it). */
+export function noticeClause(kind: NoticeKind, terms: TermsId, version?: string): ClauseId {
+  const c = noticeClauseOf(getTerms(terms, version), kind);
   if (!c) throw new RangeError(`${terms} has no ${kind} notice`);
   return c;
+}
+
+/** The clause a notice of `kind` cites under a catalog, or undefined when that 約款 has no such notice. */
+export function noticeClauseOf(catalog: TermsCatalog, kind: NoticeKind): ClauseId | undefined {
+  return catalog.noticeClauses[kind]?.[0];
 }
 
 // ---------------------------------------------------------------------------------------------

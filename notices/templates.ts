@@ -72,10 +72,11 @@ export function rejectionNotice(
 // ---------------------------------------------------------------------------------------------
 
 /** NGN-39: the period ends on `periodEnd` and renews to `renewedUntil` unless notice arrives by `deadline`. */
-export function renewalReminder(p: Party & { periodEnd: IsoDate; deadline: IsoDate; renewedUntil: IsoDate }): Rendered {
+export function renewalReminder(p: Party & { periodEnd: IsoDate; deadline: IsoDate; renewedUntil: IsoDate; clauseId?: string }): Rendered {
+  const clauseId = p.clauseId ?? 'NGN-39';
   return doc(p, {
     kind: 'renewal-reminder',
-    clauseId: 'NGN-39',
+    clauseId,
     subject: subject(p, '契約期間満了および自動更新のご案内'),
     paragraphs: [
       `現在の契約期間は${dateJa(p.periodEnd)}に満了します。`,
@@ -87,7 +88,7 @@ export function renewalReminder(p: Party & { periodEnd: IsoDate; deadline: IsoDa
       ['更新しない旨のご通知期限（書面必着）', dateJa(p.deadline)],
       ['自動更新後の満了日', dateJa(p.renewedUntil)],
     ],
-    clauses: ['NGN-39'],
+    clauses: [clauseId],
   });
 }
 
@@ -174,7 +175,7 @@ export function earlyTerminationFeeNotice(
  * `to` absent: the period runs until the cause is removed (stated as such).
  */
 export function suspensionNotice(
-  p: Party & { clauseId: 'NGN-36' | 'NGN-37' | 'TNC-39' | 'TNC-41'; reason: string; from: IsoDate | string; to?: IsoDate | string; emergency?: boolean },
+  p: Party & { clauseId: string; reason: string; from: IsoDate | string; to?: IsoDate | string; emergency?: boolean },
 ): Rendered {
   const reason = required(p.reason, 'the reason (理由)', p.clauseId);
   if (p.to && Date.parse(p.to) < Date.parse(p.from)) throw new RangeError(`${p.clauseId}: the period ends (${p.to}) before it starts (${p.from})`);
@@ -214,7 +215,7 @@ const CURE_CONSEQUENCE: Record<string, string> = {
 
 /** NGN-25 cure window / NGN-40 (6) demand / TNC-40 (1)–(3) demand / TNC-18 cure period: what, since when, cure by. */
 export function violationNotice(
-  p: Party & { clauseId: 'NGN-25' | 'NGN-27' | 'NGN-40' | 'TNC-40' | 'TNC-18'; violation: string; occurredOn: IsoDate; cureBy?: IsoDate },
+  p: Party & { clauseId: string; violation: string; occurredOn: IsoDate; cureBy?: IsoDate },
 ): Rendered {
   const violation = required(p.violation, 'the violation (違反の内容)', p.clauseId);
   if (!p.cureBy) {
@@ -250,7 +251,7 @@ export function violationNotice(
 
 /** NGN-40 / NGN-42 / TNC-18: the provider terminates the contract; NGN-40 accelerates all debts. */
 export function terminationNotice(
-  p: Party & { clauseId: 'NGN-25' | 'NGN-40' | 'NGN-42' | 'TNC-18'; reason: string; effectiveDate: IsoDate; acceleratedAmount?: string },
+  p: Party & { clauseId: string; reason: string; effectiveDate: IsoDate; acceleratedAmount?: string },
 ): Rendered {
   const reason = required(p.reason, 'the reason (解除の理由)', p.clauseId);
   const notes: string[] = [];
@@ -278,7 +279,7 @@ export function terminationNotice(
 
 /** TNC-35 / NGN-52: sent to the fault contact when registered (recipientFor). */
 export function outageNotice(
-  p: Party & { clauseId: 'TNC-35' | 'NGN-52'; recognisedAt: string; symptom: string; cause?: string },
+  p: Party & { clauseId: string; recognisedAt: string; symptom: string; cause?: string },
 ): Rendered {
   return doc(p, {
     kind: 'outage',
@@ -306,7 +307,7 @@ function hoursMinutes(fromIso: string, toIso: string): string {
  * so the unusable period now counts for compensation; the amount follows at restoration.
  */
 export function outageThresholdNotice(
-  p: Party & { clauseId: 'NGN-33.1' | 'TNC-42.1'; recognisedAt: string; thresholdAt: string },
+  p: Party & { clauseId: string; recognisedAt: string; thresholdAt: string },
 ): Rendered {
   return doc(p, {
     kind: 'outage-24h',
@@ -323,7 +324,7 @@ export function outageThresholdNotice(
 }
 
 export function restorationNotice(
-  p: Party & { clauseId: 'TNC-35' | 'NGN-52'; recognisedAt: string; restoredAt: string; cause?: string },
+  p: Party & { clauseId: string; recognisedAt: string; restoredAt: string; cause?: string },
 ): Rendered {
   return doc(p, {
     kind: 'restoration',
@@ -350,7 +351,7 @@ const CREDIT_BASIS: Record<string, string> = {
 
 export function creditNotice(
   p: Party & {
-    clauseId: 'NGN-33.2' | 'TNC-42.1' | 'TNC-43' | 'TNC-26.2';
+    clauseId: string;
     recognisedAt: string;
     restoredAt: string;
     days: number;
@@ -385,7 +386,7 @@ export interface InvoiceLineView {
 
 export function invoiceNotice(
   p: Party & {
-    clauseId: 'NGN-19' | 'TNC-26';
+    clauseId: string;
     period: string;
     issuedOn: IsoDate;
     dueDate: IsoDate;
@@ -447,7 +448,7 @@ export function overdueReminder(
 // ---------------------------------------------------------------------------------------------
 
 export function abolitionNotice(
-  p: Party & { clauseId: 'NGN-38' | 'TNC-24'; serviceName: string; abolitionDate: IsoDate; measure?: 'abolition' | 'suspension' },
+  p: Party & { clauseId: string; serviceName: string; abolitionDate: IsoDate; measure?: 'abolition' | 'suspension' },
 ): Rendered {
   const word = p.measure === 'suspension' ? '休止' : '廃止';
   return doc(p, {
@@ -469,7 +470,7 @@ export function abolitionNotice(
 }
 
 export function termsChangeNotice(
-  p: Party & { clauseId: 'NGN-2' | 'TNC-3'; effectiveDate: IsoDate; summary: string[]; objectionDeadline?: IsoDate },
+  p: Party & { clauseId: string; effectiveDate: IsoDate; summary: string[]; objectionDeadline?: IsoDate },
 ): Rendered {
   if (p.clauseId === 'TNC-3' && !p.objectionDeadline) throw new RangeError('TNC-3: the notice must state the objection deadline');
   if (p.summary.length === 0) throw new RangeError(`${p.clauseId}: the notice must summarise the change`);
@@ -496,11 +497,12 @@ export function termsChangeNotice(
 // ---------------------------------------------------------------------------------------------
 
 export function erasureCertificateReminder(
-  p: Party & { terminatedOn: IsoDate; reminderNo: number; maxReminders: number },
+  p: Party & { terminatedOn: IsoDate; reminderNo: number; maxReminders: number; clauseId?: string },
 ): Rendered {
+  const clauseId = p.clauseId ?? 'NGN-43';
   return doc(p, {
     kind: 'erasure-certificate-reminder',
-    clauseId: 'NGN-43',
+    clauseId,
     subject: subject(p, `ソフトウェア消去証明書ご提出のお願い（${p.reminderNo}回目）`),
     paragraphs: [
       `利用契約は${dateJa(p.terminatedOn)}に終了しました。貸与した機器・資料のご返却、ソフトウェアの消去のうえ、消去証明書をご提出ください。`,
@@ -509,12 +511,12 @@ export function erasureCertificateReminder(
       ['契約終了日', dateJa(p.terminatedOn)],
       ['ご案内', `${p.reminderNo}回目（最大${p.maxReminders}回）`],
     ],
-    clauses: ['NGN-43'],
+    clauses: [clauseId],
   });
 }
 
 export function dataDeletionNotice(
-  p: Party & { clauseId: 'NGN-43' | 'TNC-37.5'; terminatedOn: IsoDate; deletedOn: IsoDate; retentionDays: number },
+  p: Party & { clauseId: string; terminatedOn: IsoDate; deletedOn: IsoDate; retentionDays: number },
 ): Rendered {
   return doc(p, {
     kind: 'data-deletion',

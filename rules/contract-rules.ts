@@ -46,7 +46,7 @@ export function termsRules(terms: TermsId, version?: string): ContractRules {
     formation: c.formation.value,
     feeAccrualStart: c.feeAccrualStart.value,
     taxRate: c.taxRate.value,
-    feeClause: terms === 'NGN' ? 'NGN-19' : 'TNC-26',
+    feeClause: c.feeSettlement.clause,
     taxClause: c.taxRate.clause,
     corporateDomesticOnly: c.applicant.value.domesticCorporationOnly,
     formationClause: c.formation.clause,

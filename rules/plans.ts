@@ -8,7 +8,9 @@
  * - NGN plans are corporate only (NGN-10); metered options are billed the month after use (NGN-19.3).
  */
 
-export type TermsId = 'NGN' | 'TNC';
+import type { TermsId } from './terms/types.js';
+
+export type { TermsId };
 
 export interface MeteredOption {
   readonly id: string;
@@ -114,10 +116,21 @@ const PLANS: readonly Plan[] = deepFreeze([
   },
 ] satisfies Plan[]);
 
+/** Plans added by a 約款 module (docs/ADDING-TERMS.md), after the built-in price list. */
+const added: Plan[] = [];
+
+/** Adds the plans of a 約款 added as a module; a plan id is never reused. */
+export function registerPlans(plans: readonly Plan[]): void {
+  for (const p of plans) {
+    if (getPlan(p.id)) throw new RangeError(`plan ${p.id} already exists`);
+    added.push(Object.freeze({ ...p }));
+  }
+}
+
 export function getPlan(id: string): Plan | undefined {
-  return PLANS.find((p) => p.id === id);
+  return PLANS.find((p) => p.id === id) ?? added.find((p) => p.id === id);
 }
 
 export function listPlans(terms?: TermsId): Plan[] {
-  return PLANS.filter((p) => terms === undefined || p.terms === terms);
+  return [...PLANS, ...added].filter((p) => terms === undefined || p.terms === terms);
 }

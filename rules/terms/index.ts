@@ -7,6 +7,7 @@
  */
 import { NGN_2020_02_01 } from './ngn.js';
 import { TNC_2022_07_01 } from './tnc.js';
+import { deepFreeze } from './freeze.js';
 import type { TermsCatalog, TermsId } from './types.js';
 
 export * from './types.js';
@@ -16,10 +17,30 @@ export { TNC_2022_07_01 } from './tnc.js';
 export const NGN_VERSIONS: readonly TermsCatalog[] = Object.freeze([NGN_2020_02_01]);
 export const TNC_VERSIONS: readonly TermsCatalog[] = Object.freeze([TNC_2022_07_01]);
 
-const REGISTRY: Readonly<Record<TermsId, readonly TermsCatalog[]>> = Object.freeze({ NGN: NGN_VERSIONS, TNC: TNC_VERSIONS });
+const REGISTRY = new Map<TermsId, readonly TermsCatalog[]>([
+  ['NGN', NGN_VERSIONS],
+  ['TNC', TNC_VERSIONS],
+]);
+
+/**
+ * Adds a 約款 that is not built in (docs/ADDING-TERMS.md): its catalog versions, frozen. Only a
+ * new id can be added; the versions of a registered 約款 are never replaced. Import the module that
+ * calls this from the workflow bundle's entry and from the worker, so both sides see the same catalog.
+ */
+export function registerTerms(versions: readonly TermsCatalog[]): void {
+  const id = versions[0]?.id;
+  if (!id || versions.some((v) => v.id !== id)) throw new RangeError('registerTerms: one 約款 id per call, at least one version');
+  if (REGISTRY.has(id)) throw new RangeError(`terms ${id} are already registered`);
+  REGISTRY.set(id, Object.freeze(versions.map((v) => deepFreeze(v))));
+}
+
+/** Ids of every registered 約款. */
+export function listTermsIds(): TermsId[] {
+  return [...REGISTRY.keys()];
+}
 
 function versionsOf(id: TermsId): readonly TermsCatalog[] {
-  const list = REGISTRY[id];
+  const list = REGISTRY.get(id);
   if (!list) throw new RangeError(`Unknown terms id: ${String(id)}`);
   // Sorted copy, oldest first (versions are 'YYYY-MM-DD', so string order = date order).
   return [...list].sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));

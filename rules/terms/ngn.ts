@@ -42,6 +42,7 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
     decided: true,
     reason: 'NGN has no pause/resume clause; a customer who wants less service files an NGN-13 change request (remove services) instead.',
   },
+  contractorChanges: { value: { nameChange: 'NGN-14', succession: 'NGN-15' }, clause: 'NGN-14', note: '第14条 name/address change with evidence; 第15条 transfer of the contractual position with approval' },
 
   // --- Term, renewal, cancellation -----------------------------------------------------------
   minimumTerm: { value: { months: 12, startRule: 'month-after-service-start' }, clause: 'NGN-17', note: '最低利用期間は1年間; サービス利用開始日の翌月から起算' },
@@ -77,6 +78,11 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
       '第40条1項6号 "相当の期間を定めて催告": a reasonable period for a 催告 under 民法 第541条 is commonly one to two weeks; 14 days gives a corporate contractor two full business weeks and exceeds the 10-day NGN-25 cure window.',
   },
   forceMajeureTerminationDays: { value: 30, clause: 'NGN-40', note: '第40条1項10号: force majeure lasting more than 30 days' },
+  terminationGrounds: {
+    value: [{ clause: 'NGN-40' }, { clause: 'NGN-40', item: 10, requires: 'force-majeure-right' }, { clause: 'NGN-42' }],
+    clause: 'NGN-40',
+    note: '第40条1項 (1)–(10) without notice ((10) once a force majeure has lasted more than 30 days); 第42条 anti-social forces',
+  },
   accelerationOnTermination: { value: true, clause: 'NGN-40', note: '第40条2項 期限の利益の喪失 with 割増金 and 遅延損害金' },
   abolitionNotice: {
     value: { leadDays: 60, counting: 'clear-days' },
@@ -102,13 +108,35 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
   termsChangeObjectionEndsContract: { value: false, clause: 'NGN-2', note: 'NGN has no objection clause (contrast TNC-3)' },
   breachMeasures: {
     value: [
-      { code: 1, ja: '当該違反利用者への提供停止', en: 'Stop the service for the violating user', designatedPeriod: false },
-      { code: 2, ja: '契約者への提供停止', en: 'Stop the service for the contractor', designatedPeriod: false },
-      { code: 3, ja: '利用契約の全部又は一部の解除', en: 'Terminate the contract in whole or in part', designatedPeriod: false },
+      { code: 1, ja: '当該違反利用者への提供停止', en: 'Stop the service for the violating user', designatedPeriod: false, effect: 'record' },
+      { code: 2, ja: '契約者への提供停止', en: 'Stop the service for the contractor', designatedPeriod: false, effect: 'suspend' },
+      { code: 3, ja: '利用契約の全部又は一部の解除', en: 'Terminate the contract in whole or in part', designatedPeriod: false, effect: 'terminate' },
     ],
     clause: 'NGN-25',
     note: 'available once the 10-day cure window (NGN-25) has passed; NGN-27 breaches act immediately',
   },
+  breachHandling: {
+    value: {
+      prohibitedActsArticle: 26,
+      cases: [
+        { clause: 'NGN-25', window: 'cure-window' },
+        { clause: 'NGN-27', window: 'none' },
+      ],
+      suspendUnder: 'NGN-37',
+      terminateUnder: 'NGN-25',
+    },
+    clause: 'NGN-25',
+    note: '第26条 lists the prohibited acts; NGN-25 (2) stops the contractor as an NGN-37 stoppage (no prior notice needed after the window); (3) terminates under NGN-25',
+  },
+  suspensionGrounds: {
+    value: [
+      { clause: 'NGN-36', rule: 'suspension' },
+      { clause: 'NGN-37', rule: 'stoppage' },
+    ],
+    clause: 'NGN-36',
+    note: '第36条 temporary suspension (maintenance etc.), 第37条 stoppage (non-payment, breach …)',
+  },
+  paymentMethodInvalidStoppage: { value: false, clause: 'NGN-37', note: 'NGN has no invalid-payment-method ground; unpaid charges are NGN-37 (1)' },
 
   // --- Outages, credits, liability -----------------------------------------------------------
   outageThresholdHours: { value: 24, clause: 'NGN-33.1', note: 'counted from the moment the provider recognised and confirmed the total outage' },
@@ -137,10 +165,12 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
     value: ['force-majeure', 'restriction-or-suspension', 'third-party-hacking', 'carrier-failure', 'carrier-repair-data-loss', 'other-not-attributable'],
     clause: 'NGN-33.3',
   },
+  compensableOutageCauses: { value: ['provider-fault'], clause: 'NGN-33.3', note: 'every other cause is excluded by NGN-33.3' },
   carrierCausedAllocation: { value: 'excluded', clause: 'NGN-33.3', note: '第33条3項4号: carrier network failures are not compensated' },
   feeExemption: { value: null, clause: 'NGN-16.2', note: 'no fee exemption: fees accrue during restriction/suspension; outages are compensated under NGN-33' },
 
   // --- Money ---------------------------------------------------------------------------------
+  feeSettlement: { value: 'monthly', clause: 'NGN-19', note: '月額料金は毎月精算; 第19条3項 metered options the month after use' },
   lateInterest: {
     value: { annualRate: '0.146', daysInYear: 365, dayCount: 'day-after-due-to-payment-inclusive' },
     clause: 'NGN-21',
@@ -185,4 +215,29 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
       'NGN-43.1 requires the certificate but sets no deadline. A reminder every 14 days (two business weeks for a corporate customer) for up to 6 reminders (~3 months) then hands the case to operations instead of nagging forever.',
   },
   confidentialWritingDays: { value: 14, clause: 'NGN-45', note: 'oral disclosures count only if put in writing within 14 days (optional tracker)' },
+
+  // --- Notices -----------------------------------------------------------------------------------
+  /** The clauses each notice cites (first = its clause id); notices/catalogue.ts describes each kind. */
+  noticeClauses: {
+    'acceptance': ['NGN-11'],
+    'rejection': ['NGN-12'],
+    'renewal-reminder': ['NGN-39'],
+    'non-renewal-receipt': ['NGN-39'],
+    'cancellation-receipt': ['NGN-41'],
+    'early-termination-fee': ['NGN-18'],
+    'suspension': ['NGN-36', 'NGN-37'],
+    'violation': ['NGN-25', 'NGN-40'],
+    'termination': ['NGN-40', 'NGN-42'],
+    'outage': ['NGN-52', 'NGN-33.1'],
+    'outage-24h': ['NGN-33.1'],
+    'restoration': ['NGN-52', 'NGN-33.1'],
+    'credit': ['NGN-33.2'],
+    'invoice': ['NGN-19'],
+    'overdue-reminder': ['NGN-21'],
+    'abolition': ['NGN-38'],
+    'terms-change': ['NGN-2'],
+    'erasure-certificate-reminder': ['NGN-43'],
+    'data-deletion': ['NGN-43'],
+    'disclosure': ['NGN-46'],
+  },
 } satisfies TermsCatalog);

@@ -42,6 +42,7 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
     reason: 'TNC-15 lets the provider refuse a plan change on TNC-12 grounds but does not say when it takes effect; it takes effect when accepted, mirroring formation on acceptance (TNC-12). docomo is notified on the docomo-billed course.',
   },
   pauseResume: { value: { allowed: true, docomoCourseAllowed: false }, clause: 'TNC-16', note: '他社料金設定コースの場合、一時休止ができない' },
+  contractorChanges: { value: { nameChange: 'TNC-13', succession: 'TNC-13' }, clause: 'TNC-13', note: 'changes of the contractor are recorded as TNC-13 events (succession with documents)' },
 
   // --- Term, renewal, cancellation -----------------------------------------------------------
   minimumTerm: {
@@ -94,6 +95,7 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
     decided: true,
     reason: 'TNC has no force-majeure termination right; ending the service because of a lasting disaster goes through 休止/廃止 with 60 days’ notice (TNC-24). TNC-42.1 already excludes liability for 天災地変.',
   },
+  terminationGrounds: { value: [{ clause: 'TNC-18' }], clause: 'TNC-18', note: '第18条: suspended customer who does not cure, cannot or refuses to pay; TNC-12 (2),(5),(6) grounds' },
   accelerationOnTermination: {
     value: false,
     clause: 'TNC-18',
@@ -124,15 +126,34 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
   termsChangeObjectionEndsContract: { value: true, clause: 'TNC-3', note: '書面による異議が効力発生日までに到達 → 効力発生日をもって終了' },
   breachMeasures: {
     value: [
-      { code: 1, ja: '禁止行為をやめるよう要求', en: 'Demand that the prohibited act stop', designatedPeriod: true },
-      { code: 2, ja: '第三者との協議を要求', en: 'Demand negotiation with the complaining third party', designatedPeriod: true },
-      { code: 3, ja: '表示した情報の削除を要求', en: 'Demand deletion of the posted information', designatedPeriod: true },
-      { code: 4, ja: '事前通知なく情報を削除・閲覧不能化', en: 'Delete or block the information without notice', designatedPeriod: false },
-      { code: 5, ja: '利用を停止', en: 'Suspend the service', designatedPeriod: false },
-      { code: 6, ja: '利用契約を解約', en: 'Terminate the contract (TNC-18)', designatedPeriod: false },
+      { code: 1, ja: '禁止行為をやめるよう要求', en: 'Demand that the prohibited act stop', designatedPeriod: true, effect: 'record' },
+      { code: 2, ja: '第三者との協議を要求', en: 'Demand negotiation with the complaining third party', designatedPeriod: true, effect: 'record' },
+      { code: 3, ja: '表示した情報の削除を要求', en: 'Demand deletion of the posted information', designatedPeriod: true, effect: 'record' },
+      { code: 4, ja: '事前通知なく情報を削除・閲覧不能化', en: 'Delete or block the information without notice', designatedPeriod: false, effect: 'record' },
+      { code: 5, ja: '利用を停止', en: 'Suspend the service', designatedPeriod: false, effect: 'suspend' },
+      { code: 6, ja: '利用契約を解約', en: 'Terminate the contract (TNC-18)', designatedPeriod: false, effect: 'terminate' },
     ],
     clause: 'TNC-40',
   },
+  breachHandling: {
+    value: {
+      prohibitedActsArticle: 33,
+      cases: [{ clause: 'TNC-40', window: 'designated-period' }],
+      suspendUnder: 'TNC-41',
+      terminateUnder: 'TNC-18',
+    },
+    clause: 'TNC-40',
+    note: '第33条 lists the prohibited acts; TNC-40 (5) suspends as TNC-41 (3) (an ignored demand), (6) terminates under TNC-18',
+  },
+  suspensionGrounds: {
+    value: [
+      { clause: 'TNC-39', rule: 'suspension' },
+      { clause: 'TNC-41', rule: 'stoppage' },
+    ],
+    clause: 'TNC-41',
+    note: '第39条 stops for maintenance and faults; 第41条 suspension of the customer',
+  },
+  paymentMethodInvalidStoppage: { value: true, clause: 'TNC-41', note: '第41条 (2): the card or account registered for payment is invalid' },
 
   // --- Outages, credits, liability -----------------------------------------------------------
   outageThresholdHours: { value: 24, clause: 'TNC-42.1', note: '当社が利用不能を知った時刻から起算して24時間以上' },
@@ -147,6 +168,11 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
   creditCap: { value: 'consumer-monthly-fee', clause: 'TNC-43', note: '消費者契約: 1ヶ月分の利用料を超えない; corporate contracts are limited only by the TNC-42.1 formula' },
   capWaivedForWilfulOrGrossNegligence: { value: true, clause: 'TNC-42.5', note: 'also TNC-43.2 (故意又は重大な過失がある場合を除き)' },
   excludedOutageCauses: { value: ['force-majeure', 'other-not-attributable'], clause: 'TNC-42.1', note: '天災地変等当社の責に帰さない事由' },
+  compensableOutageCauses: {
+    value: ['provider-fault'],
+    clause: 'TNC-42.1',
+    note: 'damages for the provider’s own fault; carrier-caused outages are settled in a batch (TNC-42.2), other causes earn none',
+  },
   carrierCausedAllocation: { value: 'pro-rata-largest-remainder', clause: 'TNC-42.2', note: 'total ≤ what the carrier pays; split pro rata to the TNC-42.1 amounts (第42条4項)' },
   feeExemption: {
     value: { thresholdHours: 24, basis: 'daily-by-days-in-month', daysCounting: 'whole-24h-periods' },
@@ -157,6 +183,7 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
   },
 
   // --- Money ---------------------------------------------------------------------------------
+  feeSettlement: { value: 'monthly', clause: 'TNC-26', note: '利用料金等は成立日から解約日まで; billed monthly' },
   lateInterest: {
     value: { annualRate: '0.145', daysInYear: 365, dayCount: 'day-after-due-to-payment-inclusive' },
     clause: 'TNC-29',
@@ -208,4 +235,26 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
   },
   erasureCertificate: { value: null, clause: 'TNC-37.5', note: 'TNC imposes no erasure-certificate duty on the customer (that is NGN-43)' },
   confidentialWritingDays: { value: null, clause: 'TNC-37', note: 'no oral-disclosure rule in TNC' },
+
+  // --- Notices -----------------------------------------------------------------------------------
+  /** The clauses each notice cites (first = its clause id); notices/catalogue.ts describes each kind. */
+  noticeClauses: {
+    'acceptance': ['TNC-12'],
+    'rejection': ['TNC-12'],
+    'cancellation-receipt': ['TNC-17'],
+    'suspension': ['TNC-41'],
+    'violation': ['TNC-40', 'TNC-18'],
+    'termination': ['TNC-18'],
+    'outage': ['TNC-35'],
+    'outage-24h': ['TNC-42.1', 'TNC-26.2'],
+    'restoration': ['TNC-35'],
+    'credit': ['TNC-42.1', 'TNC-26.2'],
+    'invoice': ['TNC-26'],
+    'overdue-reminder': ['TNC-29'],
+    'abolition': ['TNC-24'],
+    'terms-change': ['TNC-3'],
+    'data-deletion': ['TNC-37.5'],
+    'carrier-notification': ['TNC-15', 'TNC-17', 'TNC-18', 'TNC-41'],
+    'malware-alert': ['TNC-45'],
+  },
 } satisfies TermsCatalog);

@@ -60,6 +60,52 @@ export type OutageCause =
   | 'carrier-repair-data-loss'
   | 'other-not-attributable';
 
+/** Every notice the 約款 call for (notices/catalogue.ts describes each: trigger, lead, channel, recipient). */
+export type NoticeKind =
+  | 'acceptance'
+  | 'rejection'
+  | 'renewal-reminder'
+  | 'non-renewal-receipt'
+  | 'cancellation-receipt'
+  | 'early-termination-fee'
+  | 'suspension'
+  | 'violation'
+  | 'termination'
+  | 'outage'
+  | 'outage-24h'
+  | 'restoration'
+  | 'credit'
+  | 'invoice'
+  | 'overdue-reminder'
+  | 'abolition'
+  | 'terms-change'
+  | 'erasure-certificate-reminder'
+  | 'data-deletion'
+  | 'disclosure'
+  | 'malware-alert'
+  | 'carrier-notification';
+
+/** A kind of violation case and how its window runs (NGN-25 cure window, NGN-27 none, TNC-40 designated period). */
+export interface BreachCase {
+  readonly clause: ClauseId;
+  /**
+   * 'cure-window': `cureWindowDays` after the violation (民法 第140条); 'designated-period': the
+   * period the demand designates, default `demandCurePeriodDays`; 'none': measures at once.
+   */
+  readonly window: 'cure-window' | 'designated-period' | 'none';
+}
+
+/** A ground for termination by the provider, and what must have happened first. */
+export interface TerminationGround {
+  readonly clause: ClauseId;
+  readonly item?: number;
+  /** 'force-majeure-right': a recorded force majeure has lasted long enough (NGN-40 (10)). */
+  readonly requires?: 'force-majeure-right';
+}
+
+/** What a breach measure does to the contract. */
+export type BreachEffect = 'record' | 'suspend' | 'terminate';
+
 export type CreditFormulaId =
   /** NGN-33.2: whole 24h multiples × monthly fee ÷ 30, floored, capped at one month. */
   | 'ngn-33-whole-days-div30-cap-month'
@@ -86,6 +132,8 @@ export interface TermsCatalog {
   /** Plan/service changes: same refusal grounds as formation. */
   readonly changeRequest: Param<{ readonly sameGroundsAsApplication: boolean; readonly effectiveFrom: 'acceptance' | 'request' }>;
   readonly pauseResume: Param<{ readonly allowed: boolean; readonly docomoCourseAllowed: boolean }>;
+  /** Clauses a contractor change is recorded under: name/address change and succession. */
+  readonly contractorChanges: Param<{ readonly nameChange: ClauseId; readonly succession: ClauseId }>;
 
   // --- Term, renewal, cancellation -------------------------------------------------------------
   readonly minimumTerm: Param<{ readonly months: number; readonly startRule: 'month-after-service-start' | 'none' }>;
@@ -113,6 +161,11 @@ export interface TermsCatalog {
   /** Default period given in a demand to cure (相当の期間 / 当社の指定する期間). */
   readonly demandCurePeriodDays: Param<number>;
   readonly forceMajeureTerminationDays: Param<number | null>;
+  /**
+   * Grounds on which the provider may terminate (clause, optionally the item), with the state a
+   * ground requires first; a ground without an item covers every item of its clause.
+   */
+  readonly terminationGrounds: Param<readonly TerminationGround[]>;
   readonly accelerationOnTermination: Param<boolean>;
   readonly abolitionNotice: Param<{ readonly leadDays: number; readonly counting: 'clear-days' }>;
   /** Notice rules per measure. */
@@ -128,7 +181,23 @@ export interface TermsCatalog {
   /** TNC-3: an objecting customer's contract ends on the effective date. */
   readonly termsChangeObjectionEndsContract: Param<boolean>;
   /** TNC-40 escalation ladder / NGN-25 measures (codes of the article's items). */
-  readonly breachMeasures: Param<readonly { readonly code: number; readonly ja: string; readonly en: string; readonly designatedPeriod: boolean }[]>;
+  readonly breachMeasures: Param<
+    readonly { readonly code: number; readonly ja: string; readonly en: string; readonly designatedPeriod: boolean; readonly effect: BreachEffect }[]
+  >;
+  /**
+   * How violations are handled: the article listing the prohibited acts, the cases (clause and
+   * window), and the clauses a measure's suspension or termination is recorded under.
+   */
+  readonly breachHandling: Param<{
+    readonly prohibitedActsArticle: number;
+    readonly cases: readonly BreachCase[];
+    readonly suspendUnder: ClauseId;
+    readonly terminateUnder: ClauseId;
+  }>;
+  /** Grounds ops may suspend under, each with the notice rule (`notices.suspension` / `notices.stoppage`) it follows. */
+  readonly suspensionGrounds: Param<readonly { readonly clause: ClauseId; readonly rule: 'suspension' | 'stoppage' }[]>;
+  /** An invalid card or account stops the service (TNC-41 (2)); false where the 約款 has no such ground. */
+  readonly paymentMethodInvalidStoppage: Param<boolean>;
 
   // --- Outages, credits, liability --------------------------------------------------------------
   readonly outageThresholdHours: Param<number>;
@@ -138,11 +207,15 @@ export interface TermsCatalog {
   readonly creditCap: Param<'monthly-fee' | 'consumer-monthly-fee' | 'none'>;
   readonly capWaivedForWilfulOrGrossNegligence: Param<boolean>;
   readonly excludedOutageCauses: Param<readonly OutageCause[]>;
+  /** Causes for which an individual outage credit is computed at restoration (the rest: none, or a carrier batch). */
+  readonly compensableOutageCauses: Param<readonly OutageCause[]>;
   readonly carrierCausedAllocation: Param<'pro-rata-largest-remainder' | 'excluded'>;
   /** TNC-26.2 fee exemption; null = none in this 約款. */
   readonly feeExemption: Param<{ readonly thresholdHours: number; readonly basis: 'daily-by-days-in-month'; readonly daysCounting: 'whole-24h-periods' } | null>;
 
   // --- Money -------------------------------------------------------------------------------------
+  /** Monthly settlement: the clause the monthly fee, metered usage and the monthly invoice cite. */
+  readonly feeSettlement: Param<'monthly'>;
   readonly lateInterest: Param<{ readonly annualRate: string; readonly daysInYear: number; readonly dayCount: 'day-after-due-to-payment-inclusive' }>;
   readonly rounding: Param<'floor-yen'>;
   readonly taxRate: Param<string>;
@@ -164,4 +237,11 @@ export interface TermsCatalog {
   readonly retentionDaysAfterTermination: Param<number>;
   readonly erasureCertificate: Param<{ readonly required: boolean; readonly reminderIntervalDays: number; readonly maxReminders: number } | null>;
   readonly confidentialWritingDays: Param<number | null>;
+
+  // --- Notices ------------------------------------------------------------------------------------
+  /**
+   * The clause(s) each notice of this 約款 cites, first = the notice's own clause id; a kind that is
+   * absent does not exist under this 約款 (e.g. no NGN-46 disclosure notice under TNC).
+   */
+  readonly noticeClauses: Readonly<Partial<Record<NoticeKind, readonly ClauseId[]>>>;
 }
