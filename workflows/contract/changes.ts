@@ -1,0 +1,155 @@
+/**
+ * Changes during the contract (NGN-13/14/15/52, TNC-13/15/16): pause and resume where the catalog
+ * allows it, an accepted plan change from the 1st of the next month (docomo told on its course),
+ * a change of the contractor's details or a succession (the run's input changes, so the workflow
+ * continues as new with it), and the NGN-52 fault contact.
+ */
+import { setHandler } from '@temporalio/workflow';
+import { firstOfNextMonth, jstMidnightMs } from '../../rules/calendar.js';
+import { getPlan } from '../../rules/plans.js';
+import type { ContractInput, ContractorChangeInput, FaultContactInput, PlanChangeInput } from '../../model/contract.js';
+import { changeContractor, changePlan, pauseService, registerFaultContact, resumeService } from '../contract-messages.js';
+import { notifyCarrierOfEvent } from '../notify.js';
+import { conflict, invalid, requireEmail } from '../refusals.js';
+import type { ContractContext, ContractModule } from './context.js';
+import type { Deadline } from './deadlines.js';
+
+/**
+ * Continues as new with the changed input: the contractor change waiting in `restartWith` and, on
+ * its day, the accepted plan change (NGN-13 / TNC-15).
+ */
+function restart(ctx: ContractContext, withPlanChange: boolean): Promise<never> {
+  const next: ContractInput = { ...(ctx.restartWith ?? ctx.input) };
+  const pending = ctx.state.pendingPlan;
+  if (withPlanChange && pending) {
+    next.planId = pending.planId;
+    ctx.state.pendingPlan = undefined;
+  }
+  return ctx.continueAsNew(next);
+}
+
+export const changes: ContractModule = {
+  name: 'changes',
+  register(ctx) {
+    const { state, input, catalog, plan } = ctx;
+    const pause = catalog.pauseResume;
+
+    setHandler(
+      pauseService,
+      async () => {
+        state.paused = { since: ctx.today() };
+        await ctx.save();
+        return ctx.view();
+      },
+      {
+        validator: (_x: Record<string, never>) => {
+          if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+          if (!pause.value.allowed) conflict(`${input.terms} has no pause (${pause.clause})`);
+          if (plan.docomoBilled && !pause.value.docomoCourseAllowed) conflict(`${pause.clause}: the docomo-billed course (他社料金設定コース) cannot be paused`);
+          if (state.paused) conflict(`paused since ${state.paused.since}`);
+        },
+      },
+    );
+    setHandler(
+      resumeService,
+      async () => {
+        state.paused = undefined;
+        await ctx.save();
+        return ctx.view();
+      },
+      {
+        validator: (_x: Record<string, never>) => {
+          if (!state.paused) conflict('the service is not paused');
+        },
+      },
+    );
+
+    setHandler(
+      changePlan,
+      async (c: PlanChangeInput) => {
+        const from = firstOfNextMonth(ctx.today());
+        state.pendingPlan = { planId: c.newPlanId, from };
+        // TNC-15: on the docomo-billed course docomo is notified of the plan change.
+        await notifyCarrierOfEvent({
+          contractId: input.contractId,
+          terms: input.terms,
+          planId: input.planId,
+          newPlanId: c.newPlanId,
+          docomoBilled: plan.docomoBilled,
+          event: 'plan-change',
+          effectiveDate: from,
+        });
+        await ctx.save();
+        return ctx.view();
+      },
+      {
+        validator: (c: PlanChangeInput) => {
+          if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+          if (state.endDate) conflict(`contract ${input.contractId} ends on ${state.endDate}`);
+          const next = getPlan(c.newPlanId);
+          if (!next || next.terms !== input.terms) invalid('newPlanId', `plan ${c.newPlanId} does not exist under ${input.terms}`);
+          if (next.id === input.planId) invalid('newPlanId', `the contract is already on ${next.id}`);
+          if (next.customerKind !== 'any' && next.customerKind !== input.customer.kind) invalid('newPlanId', `plan ${next.id} is for ${next.customerKind} customers`);
+          if (state.pendingPlan) conflict(`a change to ${state.pendingPlan.planId} from ${state.pendingPlan.from} is already accepted`);
+        },
+      },
+    );
+
+    setHandler(
+      registerFaultContact,
+      async (c: FaultContactInput) => {
+        state.faultContact = { email: c.email.trim(), registeredOn: ctx.today() };
+        return ctx.view();
+      },
+      {
+        validator: (c: FaultContactInput) => {
+          if (state.status === 'rejected' || state.status === 'ended') conflict(`contract ${input.contractId} is ${state.status}`);
+          requireEmail('email', typeof c?.email === 'string' ? c.email.trim() : c?.email);
+        },
+      },
+    );
+
+    setHandler(
+      changeContractor,
+      async (c: ContractorChangeInput) => {
+        const clauses = catalog.contractorChanges.value;
+        const clauseId = c.kind === 'name-change' ? clauses.nameChange : clauses.succession;
+        state.contractorChanges = [...(state.contractorChanges ?? []), { on: ctx.today(), kind: c.kind, clauseId, evidence: c.evidence }];
+        ctx.restartWith = {
+          ...input,
+          customer: {
+            ...input.customer,
+            name: c.name ?? input.customer.name,
+            email: c.email ?? input.customer.email,
+            id: c.kind === 'succession' && c.customerId ? c.customerId : input.customer.id,
+          },
+        };
+        return ctx.view();
+      },
+      {
+        validator: (c: ContractorChangeInput) => {
+          const clauses = catalog.contractorChanges.value;
+          if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+          if (!c.evidence?.trim()) invalid('evidence', `${clauses.nameChange} / ${clauses.succession}: the change needs its evidence (書類)`);
+          if (!c.name && !c.email && !c.customerId) invalid('name', 'nothing to change');
+          if (c.kind === 'succession' && !c.customerId) invalid('customerId', 'a succession names the successor');
+          if (c.email !== undefined) requireEmail('email', c.email);
+        },
+      },
+    );
+  },
+
+  deadlines(ctx) {
+    const out: Deadline[] = [];
+    if (ctx.restartWith) out.push({ atMs: Date.now(), kind: 'restart' });
+    if (ctx.state.pendingPlan) out.push({ atMs: jstMidnightMs(ctx.state.pendingPlan.from), kind: 'plan-change' });
+    return out;
+  },
+
+  due: {
+    // NGN-14/15, TNC-13: the contractor changed; the input changes.
+    restart: (ctx) => restart(ctx, false),
+    // NGN-13 / TNC-15: the plan changes from its month.
+    'plan-change': (ctx) => restart(ctx, true),
+  },
+};

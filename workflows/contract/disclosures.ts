@@ -1,0 +1,104 @@
+/**
+ * Notices about the customer's data and devices: NGN-46 disclosures to authorities (the notice before
+ * the disclosure, or after it only with the reason prior notice was impossible) and the optional
+ * TNC-45 malware alert. Each exists only where the catalog lists its notice.
+ */
+import { setHandler } from '@temporalio/workflow';
+import type { Disclosure, DisclosureInput, MalwareAlert, MalwareAlertInput } from '../../model/contract.js';
+import { noticeClauseOf } from '../../notices/catalogue.js';
+import { disclosureNotice, malwareAlertNotice } from '../../notices/templates.js';
+import { alertMalware, recordDisclosure } from '../contract-messages.js';
+import { notify } from '../notify.js';
+import { conflict, invalid } from '../refusals.js';
+import type { ContractContext, ContractModule } from './context.js';
+import { instantField, textField } from './fields.js';
+
+function validateDisclosure(ctx: ContractContext, d: DisclosureInput): void {
+  const { state, input } = ctx;
+  const clause = noticeClauseOf(ctx.catalog, 'disclosure');
+  if (!clause) invalid('terms', `disclosures to authorities are not notified under ${input.terms}; this contract is ${input.terms}`);
+  if (state.aftermath?.personalDataDeletedOn) conflict(`the contract data was deleted on ${state.aftermath.personalDataDeletedOn}`);
+  if (d.disclosureId && state.disclosures?.some((x) => x.id === d.disclosureId)) conflict(`disclosure ${d.disclosureId} is already recorded`);
+  textField('authority', d.authority);
+  textField('legalBasis', d.legalBasis);
+  textField('scope', d.scope, 2000);
+  const at = instantField('disclosureAt', d.disclosureAt)!;
+  // NGN-46: the notice comes first; a notice after the fact needs the reason it could not.
+  if (at <= Date.now() && !d.whyNotPrior?.trim()) {
+    invalid(
+      'whyNotPrior',
+      `${clause}: the disclosure at ${d.disclosureAt} is not in the future, so the contractor can no longer be told first; state why prior notice was impossible or extremely difficult`,
+    );
+  }
+}
+
+/** NGN-46: tells the contractor at once — before a planned disclosure, or as soon as possible after one. */
+async function disclose(ctx: ContractContext, d: DisclosureInput): Promise<Disclosure> {
+  const { state, input } = ctx;
+  const clause = noticeClauseOf(ctx.catalog, 'disclosure') ?? '';
+  state.seq += 1;
+  const prior = Date.parse(d.disclosureAt) > Date.now();
+  const x: Disclosure = {
+    id: d.disclosureId ?? `D${state.seq}`,
+    authority: d.authority.trim(),
+    legalBasis: d.legalBasis.trim(),
+    scope: d.scope.trim(),
+    disclosureAt: d.disclosureAt,
+    prior,
+    ...(prior ? {} : { whyNotPrior: (d.whyNotPrior ?? '').trim() }),
+  };
+  state.disclosures = [...(state.disclosures ?? []), x];
+  const proof = await notify({
+    contractId: input.contractId,
+    idempotencyKey: `${input.contractId}:disclosure:${clause}:${x.id}`,
+    recipient: input.customer.email,
+    ...disclosureNotice({ ...ctx.party(), ...x }),
+  });
+  if (proof.delivered) x.noticeSentAt = proof.sentAt;
+  return x;
+}
+
+function validateMalwareAlert(ctx: ContractContext, a: MalwareAlertInput): void {
+  const { state, input } = ctx;
+  if (!noticeClauseOf(ctx.catalog, 'malware-alert')) invalid('terms', `malware alerts are not sent under ${input.terms}; this contract is ${input.terms}`);
+  ctx.requireActive();
+  if (a.alertId && state.malwareAlerts?.some((x) => x.id === a.alertId)) conflict(`alert ${a.alertId} was already sent`);
+  if (typeof a.ipAddress !== 'string' || !/^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/.test(a.ipAddress)) {
+    invalid('ipAddress', `not an IPv4 or IPv6 address: ${a.ipAddress}`);
+  }
+  const at = instantField('observedAt', a.observedAt)!;
+  if (at > Date.now()) invalid('observedAt', `${a.observedAt} is in the future`);
+  textField('source', a.source);
+  textField('detail', a.detail, 2000);
+}
+
+/** TNC-45: the optional alert, sent when ops decide the service is at risk. */
+async function sendMalwareAlert(ctx: ContractContext, a: MalwareAlertInput): Promise<MalwareAlert> {
+  const { state, input } = ctx;
+  const clause = noticeClauseOf(ctx.catalog, 'malware-alert') ?? '';
+  state.seq += 1;
+  const x: MalwareAlert = {
+    id: a.alertId ?? `M${state.seq}`,
+    ipAddress: a.ipAddress,
+    observedAt: a.observedAt,
+    source: a.source.trim(),
+    detail: a.detail.trim(),
+  };
+  state.malwareAlerts = [...(state.malwareAlerts ?? []), x];
+  const proof = await notify({
+    contractId: input.contractId,
+    idempotencyKey: `${input.contractId}:malware-alert:${clause}:${x.id}`,
+    recipient: input.customer.email,
+    ...malwareAlertNotice({ ...ctx.party(), ...x }),
+  });
+  if (proof.delivered) x.noticeSentAt = proof.sentAt;
+  return x;
+}
+
+export const disclosures: ContractModule = {
+  name: 'disclosures',
+  register(ctx) {
+    setHandler(recordDisclosure, (d) => disclose(ctx, d), { validator: (d) => validateDisclosure(ctx, d) });
+    setHandler(alertMalware, (a) => sendMalwareAlert(ctx, a), { validator: (a) => validateMalwareAlert(ctx, a) });
+  },
+};

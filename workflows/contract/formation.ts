@@ -1,0 +1,170 @@
+/**
+ * Formation (NGN-10/11/12, TNC-11/12): the application waits in the queue (NGN-11 order of
+ * receipt, ops may reorder; escalated when nobody decides in time), then ops accept or reject it.
+ * NGN-11: formed when the acceptance notice is sent; TNC-12: when entered in the database. A
+ * rejection is notified with its grounds (NGN-12: in writing).
+ */
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { addDays, addMonthsClamped, isValidIsoDate, jstDateOf, minimumTerm } from '../../rules/calendar.js';
+import { rejectionGrounds } from '../../rules/contract-rules.js';
+import type { AcceptInput, RejectInput } from '../../model/contract.js';
+import { acceptanceNotice, rejectionNotice } from '../../notices/templates.js';
+import { acceptApplication, rejectApplication, setQueuePriority } from '../contract-messages.js';
+import { notify } from '../notify.js';
+import { conflict, invalid } from '../refusals.js';
+import { acts, type ContractContext, type ContractModule } from './context.js';
+import { endOfDayMs } from './deadlines.js';
+
+/** NGN-11: business days an application may wait for a decision before ops are alerted. */
+export const DEFAULT_ESCALATION_BUSINESS_DAYS = 5;
+
+export const formation: ContractModule = {
+  name: 'formation',
+  register(ctx) {
+    const { input, state, rules } = ctx;
+
+    setHandler(
+      acceptApplication,
+      async (a: AcceptInput) => {
+        ctx.deciding = true;
+        await condition(() => ctx.registered);
+        let formedAt: string;
+        const serviceStart = a.serviceStartDate ?? ctx.today();
+        const notice = {
+          contractId: input.contractId,
+          idempotencyKey: `${input.contractId}:acceptance:${rules.formationClause}`,
+          recipient: input.customer.email,
+          ...acceptanceNotice({ ...ctx.party(), serviceStart, clauseId: rules.formationClause }),
+        };
+        if (rules.formation === 'acceptance-notice-sent') {
+          // NGN-11: the contract is formed when the acceptance notice is sent.
+          const proof = await notify(notice);
+          if (!proof.delivered) {
+            // NGN-11: no notice sent, no contract formed. The update fails; ops were alerted and may accept again.
+            ctx.deciding = false;
+            throw ApplicationFailure.create({
+              type: 'NoticeUndeliverable',
+              nonRetryable: true,
+              message: `${rules.formationClause}: the acceptance notice could not be sent (${proof.error ?? 'unknown'}); the contract is not formed. Ops were alerted; accept again once delivery works.`,
+            });
+          }
+          formedAt = proof.sentAt;
+        } else {
+          // TNC-12: the contract is formed when the applicant is entered in the provider's database.
+          formedAt = (await acts.recordFormation(input.contractId)).formedAt;
+          await notify(notice);
+        }
+        state.formedAt = formedAt;
+        state.serviceStart = serviceStart;
+        // NGN: fees accrue from the billing start date (課金開始日); TNC-26: from the formation date.
+        state.billingStart = rules.feeAccrualStart === 'billing-start' ? (a.billingStartDate ?? serviceStart) : jstDateOf(formedAt);
+        if (rules.minimumTermMonths > 0) {
+          // NGN-17: the minimum term runs from the 1st of the month after the service start.
+          state.minimumTerm = minimumTerm(serviceStart, rules.minimumTermMonths);
+        }
+        if (rules.renewal) {
+          // NGN-39: the first contract period is the minimum term (or a period of the same length).
+          const start = state.minimumTerm?.start ?? serviceStart;
+          state.period = { start, end: addDays(addMonthsClamped(start, rules.renewal.periodMonths), -1), renewals: 0 };
+        }
+        await ctx.loadCalendar();
+        state.status = 'active';
+        await ctx.save();
+        return ctx.view();
+      },
+      {
+        validator: (a: AcceptInput) => {
+          if (state.status !== 'applied' || ctx.deciding) {
+            conflict(`contract ${input.contractId} is ${state.status}; only an open application can be accepted`);
+          }
+          const applied = jstDateOf(input.appliedAt);
+          for (const [field, value] of [
+            ['serviceStartDate', a.serviceStartDate],
+            ['billingStartDate', a.billingStartDate],
+          ] as const) {
+            if (value === undefined) continue;
+            if (!isValidIsoDate(value)) invalid(field, `not a date (YYYY-MM-DD): ${value}`);
+            if (value < applied) invalid(field, `${value} is before the application date ${applied}`);
+          }
+          if (a.serviceStartDate && a.billingStartDate && a.billingStartDate < a.serviceStartDate) {
+            invalid('billingStartDate', `${a.billingStartDate} is before serviceStartDate ${a.serviceStartDate}`);
+          }
+        },
+      },
+    );
+
+    setHandler(
+      rejectApplication,
+      async (r: RejectInput) => {
+        ctx.deciding = true;
+        await condition(() => ctx.registered);
+        const labels = rejectionGrounds(input.terms, input.termsVersion);
+        const clauseId = rules.rejectionClause;
+        await notify({
+          contractId: input.contractId,
+          idempotencyKey: `${input.contractId}:rejection:${clauseId}`,
+          recipient: input.customer.email,
+          ...rejectionNotice({
+            ...ctx.party(),
+            grounds: r.grounds.map((code) => ({ code, label: labels[code] ?? '' })),
+            reason: r.reason,
+            clauseId,
+          }),
+        });
+        const now = ctx.nowIso();
+        state.rejection = { grounds: [...r.grounds], reason: r.reason, decidedAt: now };
+        state.status = 'rejected';
+        state.endedAt = now;
+        await ctx.save();
+        return ctx.view();
+      },
+      {
+        validator: (r: RejectInput) => {
+          if (state.status !== 'applied' || ctx.deciding) {
+            conflict(`contract ${input.contractId} is ${state.status}; only an open application can be rejected`);
+          }
+          const labels = rejectionGrounds(input.terms, input.termsVersion);
+          if (r.grounds.length === 0) invalid('grounds', 'at least one rejection ground is required');
+          for (const g of r.grounds) {
+            if (!labels[g]) invalid('grounds', `${g} is not a rejection ground of ${rules.rejectionClause} (1–9)`);
+          }
+          if (!r.reason.trim()) invalid('reason', 'a written reason is required');
+        },
+      },
+    );
+
+    setHandler(
+      setQueuePriority,
+      async ({ priority }) => {
+        state.queuePriority = priority;
+        await ctx.save();
+        return ctx.view();
+      },
+      {
+        validator: ({ priority }) => {
+          if (state.status !== 'applied') conflict(`contract ${input.contractId} is ${state.status}; only open applications are queued`);
+          if (!Number.isInteger(priority) || priority < -1000 || priority > 1000) invalid('priority', 'must be a whole number from -1000 to 1000');
+        },
+      },
+    );
+  },
+};
+
+/**
+ * Waits until the application is decided. NGN-11: applications are decided in order; one nobody
+ * decided within N business days is escalated to ops (once; the wait goes on).
+ */
+export async function awaitDecision(ctx: ContractContext): Promise<void> {
+  const { input, state } = ctx;
+  if (state.status === 'applied' && !state.escalatedAt) {
+    const calendar = await ctx.loadCalendar();
+    const days = input.escalateAfterBusinessDays ?? DEFAULT_ESCALATION_BUSINESS_DAYS;
+    const lastDay = calendar.addBusinessDays(jstDateOf(input.appliedAt), days);
+    const decided = await condition(() => state.status !== 'applied', Math.max(0, endOfDayMs(lastDay) - Date.now()));
+    if (!decided && state.status === 'applied' && !ctx.deciding) {
+      state.escalatedAt = (await acts.escalateApplication({ contractId: input.contractId, appliedAt: input.appliedAt, businessDays: days })).escalatedAt;
+    }
+  }
+  await condition(() => state.status !== 'applied');
+  if (state.status === 'active' && !ctx.calendar) await ctx.loadCalendar();
+}

@@ -1,0 +1,172 @@
+/**
+ * Suspensions and stoppages (NGN-36/37, TNC-39/41): scheduled by ops with reason and period, after
+ * their prior notice where the catalog requires one (NGN-36/37 unless emergency); the non-payment
+ * stoppage after an overdue reminder (NGN-37 (1) / TNC-41 (1)), lifted by payment; TNC-41 (2) an
+ * invalid payment method. Fees keep accruing while suspended (NGN-16.2, TNC-26.3).
+ */
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { addDays, jstDateOf, jstMidnightMs, type IsoDate } from '../../rules/calendar.js';
+import type { Suspension, SuspensionInput } from '../../model/contract.js';
+import { SUSPENSION_NOTICE_DAYS } from '../../notices/catalogue.js';
+import { suspensionNotice } from '../../notices/templates.js';
+import { liftSuspension, reportPaymentMethodInvalid, scheduleSuspension } from '../contract-messages.js';
+import { notify, notifyCarrierOfEvent } from '../notify.js';
+import { conflict, invalid } from '../refusals.js';
+import type { ContractContext, ContractModule } from './context.js';
+import type { Deadline } from './deadlines.js';
+import { instantField } from './fields.js';
+
+function validateSuspension(ctx: ContractContext, s: SuspensionInput): void {
+  ctx.requireActive();
+  const grounds: string[] = ctx.catalog.suspensionGrounds.value.map((g) => g.clause);
+  if (!grounds.includes(s.clauseId)) invalid('clauseId', `${ctx.input.terms} suspends under ${grounds.join(' or ')}`);
+  if (!s.reason.trim()) invalid('reason', 'a reason is required (理由 and 期間 are notified)');
+  const start = instantField('startsAt', s.startsAt)!;
+  const end = instantField('endsAt', s.endsAt, { optional: true });
+  if (end !== undefined && end <= start) invalid('endsAt', `${s.endsAt} is not after startsAt ${s.startsAt}`);
+}
+
+/**
+ * Whether this suspension needs notice before it starts: the catalog's notice rule for its ground
+ * (a suspension or a stoppage), e.g. NGN-36/37 prior unless emergency, TNC-39/41 none.
+ */
+function needsPriorNotice(ctx: ContractContext, s: SuspensionInput): boolean {
+  const ground = ctx.catalog.suspensionGrounds.value.find((g) => g.clause === s.clauseId);
+  const rule = ctx.catalog.notices[ground?.rule ?? 'stoppage'].value;
+  return rule === 'prior' || (rule === 'prior-unless-emergency' && !s.emergency);
+}
+
+/**
+ * Schedules a suspension. Where prior notice is required (NGN-36/37 unless emergency), the notice
+ * with reason and period is sent first and the suspension never starts before it was sent.
+ * Fees keep accruing while suspended (NGN-16.2, TNC-26.3): billing is not touched.
+ */
+export async function startSuspension(ctx: ContractContext, s: SuspensionInput, forInvoice?: string): Promise<Suspension> {
+  const { state, input } = ctx;
+  state.seq += 1;
+  const id = `S${state.seq}`;
+  const proof = await notify({
+    contractId: input.contractId,
+    idempotencyKey: `${input.contractId}:suspension:${id}:${s.clauseId}`,
+    recipient: input.customer.email,
+    ...suspensionNotice({ ...ctx.party(), clauseId: s.clauseId, reason: s.reason, from: s.startsAt, to: s.endsAt, emergency: s.emergency }),
+  });
+  const prior = needsPriorNotice(ctx, s);
+  if (prior && !proof.delivered) {
+    // NGN-36/37: without a delivered prior notice the suspension may not start; ops were alerted.
+    throw ApplicationFailure.create({
+      type: 'NoticeUndeliverable',
+      nonRetryable: true,
+      message: `${s.clauseId}: the prior notice could not be delivered (${proof.error ?? 'unknown'}); the suspension was not scheduled`,
+    });
+  }
+  await notifyCarrierOfEvent({
+    contractId: input.contractId,
+    terms: input.terms,
+    planId: input.planId,
+    docomoBilled: ctx.plan.docomoBilled,
+    event: 'suspension',
+    effectiveDate: jstDateOf(s.startsAt),
+    reason: s.reason,
+    occurrence: id,
+  });
+  const startsAt = prior && Date.parse(proof.sentAt) > Date.parse(s.startsAt) ? proof.sentAt : s.startsAt;
+  const susp: Suspension = {
+    id,
+    clauseId: s.clauseId,
+    reason: s.reason,
+    startsAt,
+    endsAt: s.endsAt,
+    noticeSentAt: proof.sentAt,
+    status: Date.parse(startsAt) <= Date.now() ? 'active' : 'scheduled',
+    forInvoice,
+  };
+  state.suspensions = [...(state.suspensions ?? []), susp];
+  return susp;
+}
+
+function validateLift(ctx: ContractContext, l: { suspensionId: string }): void {
+  const s = ctx.state.suspensions?.find((x) => x.id === l.suspensionId);
+  if (!s) invalid('suspensionId', `no suspension ${l.suspensionId}`);
+  if (s.status === 'lifted') conflict(`suspension ${l.suspensionId} is already lifted`);
+}
+
+function lift(ctx: ContractContext, l: { suspensionId: string }): Suspension {
+  const s = ctx.state.suspensions?.find((x) => x.id === l.suspensionId);
+  if (!s) return invalid('suspensionId', `no suspension ${l.suspensionId}`);
+  s.status = 'lifted';
+  s.endsAt = ctx.nowIso();
+  return s;
+}
+
+/** Timer work: scheduled suspensions start, timed ones end. */
+function advanceSuspensions(ctx: ContractContext): void {
+  for (const s of ctx.state.suspensions ?? []) {
+    if (s.status === 'scheduled' && Date.parse(s.startsAt) <= Date.now()) s.status = 'active';
+    if (s.status === 'active' && s.endsAt && Date.parse(s.endsAt) <= Date.now()) s.status = 'lifted';
+  }
+}
+
+/**
+ * An invoice is overdue: the service stops for non-payment SUSPENSION_NOTICE_DAYS after the day
+ * after the due date (NGN-37 (1) after its prior notice with reason and period; TNC-41 (1) needs
+ * none, the same grace is given), under the catalog's stoppage clause. Paying the invoice in full
+ * lifts it (liftPaid).
+ */
+export function suspendForNonPayment(ctx: ContractContext, invoiceId: string, dueDate: IsoDate): Promise<Suspension> {
+  const startsOn = addDays(dueDate, 1 + SUSPENSION_NOTICE_DAYS);
+  return startSuspension(
+    ctx,
+    {
+      clauseId: ctx.catalog.notices.stoppage.clause,
+      reason: `料金の未払い（請求書 ${invoiceId}、支払期日 ${dueDate}）。お支払いの確認をもって停止を解除します。`,
+      startsAt: new Date(jstMidnightMs(startsOn)).toISOString(),
+    },
+    invoiceId,
+  );
+}
+
+/** Lifts (or cancels, if not started) the non-payment suspensions of invoices no longer open. */
+export function liftPaid(ctx: ContractContext): void {
+  const open = new Set(ctx.state.openInvoices.map((i) => i.id));
+  for (const s of ctx.state.suspensions ?? []) {
+    if (s.forInvoice && !open.has(s.forInvoice) && s.status !== 'lifted') {
+      s.status = 'lifted';
+      s.endsAt = ctx.nowIso();
+    }
+  }
+}
+
+function validateInvalidPaymentMethod(ctx: ContractContext, x: { reason: string }): void {
+  ctx.requireActive();
+  const rule = ctx.catalog.paymentMethodInvalidStoppage;
+  if (!rule.value) conflict(`${ctx.input.terms} has no stoppage for an invalid payment method (${rule.clause})`);
+  if (!x.reason?.trim()) invalid('reason', 'say what was invalid (card, account)');
+}
+
+/** TNC-41 (2): an invalid card or account stops the service without prior notice. */
+function stopForInvalidPaymentMethod(ctx: ContractContext, x: { reason: string }): Promise<Suspension> {
+  return startSuspension(ctx, { clauseId: ctx.catalog.paymentMethodInvalidStoppage.clause, reason: `(2) お支払い方法が無効です: ${x.reason}`, startsAt: ctx.nowIso() });
+}
+
+export const suspensions: ContractModule = {
+  name: 'suspensions',
+  register(ctx) {
+    setHandler(scheduleSuspension, (x) => startSuspension(ctx, x), { validator: (x) => validateSuspension(ctx, x) });
+    setHandler(liftSuspension, (x) => lift(ctx, x), { validator: (x) => validateLift(ctx, x) });
+    setHandler(reportPaymentMethodInvalid, (x) => stopForInvalidPaymentMethod(ctx, x), {
+      validator: (x) => validateInvalidPaymentMethod(ctx, x),
+    });
+  },
+  deadlines(ctx) {
+    const out: Deadline[] = [];
+    for (const x of ctx.state.suspensions ?? []) {
+      if (x.status === 'scheduled') out.push({ atMs: Date.parse(x.startsAt), kind: 'suspension' });
+      else if (x.status === 'active' && x.endsAt) out.push({ atMs: Date.parse(x.endsAt), kind: 'suspension' });
+    }
+    return out;
+  },
+  due: {
+    suspension: (ctx) => advanceSuspensions(ctx),
+  },
+};
