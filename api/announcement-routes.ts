@@ -1,8 +1,8 @@
 /**
- * Fan-out API: announcements (abolition NGN-38 / TNC-24, terms change NGN-2 / TNC-3), carrier
- * settlements (TNC-42.2) and written objections to a terms change (TNC-3). Requests are checked
- * here (lead time, terms version, contract ids) and turned into workflow starts, queries and
- * updates; a refused request starts nothing.
+ * Fan-out API: announcements (abolition NGN-38 / TNC-24, terms change NGN-2 / TNC-3) and carrier
+ * settlements (TNC-42.2). Requests are checked here (lead time, terms version, contract ids) and
+ * turned into workflow starts and queries; a refused request starts nothing. A written objection
+ * to a terms change (TNC-3) is a contract command (api/commands.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { isValidIsoDate, jstDateOf } from '../rules/calendar.js';
 import { listTermsVersions } from '../rules/terms/index.js';
-import { CONTRACT_TASK_QUEUE, objectToTermsChange } from '../workflows/contract-messages.js';
+import { CONTRACT_TASK_QUEUE } from '../workflows/contract-messages.js';
 import { announcementLead, announcementWorkflowId, getProgress, getSettlementProgress, settlementWorkflowId, type AnnouncementWorkflowInput, type SettlementWorkflowInput } from '../workflows/fanout-messages.js';
 import type { announcementWorkflow } from '../workflows/announcement.js';
 import type { carrierSettlementWorkflow } from '../workflows/carrier-settlement.js';
@@ -41,10 +41,6 @@ export const settlementBody = z.strictObject({
     .array(z.strictObject({ contractId: z.string().min(1), claim: yenAmount }))
     .min(1, 'at least one claim is required')
     .max(5000, 'at most 5,000 claims per batch'),
-});
-
-export const objectionBody = z.strictObject({
-  announcementId: z.string().min(1),
 });
 
 export interface AnnouncementRouterDeps {
@@ -183,17 +179,6 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     route(async (req, res) => {
       const id = String(req.params.id);
       res.json(await progressOf(settlementWorkflowId(id), `carrier settlement ${id}`, (h) => h.query(getSettlementProgress)));
-    }),
-  );
-
-  r.post(
-    '/contracts/:id/objections',
-    ops,
-    route(async (req, res) => {
-      // TNC-3: the contract checks the announcement and that the objection arrives before the effective date.
-      const body = objectionBody.parse(req.body);
-      const view = await client.workflow.getHandle(String(req.params.id)).executeUpdate(objectToTermsChange, { args: [body] });
-      res.json(view);
     }),
   );
 

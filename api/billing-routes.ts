@@ -1,21 +1,17 @@
 /**
- * Billing API: invoices, payments, balance (with reconciliation), usage, NGN-20 surcharges,
- * NGN-29 dispatch fees and the ledger as CSV. Writes go to the contract workflow as updates;
- * reads come from the database. A customer key sees only its own contract.
+ * Billing reads: invoices, payments, balance (with reconciliation) and the ledger as CSV, from the
+ * database. A customer key sees only its own contract. The billing commands (payments, usage,
+ * NGN-20 surcharges, NGN-29 dispatch fees) are workflow updates in api/commands.ts.
  */
 import { Router } from 'express';
-import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { reconcile } from '../rules/invoice.js';
-import { chargeDispatch, chargeSurcharge, recordPayment, reportUsage } from '../workflows/contract-messages.js';
 import { requireRole } from './auth.js';
-import { dispatchBody, paymentBody, surchargeBody, usageBody } from './schemas.js';
 import { readableContract, route } from './route.js';
 
 
-export function billingRouter({ client, db }: { client: Client; db: Db }): Router {
+export function billingRouter({ db }: { db: Db }): Router {
   const r = Router();
-  const ops = requireRole('ops');
   const anyRole = requireRole('ops', 'auditor', 'customer');
   const readAll = requireRole('ops', 'auditor');
 
@@ -73,42 +69,6 @@ export function billingRouter({ client, db }: { client: Client; db: Db }): Route
         );
       }
       res.type('text/csv; charset=utf-8').attachment(`${c.id}-ledger.csv`).send('\uFEFF' + out.join('\r\n') + '\r\n');
-    }),
-  );
-
-  r.post(
-    '/contracts/:id/payments',
-    ops,
-    route(async (req, res) => {
-      const body = paymentBody.parse(req.body);
-      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(recordPayment, { args: [body] }));
-    }),
-  );
-
-  r.post(
-    '/contracts/:id/usage',
-    ops,
-    route(async (req, res) => {
-      const body = usageBody.parse(req.body);
-      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(reportUsage, { args: [body] }));
-    }),
-  );
-
-  r.post(
-    '/contracts/:id/surcharges',
-    ops,
-    route(async (req, res) => {
-      const body = surchargeBody.parse(req.body);
-      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(chargeSurcharge, { args: [body] }));
-    }),
-  );
-
-  r.post(
-    '/contracts/:id/dispatches',
-    ops,
-    route(async (req, res) => {
-      const body = dispatchBody.parse(req.body);
-      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(chargeDispatch, { args: [body] }));
     }),
   );
 
