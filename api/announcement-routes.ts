@@ -17,7 +17,6 @@ import type { announcementWorkflow } from '../workflows/announcement.js';
 import type { carrierSettlementWorkflow } from '../workflows/carrier-settlement.js';
 import { requireRole } from './auth.js';
 import { HttpError } from './errors.js';
-import { route } from './route.js';
 
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
@@ -59,7 +58,7 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
   r.post(
     '/announcements',
     ops,
-    route(async (req, res) => {
+    async (req, res) => {
       const body = announcementBody.parse(req.body);
       if (!isValidIsoDate(body.effectiveDate)) {
         throw new HttpError(400, 'invalid_request', `effectiveDate: not a calendar date: ${body.effectiveDate}`, 'effectiveDate');
@@ -118,22 +117,22 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
         .status(202)
         .location(`/announcements/${announcementId}`)
         .json({ announcementId, workflowId, kind: body.kind, terms: body.terms, effectiveDate: body.effectiveDate, announcedOn, earliest: lead.earliest });
-    }),
+    },
   );
 
   r.get(
     '/announcements/:id',
     readAll,
-    route(async (req, res) => {
+    async (req, res) => {
       const id = String(req.params.id);
       res.json(await progressOf(announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress)));
-    }),
+    },
   );
 
   r.post(
     '/carrier-settlements',
     ops,
-    route(async (req, res) => {
+    async (req, res) => {
       const body = settlementBody.parse(req.body);
       const ids = body.claims.map((c) => c.contractId);
       const firstIndex = new Map<string, number>();
@@ -170,16 +169,16 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
         'batchId',
       );
       res.status(202).location(`/carrier-settlements/${batchId}`).json({ batchId, workflowId, received: body.received, claims: body.claims.length });
-    }),
+    },
   );
 
   r.get(
     '/carrier-settlements/:id',
     readAll,
-    route(async (req, res) => {
+    async (req, res) => {
       const id = String(req.params.id);
       res.json(await progressOf(settlementWorkflowId(id), `carrier settlement ${id}`, (h) => h.query(getSettlementProgress)));
-    }),
+    },
   );
 
   /** Starts a workflow whose id must be new; an id already used (running or closed) is a 409. */

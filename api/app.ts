@@ -19,7 +19,6 @@ import { auditRoutes } from './audit-routes.js';
 import { announcementRouter } from './announcement-routes.js';
 import { noticesRouter } from './notices-routes.js';
 import { applicationBody, listQuery, type ApplicationBody } from './schemas.js';
-import { route } from './route.js';
 
 export interface AppDeps {
   client: Client;
@@ -47,7 +46,7 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
   app.post(
     '/contracts',
     ops,
-    route(async (req, res) => {
+    async (req, res) => {
       const body = applicationBody.parse(req.body);
       checkApplication(body);
       const appliedAt = now();
@@ -72,13 +71,13 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
         args: [input],
       });
       res.status(201).location(`/contracts/${contractId}`).json({ contractId, status: 'applied', termsVersion: input.termsVersion });
-    }),
+    },
   );
 
   app.get(
     '/contracts',
     readAll,
-    route(async (req, res) => {
+    async (req, res) => {
       const q = listQuery.parse(req.query);
       const rows = await db.contract.findMany({
         where: {
@@ -91,31 +90,31 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
         take: q.limit,
       });
       res.json({ contracts: rows });
-    }),
+    },
   );
 
   app.get(
     '/contracts/:id',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const id = String(req.params.id);
       const view = await client.workflow.getHandle(id).query(getContract);
       assertCanRead(req.principal, view.customerId, id);
       res.json(view);
-    }),
+    },
   );
 
   app.get(
     '/contracts/:id/ledger',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const id = String(req.params.id);
       const contract = await db.contract.findUnique({ where: { id } });
       if (!contract) throw new HttpError(404, 'not_found', `contract ${id} does not exist`);
       assertCanRead(req.principal, contract.customerId, id);
       const entries = await db.ledgerEntry.findMany({ where: { contractId: id }, orderBy: { id: 'asc' } });
       res.json({ contractId: id, entries });
-    }),
+    },
   );
 
   app.use(commandRouter({ client, db }));

@@ -7,7 +7,7 @@ import { Router } from 'express';
 import type { Db } from '../db/client.js';
 import { reconcile } from '../rules/invoice.js';
 import { requireRole } from './auth.js';
-import { readableContract, route } from './route.js';
+import { readableContract } from './readable-contract.js';
 
 
 export function billingRouter({ db }: { db: Db }): Router {
@@ -19,7 +19,7 @@ export function billingRouter({ db }: { db: Db }): Router {
   r.get(
     '/contracts/:id/invoices',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const c = await readableContract(db, req);
       const invoices = await db.invoice.findMany({
         where: { contractId: c.id },
@@ -27,22 +27,22 @@ export function billingRouter({ db }: { db: Db }): Router {
         include: { lines: { orderBy: { id: 'asc' } }, payments: { orderBy: { id: 'asc' } } },
       });
       res.json({ contractId: c.id, invoices });
-    }),
+    },
   );
 
   r.get(
     '/contracts/:id/payments',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const c = await readableContract(db, req);
       res.json({ contractId: c.id, payments: await db.payment.findMany({ where: { contractId: c.id }, orderBy: { id: 'asc' } }) });
-    }),
+    },
   );
 
   r.get(
     '/contracts/:id/balance',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const c = await readableContract(db, req);
       const [lines, invoices, payments] = await Promise.all([
         db.ledgerEntry.findMany({ where: { contractId: c.id }, select: { invoiceId: true, amount: true, idempotencyKey: true } }),
@@ -50,13 +50,13 @@ export function billingRouter({ db }: { db: Db }): Router {
         db.payment.findMany({ where: { contractId: c.id }, select: { invoiceId: true, amount: true } }),
       ]);
       res.json({ contractId: c.id, ...reconcile({ lines, invoices, payments }) });
-    }),
+    },
   );
 
   r.get(
     '/contracts/:id/ledger.csv',
     readAll,
-    route(async (req, res) => {
+    async (req, res) => {
       const c = await readableContract(db, req);
       const rows = await db.ledgerEntry.findMany({ where: { contractId: c.id }, orderBy: { id: 'asc' } });
       const header = ['id', 'posted_at', 'effective_date', 'period', 'invoice_id', 'clause_id', 'kind', 'tax_class', 'amount', 'description', 'idempotency_key', 'workflow_id', 'run_id'];
@@ -69,7 +69,7 @@ export function billingRouter({ db }: { db: Db }): Router {
         );
       }
       res.type('text/csv; charset=utf-8').attachment(`${c.id}-ledger.csv`).send('\uFEFF' + out.join('\r\n') + '\r\n');
-    }),
+    },
   );
 
   return r;

@@ -6,7 +6,6 @@
 import { Router } from 'express';
 import type { Db } from '../db/client.js';
 import { requireRole } from './auth.js';
-import { route } from './route.js';
 
 
 export function lifecycleRouter({ db }: { db: Db }): Router {
@@ -14,13 +13,13 @@ export function lifecycleRouter({ db }: { db: Db }): Router {
   const readAll = requireRole('ops', 'auditor');
 
   /** NGN-11: open applications in processing order (priority, then order of receipt). */
-  r.get('/applications', readAll, route(async (_req, res) => {
+  r.get('/applications', readAll, async (_req, res) => {
     const rows = await db.contract.findMany({
       where: { status: 'applied' },
       orderBy: [{ queuePriority: 'desc' }, { appliedAt: 'asc' }, { id: 'asc' }],
       select: { id: true, terms: true, planId: true, customerId: true, customerName: true, appliedAt: true, queuePriority: true, escalatedAt: true },
     });
     res.json({ applications: rows.map((row, i) => ({ position: i + 1, ...row })) });
-  }));
+  });
   return r;
 }
