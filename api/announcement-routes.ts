@@ -1,8 +1,8 @@
 /**
- * Fan-out API: announcements (abolition NGN-38 / TNC-24, terms change NGN-2 / TNC-3), carrier
- * settlements (TNC-42.2) and written objections to a terms change (TNC-3). Requests are checked
- * here (lead time, terms version, contract ids) and turned into workflow starts, queries and
- * updates; a refused request starts nothing.
+ * Fan-out API: announcements (abolition NGN-38 / TNC-24, terms change NGN-2 / TNC-3) and carrier
+ * settlements (TNC-42.2). Requests are checked here (lead time, terms version, contract ids) and
+ * turned into workflow starts and queries; a refused request starts nothing. A written objection
+ * to a terms change (TNC-3) is a contract command (api/commands.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
@@ -11,13 +11,12 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { isValidIsoDate, jstDateOf } from '../rules/calendar.js';
 import { listTermsVersions } from '../rules/terms/index.js';
-import { CONTRACT_TASK_QUEUE, objectToTermsChange } from '../workflows/contract-messages.js';
+import { CONTRACT_TASK_QUEUE } from '../workflows/contract-messages.js';
 import { announcementLead, announcementWorkflowId, getProgress, getSettlementProgress, settlementWorkflowId, type AnnouncementWorkflowInput, type SettlementWorkflowInput } from '../workflows/fanout-messages.js';
 import type { announcementWorkflow } from '../workflows/announcement.js';
 import type { carrierSettlementWorkflow } from '../workflows/carrier-settlement.js';
 import { requireRole } from './auth.js';
 import { HttpError } from './errors.js';
-import { route } from './route.js';
 
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
@@ -43,10 +42,6 @@ export const settlementBody = z.strictObject({
     .max(5000, 'at most 5,000 claims per batch'),
 });
 
-export const objectionBody = z.strictObject({
-  announcementId: z.string().min(1),
-});
-
 export interface AnnouncementRouterDeps {
   client: Client;
   db: Db;
@@ -63,7 +58,7 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
   r.post(
     '/announcements',
     ops,
-    route(async (req, res) => {
+    async (req, res) => {
       const body = announcementBody.parse(req.body);
       if (!isValidIsoDate(body.effectiveDate)) {
         throw new HttpError(400, 'invalid_request', `effectiveDate: not a calendar date: ${body.effectiveDate}`, 'effectiveDate');
@@ -122,22 +117,22 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
         .status(202)
         .location(`/announcements/${announcementId}`)
         .json({ announcementId, workflowId, kind: body.kind, terms: body.terms, effectiveDate: body.effectiveDate, announcedOn, earliest: lead.earliest });
-    }),
+    },
   );
 
   r.get(
     '/announcements/:id',
     readAll,
-    route(async (req, res) => {
+    async (req, res) => {
       const id = String(req.params.id);
       res.json(await progressOf(announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress)));
-    }),
+    },
   );
 
   r.post(
     '/carrier-settlements',
     ops,
-    route(async (req, res) => {
+    async (req, res) => {
       const body = settlementBody.parse(req.body);
       const ids = body.claims.map((c) => c.contractId);
       const firstIndex = new Map<string, number>();
@@ -174,27 +169,16 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
         'batchId',
       );
       res.status(202).location(`/carrier-settlements/${batchId}`).json({ batchId, workflowId, received: body.received, claims: body.claims.length });
-    }),
+    },
   );
 
   r.get(
     '/carrier-settlements/:id',
     readAll,
-    route(async (req, res) => {
+    async (req, res) => {
       const id = String(req.params.id);
       res.json(await progressOf(settlementWorkflowId(id), `carrier settlement ${id}`, (h) => h.query(getSettlementProgress)));
-    }),
-  );
-
-  r.post(
-    '/contracts/:id/objections',
-    ops,
-    route(async (req, res) => {
-      // TNC-3: the contract checks the announcement and that the objection arrives before the effective date.
-      const body = objectionBody.parse(req.body);
-      const view = await client.workflow.getHandle(String(req.params.id)).executeUpdate(objectToTermsChange, { args: [body] });
-      res.json(view);
-    }),
+    },
   );
 
   /** Starts a workflow whose id must be new; an id already used (running or closed) is a 409. */

@@ -4,22 +4,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { getPlan } from '../rules/plans.js';
 import { currentTermsVersion, termsRules } from '../rules/contract-rules.js';
-import { CONTRACT_TASK_QUEUE, acceptApplication, getContract, giveNonRenewalNotice, rejectApplication, requestCancellation, type ContractInput } from '../workflows/contract-messages.js';
+import { CONTRACT_TASK_QUEUE, getContract, type ContractInput } from '../workflows/contract-messages.js';
 import type { contractWorkflow } from '../workflows/contract.js';
 import { assertCanRead, authenticate, requireRole, type KeyTable } from './auth.js';
 import { HttpError, errorHandler } from './errors.js';
 import { billingRouter } from './billing-routes.js';
-import { eventRouter } from './event-routes.js';
+import { commandRouter } from './commands.js';
 import { lifecycleRouter } from './lifecycle-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { announcementRouter } from './announcement-routes.js';
 import { noticesRouter } from './notices-routes.js';
-import { acceptBody, applicationBody, cancelBody, listQuery, nonRenewalBody, rejectBody, type ApplicationBody } from './schemas.js';
-import { route } from './route.js';
+import { applicationBody, listQuery, type ApplicationBody } from './schemas.js';
 
 export interface AppDeps {
   client: Client;
@@ -44,25 +43,10 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
   const readAll = requireRole('ops', 'auditor');
   const anyRole = requireRole('ops', 'auditor', 'customer');
 
-  /**
-   * Runs an update on a contract's workflow. A closed workflow (rejected or ended contract) answers
-   * "not found"; when the contract exists that is a 409 conflict, not a 404.
-   */
-  async function updateContract<T>(id: string, run: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
-    try {
-      return await run(client.workflow.getHandle(id));
-    } catch (e) {
-      if (!(e instanceof WorkflowNotFoundError)) throw e;
-      const row = await db.contract.findUnique({ where: { id }, select: { status: true } });
-      if (!row) throw e;
-      throw new HttpError(409, 'command_conflict', `contract ${id} is ${row.status}; it takes no further commands`);
-    }
-  }
-
   app.post(
     '/contracts',
     ops,
-    route(async (req, res) => {
+    async (req, res) => {
       const body = applicationBody.parse(req.body);
       checkApplication(body);
       const appliedAt = now();
@@ -87,13 +71,13 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
         args: [input],
       });
       res.status(201).location(`/contracts/${contractId}`).json({ contractId, status: 'applied', termsVersion: input.termsVersion });
-    }),
+    },
   );
 
   app.get(
     '/contracts',
     readAll,
-    route(async (req, res) => {
+    async (req, res) => {
       const q = listQuery.parse(req.query);
       const rows = await db.contract.findMany({
         where: {
@@ -106,76 +90,36 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
         take: q.limit,
       });
       res.json({ contracts: rows });
-    }),
+    },
   );
 
   app.get(
     '/contracts/:id',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const id = String(req.params.id);
       const view = await client.workflow.getHandle(id).query(getContract);
       assertCanRead(req.principal, view.customerId, id);
       res.json(view);
-    }),
+    },
   );
 
   app.get(
     '/contracts/:id/ledger',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const id = String(req.params.id);
       const contract = await db.contract.findUnique({ where: { id } });
       if (!contract) throw new HttpError(404, 'not_found', `contract ${id} does not exist`);
       assertCanRead(req.principal, contract.customerId, id);
       const entries = await db.ledgerEntry.findMany({ where: { contractId: id }, orderBy: { id: 'asc' } });
       res.json({ contractId: id, entries });
-    }),
+    },
   );
 
-  app.post(
-    '/contracts/:id/accept',
-    ops,
-    route(async (req, res) => {
-      const body = acceptBody.parse(req.body ?? {});
-      const view = await updateContract(String(req.params.id), (h) => h.executeUpdate(acceptApplication, { args: [body] }));
-      res.json(view);
-    }),
-  );
-
-  app.post(
-    '/contracts/:id/reject',
-    ops,
-    route(async (req, res) => {
-      const body = rejectBody.parse(req.body);
-      const view = await updateContract(String(req.params.id), (h) => h.executeUpdate(rejectApplication, { args: [body] }));
-      res.json(view);
-    }),
-  );
-
-  app.post(
-    '/contracts/:id/cancel',
-    ops,
-    route(async (req, res) => {
-      const body = cancelBody.parse(req.body);
-      const view = await updateContract(String(req.params.id), (h) => h.executeUpdate(requestCancellation, { args: [body] }));
-      res.json(view);
-    }),
-  );
-
-  app.post(
-    '/contracts/:id/non-renewal',
-    ops,
-    route(async (req, res) => {
-      const body = nonRenewalBody.parse(req.body ?? {});
-      const view = await updateContract(String(req.params.id), (h) => h.executeUpdate(giveNonRenewalNotice, { args: [body] }));
-      res.json(view);
-    }),
-  );
-
-  app.use(billingRouter({ client, db }));
-  app.use(eventRouter({ client }));
-  app.use(lifecycleRouter({ client, db }));
+  app.use(commandRouter({ client, db }));
+  app.use(billingRouter({ db }));
+  app.use(lifecycleRouter({ db }));
   app.use(noticesRouter({ db }));
   app.use(announcementRouter({ client, db, taskQueue, now }));
 

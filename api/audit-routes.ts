@@ -17,7 +17,6 @@ import { renderReportHtml } from '../audit/report-html.js';
 import { replayLiveContract, replayOptions } from '../audit/replay.js';
 import { requireRole } from './auth.js';
 import { HttpError } from './errors.js';
-import { route } from './route.js';
 
 export interface AuditDeps {
   client: Client;
@@ -55,7 +54,7 @@ export function auditRoutes({ client, db, replay, now = () => new Date() }: Audi
 
   r.get(
     '/contracts/:id/history',
-    route(async (req, res) => {
+    async (req, res) => {
       const id = String(req.params.id);
       const ch = await fetchContractHistory(client, id).catch((e: unknown) => {
         throw e instanceof WorkflowNotFoundError ? notFound(id) : e;
@@ -72,12 +71,12 @@ export function auditRoutes({ client, db, replay, now = () => new Date() }: Audi
           return { n: run.n, file: runFileName(id, run.n, run.runId), ...facts, history: run.history };
         }),
       });
-    }),
+    },
   );
 
   r.get(
     '/contracts/:id/report',
-    route(async (req, res) => {
+    async (req, res) => {
       const id = String(req.params.id);
       const q = reportQuery.parse(req.query);
       const report = await contractReport(client, db, id, now()).catch((e: unknown) => {
@@ -88,19 +87,19 @@ export function auditRoutes({ client, db, replay, now = () => new Date() }: Audi
       } else {
         res.json(report);
       }
-    }),
+    },
   );
 
   r.post(
     '/replay',
-    route(async (req, res) => {
+    async (req, res) => {
       const { contractId } = replayBody.parse(req.body ?? {});
       const runs = await serially(async () => replayLiveContract(client, contractId, await replayOpts())).catch((e: unknown) => {
         throw e instanceof WorkflowNotFoundError ? notFound(contractId) : e;
       });
       const failed = runs.filter((o) => !o.ok).length;
       res.json({ contractId, ok: failed === 0, replayed: runs.length, failed, runs });
-    }),
+    },
   );
 
   return r;

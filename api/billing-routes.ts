@@ -1,21 +1,17 @@
 /**
- * Billing API: invoices, payments, balance (with reconciliation), usage, NGN-20 surcharges,
- * NGN-29 dispatch fees and the ledger as CSV. Writes go to the contract workflow as updates;
- * reads come from the database. A customer key sees only its own contract.
+ * Billing reads: invoices, payments, balance (with reconciliation) and the ledger as CSV, from the
+ * database. A customer key sees only its own contract. The billing commands (payments, usage,
+ * NGN-20 surcharges, NGN-29 dispatch fees) are workflow updates in api/commands.ts.
  */
 import { Router } from 'express';
-import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { reconcile } from '../rules/invoice.js';
-import { chargeDispatch, chargeSurcharge, recordPayment, reportUsage } from '../workflows/contract-messages.js';
 import { requireRole } from './auth.js';
-import { dispatchBody, paymentBody, surchargeBody, usageBody } from './schemas.js';
-import { readableContract, route } from './route.js';
+import { readableContract } from './readable-contract.js';
 
 
-export function billingRouter({ client, db }: { client: Client; db: Db }): Router {
+export function billingRouter({ db }: { db: Db }): Router {
   const r = Router();
-  const ops = requireRole('ops');
   const anyRole = requireRole('ops', 'auditor', 'customer');
   const readAll = requireRole('ops', 'auditor');
 
@@ -23,7 +19,7 @@ export function billingRouter({ client, db }: { client: Client; db: Db }): Route
   r.get(
     '/contracts/:id/invoices',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const c = await readableContract(db, req);
       const invoices = await db.invoice.findMany({
         where: { contractId: c.id },
@@ -31,22 +27,22 @@ export function billingRouter({ client, db }: { client: Client; db: Db }): Route
         include: { lines: { orderBy: { id: 'asc' } }, payments: { orderBy: { id: 'asc' } } },
       });
       res.json({ contractId: c.id, invoices });
-    }),
+    },
   );
 
   r.get(
     '/contracts/:id/payments',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const c = await readableContract(db, req);
       res.json({ contractId: c.id, payments: await db.payment.findMany({ where: { contractId: c.id }, orderBy: { id: 'asc' } }) });
-    }),
+    },
   );
 
   r.get(
     '/contracts/:id/balance',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const c = await readableContract(db, req);
       const [lines, invoices, payments] = await Promise.all([
         db.ledgerEntry.findMany({ where: { contractId: c.id }, select: { invoiceId: true, amount: true, idempotencyKey: true } }),
@@ -54,13 +50,13 @@ export function billingRouter({ client, db }: { client: Client; db: Db }): Route
         db.payment.findMany({ where: { contractId: c.id }, select: { invoiceId: true, amount: true } }),
       ]);
       res.json({ contractId: c.id, ...reconcile({ lines, invoices, payments }) });
-    }),
+    },
   );
 
   r.get(
     '/contracts/:id/ledger.csv',
     readAll,
-    route(async (req, res) => {
+    async (req, res) => {
       const c = await readableContract(db, req);
       const rows = await db.ledgerEntry.findMany({ where: { contractId: c.id }, orderBy: { id: 'asc' } });
       const header = ['id', 'posted_at', 'effective_date', 'period', 'invoice_id', 'clause_id', 'kind', 'tax_class', 'amount', 'description', 'idempotency_key', 'workflow_id', 'run_id'];
@@ -73,43 +69,7 @@ export function billingRouter({ client, db }: { client: Client; db: Db }): Route
         );
       }
       res.type('text/csv; charset=utf-8').attachment(`${c.id}-ledger.csv`).send('\uFEFF' + out.join('\r\n') + '\r\n');
-    }),
-  );
-
-  r.post(
-    '/contracts/:id/payments',
-    ops,
-    route(async (req, res) => {
-      const body = paymentBody.parse(req.body);
-      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(recordPayment, { args: [body] }));
-    }),
-  );
-
-  r.post(
-    '/contracts/:id/usage',
-    ops,
-    route(async (req, res) => {
-      const body = usageBody.parse(req.body);
-      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(reportUsage, { args: [body] }));
-    }),
-  );
-
-  r.post(
-    '/contracts/:id/surcharges',
-    ops,
-    route(async (req, res) => {
-      const body = surchargeBody.parse(req.body);
-      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(chargeSurcharge, { args: [body] }));
-    }),
-  );
-
-  r.post(
-    '/contracts/:id/dispatches',
-    ops,
-    route(async (req, res) => {
-      const body = dispatchBody.parse(req.body);
-      res.status(201).json(await client.workflow.getHandle(String(req.params.id)).executeUpdate(chargeDispatch, { args: [body] }));
-    }),
+    },
   );
 
   return r;

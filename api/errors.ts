@@ -10,6 +10,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { REFUSAL_STATUS, isRefusalType } from '../workflows/refusal-types.js';
 
 export class HttpError extends Error {
   constructor(
@@ -23,15 +24,6 @@ export class HttpError extends Error {
     super(message);
   }
 }
-
-/** Business refusal types thrown by workflow update validators, and the status each maps to. */
-const REFUSAL_STATUS: Record<string, number> = {
-  InvalidCommand: 422,
-  CommandConflict: 409,
-  LateNotice: 422,
-  // the notice a command depends on could not be delivered (SMTP down); ops were alerted
-  NoticeUndeliverable: 503,
-};
 
 export function toHttpError(e: unknown): HttpError {
   if (e instanceof HttpError) return e;
@@ -51,7 +43,8 @@ export function toHttpError(e: unknown): HttpError {
   }
   if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure) {
     const f = e.cause;
-    const status = (f.type && REFUSAL_STATUS[f.type]) || 422;
+    // A refusal type not in workflows/refusal-types.ts is still the workflow refusing the command: 422.
+    const status = isRefusalType(f.type) ? REFUSAL_STATUS[f.type] : 422;
     const { field, ...extra } = (f.details?.[0] ?? {}) as { field?: string } & Record<string, string>;
     return new HttpError(status, f.type ? snake(f.type) : 'refused', f.message, field, extra);
   }

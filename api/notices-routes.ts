@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { requireRole, type Principal } from './auth.js';
 import { HttpError } from './errors.js';
-import { readableContract, route } from './route.js';
+import { readableContract } from './readable-contract.js';
 
 
 const deliveryStatus = z.enum(['pending', 'sent', 'failed']);
@@ -77,7 +77,7 @@ export function noticesRouter({ db }: { db: Db }): Router {
   r.get(
     '/contracts/:id/notices',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const c = await readableContract(db, req);
       const customer = isCustomer(req.principal);
       const rows = await db.notice.findMany({
@@ -85,13 +85,13 @@ export function noticesRouter({ db }: { db: Db }): Router {
         orderBy: { id: 'asc' },
       });
       res.json({ contractId: c.id, notices: rows.map(customer ? customerView : deliveryView) });
-    }),
+    },
   );
 
   r.get(
     '/contracts/:id/notices/:noticeId',
     anyRole,
-    route(async (req, res) => {
+    async (req, res) => {
       const c = await readableContract(db, req);
       const raw = String(req.params.noticeId);
       const noticeId = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
@@ -101,13 +101,13 @@ export function noticesRouter({ db }: { db: Db }): Router {
         throw new HttpError(404, 'not_found', `notice ${raw} of contract ${c.id} does not exist`);
       }
       res.json(customer ? customerView(n) : deliveryView(n));
-    }),
+    },
   );
 
   r.get(
     '/notices',
     readAll,
-    route(async (req, res) => {
+    async (req, res) => {
       const q = noticesQuery.parse(req.query);
       const where = {
         status: q.status,
@@ -123,13 +123,13 @@ export function noticesRouter({ db }: { db: Db }): Router {
       const counts: Record<string, number> = { pending: 0, sent: 0, failed: 0 };
       for (const g of grouped) counts[g.status] = g._count._all;
       res.json({ counts, notices: rows.map(deliveryView) });
-    }),
+    },
   );
 
   r.get(
     '/carrier-messages',
     readAll,
-    route(async (req, res) => {
+    async (req, res) => {
       const q = carrierQuery.parse(req.query);
       const messages = await db.carrierMessage.findMany({
         where: { status: q.status, contractId: q.contractId },
@@ -137,7 +137,7 @@ export function noticesRouter({ db }: { db: Db }): Router {
         take: q.limit,
       });
       res.json({ messages });
-    }),
+    },
   );
 
   return r;

@@ -159,3 +159,8 @@ export const forceMajeureBody = z.strictObject({
 });
 export const endBody = z.strictObject({ endedAt: z.iso.datetime({ offset: true }) });
 export const invalidMethodBody = z.strictObject({ reason: z.string().trim().min(1, 'say what was invalid').max(1000) });
+
+/** TNC-3: a written objection to the terms change announced under this id. */
+export const objectionBody = z.strictObject({
+  announcementId: z.string().min(1),
+});

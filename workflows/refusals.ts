@@ -1,21 +1,31 @@
 /**
  * Refusals thrown by update validators. A refused update never enters history, and the API maps
- * the failure type to its status (InvalidCommand 422, CommandConflict 409, LateNotice 422) and
- * reports the field that was wrong.
+ * the failure type to its status (the types and statuses are listed once, in refusal-types.ts)
+ * and reports the field that was wrong.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
+import type { RefusalType } from './refusal-types.js';
+
+function refuse(type: RefusalType, message: string, details?: Record<string, string>): never {
+  throw ApplicationFailure.create({ type, nonRetryable: true, message, ...(details ? { details: [details] } : {}) });
+}
 
 export function invalid(field: string, message: string): never {
-  throw ApplicationFailure.create({ type: 'InvalidCommand', nonRetryable: true, message: `${field}: ${message}`, details: [{ field }] });
+  refuse('InvalidCommand', `${field}: ${message}`, { field });
 }
 
 export function conflict(message: string): never {
-  throw ApplicationFailure.create({ type: 'CommandConflict', nonRetryable: true, message });
+  refuse('CommandConflict', message);
 }
 
 /** A notice that arrived after its deadline; the deadline it missed travels in the details. */
 export function lateNotice(field: string, message: string, deadline: string): never {
-  throw ApplicationFailure.create({ type: 'LateNotice', nonRetryable: true, message, details: [{ field, deadline }] });
+  refuse('LateNotice', message, { field, deadline });
+}
+
+/** The notice a command depends on was not delivered (ops were alerted); the command did not happen. */
+export function undeliverable(message: string): never {
+  refuse('NoticeUndeliverable', message);
 }
 
 /** Refuses `value` unless it looks like one e-mail address (the API checks the full syntax). */

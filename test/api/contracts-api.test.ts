@@ -419,6 +419,20 @@ describe('access control by API key', () => {
   });
 });
 
+describe('reads from the database', () => {
+  test('an unknown contract is 404 on every billing read (async errors reach the error handler); the NGN-11 queue lists an open application', async () => {
+    for (const read of ['invoices', 'payments', 'balance', 'ledger.csv', 'notices']) {
+      expectError(await call('GET', `/contracts/ctr-no-such-contract/${read}`, { key: KEY.ops }), 404, 'not_found');
+    }
+    const id = await apply(ngnBody());
+    await rowOf(id);
+    const queue = await call('GET', '/applications', { key: KEY.auditor });
+    expect(queue.status).toBe(200);
+    expect(queue.body.applications.find((a: { id: string }) => a.id === id)).toMatchObject({ id, terms: 'NGN', planId: 'ngn-vpn-standard', customerId: CUST_A });
+    expectError(await call('GET', '/applications', { key: KEY.custA }), 403, 'forbidden');
+  });
+});
+
 describe('TNC application (TNC-12)', () => {
   test('TNC-12: an accepted TNC application is formed at its database entry: formedAt equals the contract row', async () => {
     const customer = { ...consumerCustomer(CUST_A), email: `${uniqueId('tnc')}@example.jp` };

@@ -1,13 +1,8 @@
-/** Small pieces every router shares. */
-import type { NextFunction, Request, Response } from 'express';
+/** The contract a read route is about, for routers that read from the database. */
+import type { Request } from 'express';
 import type { Db } from '../db/client.js';
 import { assertCanRead } from './auth.js';
 import { HttpError } from './errors.js';
-
-type Handler = (req: Request, res: Response) => Promise<void>;
-
-/** Wraps an async handler so a thrown error reaches the error handler (mapped to its status). */
-export const route = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
 
 /** The contract row of `:id`, after checking the caller may read it (404 for unknown or not theirs). */
 export async function readableContract(db: Db, req: Request) {

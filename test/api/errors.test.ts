@@ -1,0 +1,43 @@
+/**
+ * Refusal types are listed once (workflows/refusal-types.ts): each one a workflow throws reaches
+ * the caller with its own status, its code and the field and facts from the failure's details.
+ */
+import { describe, expect, test } from 'vitest';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { toHttpError } from '../../api/errors.js';
+import { REFUSAL_STATUS } from '../../workflows/refusal-types.js';
+
+const refused = (type: string, details?: Record<string, string>) =>
+  new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type, nonRetryable: true, message: `${type} said no`, details: details ? [details] : undefined }));
+
+describe('refusals → HTTP', () => {
+  test('the four refusal types and their statuses', () => {
+    expect(REFUSAL_STATUS).toEqual({ InvalidCommand: 422, CommandConflict: 409, LateNotice: 422, NoticeUndeliverable: 503 });
+  });
+
+  test.each(Object.entries(REFUSAL_STATUS))('%s answers %i with its snake_case code and message', (type, status) => {
+    const h = toHttpError(refused(type));
+    expect({ status: h.status, code: h.code, message: h.message, field: h.field }).toEqual({
+      status,
+      code: type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase(),
+      message: `${type} said no`,
+      field: undefined,
+    });
+  });
+
+  test('NGN-39: a LateNotice carries its field and the deadline it missed', () => {
+    const h = toHttpError(refused('LateNotice', { field: 'note', deadline: '2027-02-28' }));
+    expect({ status: h.status, code: h.code, field: h.field, extra: h.extra }).toEqual({ status: 422, code: 'late_notice', field: 'note', extra: { deadline: '2027-02-28' } });
+  });
+
+  test('a type not in the list is still a refusal (422), never a 500', () => {
+    const h = toHttpError(refused('SomethingNew'));
+    expect({ status: h.status, code: h.code }).toEqual({ status: 422, code: 'something_new' });
+  });
+
+  test('an unknown workflow is a 404 naming the contract', () => {
+    const h = toHttpError(new WorkflowNotFoundError('not found', 'ctr-nope', undefined));
+    expect({ status: h.status, code: h.code, message: h.message }).toEqual({ status: 404, code: 'not_found', message: 'contract ctr-nope does not exist' });
+  });
+});
