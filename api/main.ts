@@ -1,7 +1,7 @@
 /** API entry point for deployments: TEMPORAL_ADDRESS, DATABASE_URL, API_PORT, YAKKAN_API_KEYS. */
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../db/client.js';
-import { readConfig } from '../worker/config.js';
+import { readConfig } from '../runtime/config.js';
 import { parseApiKeys } from './auth.js';
 import { buildApp } from './app.js';
 

@@ -18,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { readConfig } from '../worker/config.js';
+import { readConfig } from '../runtime/config.js';
 import { fetchContractHistory, writeExport } from '../audit/export.js';
 import { loadHistorySources } from '../audit/sources.js';
 import { liveTargets, listWorkflowIds, replayAll, replayOptions, type ReplayTarget, type RunOutcome } from '../audit/replay.js';

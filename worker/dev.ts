@@ -16,7 +16,7 @@ import { migrateDeploy } from '../db/migrate.js';
 import { createSmtpMailer } from '../activities/mailer.js';
 import { buildApp } from '../api/app.js';
 import { parseApiKeys } from '../api/auth.js';
-import { readConfig } from './config.js';
+import { readConfig } from '../runtime/config.js';
 import { startMailSink, type MailSink } from './mail-sink.js';
 import { createWorker } from './worker.js';
 import { SEARCH_ATTRIBUTE_FLAGS, registerSearchAttributes } from './search-attributes.js';

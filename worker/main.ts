@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/client.js';
 import { createSmtpMailer } from '../activities/mailer.js';
-import { readConfig } from './config.js';
+import { readConfig } from '../runtime/config.js';
 import { createWorker } from './worker.js';
 import { registerSearchAttributes } from './search-attributes.js';
 

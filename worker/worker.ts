@@ -1,31 +1,9 @@
 /** Wires workflows and activities into a Temporal worker. */
-import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { ContractActivities } from '../activities/types.js';
+import { workflowBundle } from '../runtime/workflow-bundle.js';
 import { CONTRACT_TASK_QUEUE } from '../workflows/contract-messages.js';
-
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-
-let cachedBundle: Promise<WorkflowBundle> | undefined;
-/** Bundles the workflow code once per process. */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  cachedBundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
-  return cachedBundle;
-}
-
-const quietBundlerLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn(message: string) {
-    console.warn(message);
-  },
-  error(message: string) {
-    console.error(message);
-  },
-};
 
 export interface WorkerOptions extends ActivityDeps {
   connection: NativeConnection;
