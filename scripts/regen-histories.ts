@@ -348,12 +348,11 @@ async function main() {
   mkdirSync(scratch, { recursive: true });
   const template = join(scratch, 'template.db');
   migrateDeploy(`file:${template}`);
-  process.env.YAKKAN_TEST_DB_TEMPLATE = template;
 
   const goldens: GoldenFile[] = [];
   let world: World | undefined;
   try {
-    world = await createWorld(await timeSkippingEnv());
+    world = await createWorld(await timeSkippingEnv(), { dbTemplate: template });
     for (const s of chosen) {
       const t0 = Date.now();
       const g = await recordScenario(world, s);

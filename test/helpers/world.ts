@@ -10,6 +10,7 @@ import { createSmtpMailer, type Mailer } from '../../activities/mailer.js';
 import type { ContractActivities } from '../../activities/types.js';
 import { startMailSink, type MailSink } from '../../worker/mail-sink.js';
 import { createWorker } from '../../worker/worker.js';
+import type { ActivitySettings } from '../../runtime/config.js';
 import { freshDb } from './db.js';
 import type { ContractInput, Customer, TermsId } from '../../workflows/contract-messages.js';
 
@@ -22,8 +23,15 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(env: TestWorkflowEnvironment): Promise<World> {
-  const { db } = freshDb();
+export interface WorldOptions {
+  /** Settings the activities get from the configuration (OPS_ALERT_EMAIL, CARRIER_WEBHOOK_*); none by default. */
+  activities?: ActivitySettings;
+  /** A migrated template database to copy (default: this test run's, test/global-setup.ts). */
+  dbTemplate?: string;
+}
+
+export async function createWorld(env: TestWorkflowEnvironment, options: WorldOptions = {}): Promise<World> {
+  const { db } = freshDb(options.dbTemplate);
   const sink = await startMailSink();
   const mailer = createSmtpMailer(sink.url, 'yakkan-test <notices@yakkan.test>');
   return {
@@ -41,6 +49,7 @@ export async function createWorld(env: TestWorkflowEnvironment): Promise<World> 
         client: env.client,
         // Activities see the test server's (skipped) clock, as workflow code does.
         now: async () => new Date(await env.currentTimeMs()),
+        ...options.activities,
       }),
     async close() {
       mailer.close();

@@ -20,11 +20,9 @@ import { application, consumerCustomer, corporateCustomer, createWorld, uniqueId
 
 let world: World;
 beforeAll(async () => {
-  process.env.OPS_ALERT_EMAIL = 'ops@yakkan.test';
-  world = await createWorld(await timeSkippingEnv());
+  world = await createWorld(await timeSkippingEnv(), { activities: { opsAlertEmail: 'ops@yakkan.test' } });
 });
 afterAll(async () => {
-  delete process.env.OPS_ALERT_EMAIL;
   await world?.close();
 });
 
