@@ -42,7 +42,6 @@ import {
 import { fetchContractHistory } from '../audit/export.js';
 import { GOLDEN_FORMAT, serializeGolden, type GoldenFile } from '../audit/sources.js';
 import { replayAll, replayOptions } from '../audit/replay.js';
-import { timeSkippingEnv } from '../test/helpers/temporal.js';
 import { application, createWorld, type World } from '../test/helpers/world.js';
 
 const OUT_DIR = resolve('test/histories');
@@ -352,7 +351,7 @@ async function main() {
   const goldens: GoldenFile[] = [];
   let world: World | undefined;
   try {
-    world = await createWorld(await timeSkippingEnv(), { dbTemplate: template });
+    world = await createWorld('time-skipping', { dbTemplate: template });
     for (const s of chosen) {
       const t0 = Date.now();
       const g = await recordScenario(world, s);
