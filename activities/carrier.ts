@@ -20,11 +20,11 @@ export interface CarrierActivityDeps {
   db: Db;
   mailer: Mailer;
   now: () => Date | Promise<Date>;
-  /** Default CARRIER_WEBHOOK_URL. */
+  /** CARRIER_WEBHOOK_URL. Unset: every message fails as CarrierNotConfigured and is escalated. */
   webhookUrl?: string;
-  /** Default CARRIER_WEBHOOK_SECRET. */
+  /** CARRIER_WEBHOOK_SECRET. */
   webhookSecret?: string;
-  /** Default OPS_ALERT_EMAIL. */
+  /** OPS_ALERT_EMAIL. */
   opsAlertEmail?: string;
   /** Per-request timeout (ms), below the activity's 1-minute start-to-close timeout. */
   timeoutMs?: number;
@@ -56,9 +56,9 @@ export function createCarrierActivities({
   db,
   mailer,
   now,
-  webhookUrl = process.env.CARRIER_WEBHOOK_URL || undefined,
-  webhookSecret = process.env.CARRIER_WEBHOOK_SECRET || undefined,
-  opsAlertEmail = process.env.OPS_ALERT_EMAIL || undefined,
+  webhookUrl,
+  webhookSecret,
+  opsAlertEmail,
   timeoutMs = 20_000,
   fetchImpl = fetch,
 }: CarrierActivityDeps): Pick<ContractActivities, 'notifyCarrier' | 'escalateCarrierMessage'> {

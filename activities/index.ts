@@ -27,9 +27,25 @@ export interface ActivityDeps {
   now?: () => Date | Promise<Date>;
   /** One Temporal Client per process: fan-out activities deliver updates to contract workflows with it. */
   client?: Client;
+  /**
+   * OPS_ALERT_EMAIL (runtime/config.ts): where undecided applications (NGN-11) and undeliverable
+   * notices and carrier messages are reported. Unset: they are only marked in the database.
+   */
+  opsAlertEmail?: string;
+  /** CARRIER_WEBHOOK_URL / CARRIER_WEBHOOK_SECRET (runtime/config.ts). Unset: carrier notices are escalated. */
+  carrierWebhookUrl?: string;
+  carrierWebhookSecret?: string;
 }
 
-export function createActivities({ db, mailer, now = () => new Date(), client }: ActivityDeps): ContractActivities & FanoutActivities {
+export function createActivities({
+  db,
+  mailer,
+  now = () => new Date(),
+  client,
+  opsAlertEmail,
+  carrierWebhookUrl,
+  carrierWebhookSecret,
+}: ActivityDeps): ContractActivities & FanoutActivities {
   return {
     async loadCalendar(fromYear, toYear) {
       return defaultCalendarData(fromYear, toYear);
@@ -63,10 +79,9 @@ export function createActivities({ db, mailer, now = () => new Date(), client }:
       const at = await now();
       const row = await db.contract.findUniqueOrThrow({ where: { id: contractId } });
       if (row.escalatedAt) return { escalatedAt: row.escalatedAt.toISOString() };
-      const alertTo = process.env.OPS_ALERT_EMAIL;
-      if (alertTo) {
+      if (opsAlertEmail) {
         await mailer.send({
-          to: alertTo,
+          to: opsAlertEmail,
           subject: `[yakkan] 未処理の申込み ${contractId}（${businessDays}営業日経過, NGN-11）`,
           text: `申込み ${contractId}（${row.customerName}、${row.terms} ${row.planId}）は ${appliedAt} の受付から ${businessDays} 営業日を過ぎても承諾・拒否されていません。`,
           headers: { 'X-Yakkan-Clause': 'NGN-11' },
@@ -97,10 +112,10 @@ export function createActivities({ db, mailer, now = () => new Date(), client }:
       return { formedAt: formedAt.toISOString() };
     },
 
-    ...createNoticeActivities({ db, mailer, now }),
+    ...createNoticeActivities({ db, mailer, now, opsAlertEmail }),
     ...createBillingActivities({ db }),
     ...createFanoutActivities({ db, client }),
-    ...createCarrierActivities({ db, mailer, now }),
+    ...createCarrierActivities({ db, mailer, now, webhookUrl: carrierWebhookUrl, webhookSecret: carrierWebhookSecret, opsAlertEmail }),
   };
 }
 

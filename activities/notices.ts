@@ -19,7 +19,7 @@ export interface NoticeActivityDeps {
   db: Db;
   mailer: Mailer;
   now: () => Date | Promise<Date>;
-  /** Where escalations are mailed; default OPS_ALERT_EMAIL. Unset: escalations show only in the API (GET /notices?status=failed). */
+  /** Where escalations are mailed (OPS_ALERT_EMAIL). Unset: escalations show only in the API (GET /notices?status=failed). */
   opsAlertEmail?: string;
 }
 
@@ -32,7 +32,7 @@ export function createNoticeActivities({
   db,
   mailer,
   now,
-  opsAlertEmail = process.env.OPS_ALERT_EMAIL || undefined,
+  opsAlertEmail,
 }: NoticeActivityDeps): Pick<ContractActivities, 'sendNotice' | 'escalateNotice'> {
   /** Finds the outbox row of `req`, or records it (a concurrent insert of the same key is read back). */
   async function record(req: NoticeRequest, status: 'pending' | 'failed' = 'pending'): Promise<NoticeRow> {

@@ -1,12 +1,12 @@
-/** API entry point for deployments: TEMPORAL_ADDRESS, DATABASE_URL, API_PORT, YAKKAN_API_KEYS. */
+/** API entry point for deployments: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL, API_PORT, YAKKAN_API_KEYS (runtime/config.ts). */
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../db/client.js';
-import { readConfig } from '../worker/config.js';
+import { checkedAtStart, loadConfigOrExit } from '../runtime/config.js';
 import { parseApiKeys } from './auth.js';
 import { buildApp } from './app.js';
 
-const config = readConfig();
-const keys = parseApiKeys(process.env.YAKKAN_API_KEYS);
+const config = loadConfigOrExit();
+const keys = checkedAtStart(() => parseApiKeys(config.apiKeys));
 if (keys.size === 0) console.warn('YAKKAN_API_KEYS is empty: every request will be refused (deny by default).');
 const connection = await Connection.connect({ address: config.temporalAddress });
 const client = new Client({ connection, namespace: config.namespace });

@@ -4,12 +4,13 @@
  * error that stopped it — a DeterminismViolationError when the code no longer issues the commands
  * the history recorded.
  */
-import { Worker, bundleWorkflowCode, type ReplayWorkerOptions } from '@temporalio/worker';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { History } from './history-json.js';
 import { historyFromJson } from './history-json.js';
 import type { RunHistory } from './history-facts.js';
 import { fetchContractHistory } from './export.js';
+import { bundleWorkflows, workflowBundle } from '../runtime/workflow-bundle.js';
 
 export interface ReplayTarget {
   contractId: string;
@@ -36,29 +37,12 @@ export interface RunOutcome {
 
 type Targets = Iterable<ReplayTarget> | AsyncIterable<ReplayTarget>;
 
-const quietLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn(m: string) {
-    console.warn(m);
-  },
-  error(m: string) {
-    console.error(m);
-  },
-};
-
 /**
  * Replay options for the current workflow code (the worker's cached bundle), or for another
  * workflows file (e.g. a candidate change) when `workflowsPath` is given.
  */
 export async function replayOptions(workflowsPath?: string): Promise<ReplayWorkerOptions> {
-  if (workflowsPath) {
-    return { workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: quietLogger }) };
-  }
-  const { workflowBundle } = await import('../worker/worker.js');
-  return { workflowBundle: await workflowBundle() };
+  return { workflowBundle: await (workflowsPath ? bundleWorkflows(workflowsPath) : workflowBundle()) };
 }
 
 function classify(e: unknown): NonNullable<RunOutcome['error']> {

@@ -4,10 +4,10 @@
  */
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client.js';
-import { databaseUrl } from './url.js';
 
 export type Db = PrismaClient;
 
-export function createDb(url: string = databaseUrl()): Db {
+/** `url`: a SQLite file URL (runtime/config.ts checks DATABASE_URL). */
+export function createDb(url: string): Db {
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
 }

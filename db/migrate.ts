@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnvironment } from '../runtime/config.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -14,7 +15,7 @@ export function migrateDeploy(url: string): void {
   const prisma = resolve(root, 'node_modules/.bin/prisma');
   const r = spawnSync(prisma, ['migrate', 'deploy'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url },
+    env: childEnvironment({ DATABASE_URL: url }), // prisma.config.ts reads it
     encoding: 'utf8',
   });
   if (r.status !== 0) {

@@ -12,13 +12,13 @@
  *   tsx scripts/audit.ts report <contractId> [--html] [--out file]
  *       Audit report as JSON (or HTML). Exit code 1 when the report lists mismatches.
  *
- * Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL (see README).
+ * Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL (runtime/config.ts, see README).
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { readConfig } from '../worker/config.js';
+import { ConfigError, loadConfig, type Config } from '../runtime/config.js';
 import { fetchContractHistory, writeExport } from '../audit/export.js';
 import { loadHistorySources } from '../audit/sources.js';
 import { liveTargets, listWorkflowIds, replayAll, replayOptions, type ReplayTarget, type RunOutcome } from '../audit/replay.js';
@@ -61,16 +61,15 @@ function parseArgs(argv: string[]): Args {
   return { command, positional, flags };
 }
 
-async function connect(): Promise<{ client: Client; close: () => Promise<void>; namespace: string }> {
-  const config = readConfig();
+async function connect(config: Config): Promise<{ client: Client; close: () => Promise<void>; namespace: string }> {
   const connection = await Connection.connect({ address: config.temporalAddress });
   return { client: new Client({ connection, namespace: config.namespace }), close: () => connection.close(), namespace: config.namespace };
 }
 
-async function exportCommand(a: Args): Promise<number> {
+async function exportCommand(a: Args, config: Config): Promise<number> {
   if (a.positional.length === 0) throw new UsageError('export needs at least one contract id');
   const dir = resolve(String(a.flags.get('--out') ?? 'audit-export'));
-  const { client, close, namespace } = await connect();
+  const { client, close, namespace } = await connect(config);
   let failures = 0;
   try {
     for (const id of a.positional) {
@@ -100,7 +99,7 @@ function outcomeLine(o: RunOutcome, index: number, total: number): string {
   return `[${index}/${total}] ${o.contractId}${run} FAILED ${o.error?.name}: ${o.error?.summary}${where}`;
 }
 
-async function replayCommand(a: Args): Promise<number> {
+async function replayCommand(a: Args, config: Config): Promise<number> {
   const query = a.flags.get('--query');
   if (!query && a.positional.length === 0) throw new UsageError('replay needs files/directories or --query');
   if (query && a.positional.length > 0) throw new UsageError('give either files/directories or --query, not both');
@@ -115,7 +114,7 @@ async function replayCommand(a: Args): Promise<number> {
   let total: number;
   let close = async () => {};
   if (typeof query === 'string') {
-    const c = await connect();
+    const c = await connect(config);
     close = c.close;
     const ids = await listWorkflowIds(c.client, query);
     console.log(`${ids.length} workflow(s) match ${query}`);
@@ -144,12 +143,12 @@ async function replayCommand(a: Args): Promise<number> {
   return stats.failed > 0 || (total > 0 && stats.runs === 0) ? 1 : 0;
 }
 
-async function reportCommand(a: Args): Promise<number> {
+async function reportCommand(a: Args, config: Config): Promise<number> {
   const [id, ...extra] = a.positional;
   if (!id || extra.length > 0) throw new UsageError('report needs exactly one contract id');
   const { createDb } = await import('../db/client.js');
-  const db = createDb(readConfig().databaseUrl);
-  const { client, close } = await connect();
+  const db = createDb(config.databaseUrl);
+  const { client, close } = await connect(config);
   try {
     const report = await contractReport(client, db, id);
     const text = a.flags.get('--html') ? renderReportHtml(report) : `${JSON.stringify(report, null, 2)}\n`;
@@ -177,13 +176,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return a.command === '' ? 2 : 0;
   }
+  const config = loadConfig();
   switch (a.command) {
     case 'export':
-      return exportCommand(a);
+      return exportCommand(a, config);
     case 'replay':
-      return replayCommand(a);
+      return replayCommand(a, config);
     case 'report':
-      return reportCommand(a);
+      return reportCommand(a, config);
     default:
       throw new UsageError(`unknown command ${a.command}`);
   }
@@ -196,6 +196,9 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     if (e instanceof UsageError) {
       console.error(`${e.message}\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (e instanceof ConfigError) {
+      console.error(`invalid configuration (see the README's Configuration table):\n${e.message}`);
       process.exitCode = 2;
     } else {
       console.error(e);

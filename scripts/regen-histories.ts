@@ -42,7 +42,6 @@ import {
 import { fetchContractHistory } from '../audit/export.js';
 import { GOLDEN_FORMAT, serializeGolden, type GoldenFile } from '../audit/sources.js';
 import { replayAll, replayOptions } from '../audit/replay.js';
-import { timeSkippingEnv } from '../test/helpers/temporal.js';
 import { application, createWorld, type World } from '../test/helpers/world.js';
 
 const OUT_DIR = resolve('test/histories');
@@ -348,12 +347,11 @@ async function main() {
   mkdirSync(scratch, { recursive: true });
   const template = join(scratch, 'template.db');
   migrateDeploy(`file:${template}`);
-  process.env.YAKKAN_TEST_DB_TEMPLATE = template;
 
   const goldens: GoldenFile[] = [];
   let world: World | undefined;
   try {
-    world = await createWorld(await timeSkippingEnv());
+    world = await createWorld('time-skipping', { dbTemplate: template });
     for (const s of chosen) {
       const t0 = Date.now();
       const g = await recordScenario(world, s);

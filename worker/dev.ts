@@ -16,17 +16,20 @@ import { migrateDeploy } from '../db/migrate.js';
 import { createSmtpMailer } from '../activities/mailer.js';
 import { buildApp } from '../api/app.js';
 import { parseApiKeys } from '../api/auth.js';
-import { readConfig } from './config.js';
+import { checkedAtStart, loadConfigOrExit } from '../runtime/config.js';
 import { startMailSink, type MailSink } from './mail-sink.js';
 import { createWorker } from './worker.js';
 import { SEARCH_ATTRIBUTE_FLAGS, registerSearchAttributes } from './search-attributes.js';
 
-const config = readConfig();
-const UI_PORT = Number(process.env.TEMPORAL_UI_PORT ?? '8233');
+const config = loadConfigOrExit();
+const UI_PORT = config.temporalUiPort;
 const [host, portText] = config.temporalAddress.split(':');
 const temporalPort = Number(portText ?? '7233');
 const CLI = resolve('.temporal/bin/temporal');
 mkdirSync('data', { recursive: true });
+// Checked before anything is started, so a bad key list leaves no server behind.
+const keySpec = devKeys();
+const keys = checkedAtStart(() => parseApiKeys(keySpec));
 
 function say(msg: string) {
   console.log(`[yakkan] ${msg}`);
@@ -52,7 +55,7 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
 
 /** Dev API keys: YAKKAN_API_KEYS, else keys generated once and kept in data/dev-api-keys. */
 function devKeys(): string {
-  if (process.env.YAKKAN_API_KEYS) return process.env.YAKKAN_API_KEYS;
+  if (config.apiKeys) return config.apiKeys;
   const file = resolve('data/dev-api-keys');
   if (!existsSync(file)) {
     const k = () => randomBytes(18).toString('base64url');
@@ -101,7 +104,7 @@ const db = createDb(config.databaseUrl);
 let sink: MailSink | undefined;
 let smtpUrl = config.smtpUrl;
 if (!smtpUrl) {
-  sink = await startMailSink({ port: Number(process.env.DEV_SMTP_PORT ?? '2525'), dir: resolve('data/mail') });
+  sink = await startMailSink({ port: config.devSmtpPort, dir: resolve('data/mail') });
   smtpUrl = sink.url;
   say(`local SMTP server on ${sink.url}; delivered notices are kept in data/mail/`);
 }
@@ -113,11 +116,10 @@ const client = new Client({ connection, namespace: config.namespace });
 // Idempotent: adds what a data/temporal.db from an older start lacks.
 await registerSearchAttributes(connection, config.namespace);
 const nativeConnection = await NativeConnection.connect({ address: config.temporalAddress });
-const worker = await createWorker({ connection: nativeConnection, namespace: config.namespace, db, mailer, client });
+const worker = await createWorker({ connection: nativeConnection, namespace: config.namespace, db, mailer, client, ...config.activities });
 const workerRun = worker.run();
 
-const keySpec = devKeys();
-const server = buildApp({ client, db, keys: parseApiKeys(keySpec) }).listen(config.apiPort, '127.0.0.1');
+const server = buildApp({ client, db, keys }).listen(config.apiPort, '127.0.0.1');
 await new Promise<void>((ok) => server.once('listening', () => ok()));
 
 say(`API          http://127.0.0.1:${config.apiPort}`);

@@ -1,13 +1,16 @@
-/** Worker entry point for deployments: TEMPORAL_ADDRESS, DATABASE_URL, SMTP_URL. */
+/**
+ * Worker entry point for deployments: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL, SMTP_URL,
+ * MAIL_FROM, OPS_ALERT_EMAIL, CARRIER_WEBHOOK_URL / _SECRET (runtime/config.ts).
+ */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/client.js';
 import { createSmtpMailer } from '../activities/mailer.js';
-import { readConfig } from './config.js';
+import { loadConfigOrExit } from '../runtime/config.js';
 import { createWorker } from './worker.js';
 import { registerSearchAttributes } from './search-attributes.js';
 
-const config = readConfig();
+const config = loadConfigOrExit();
 if (!config.smtpUrl) {
   console.error('SMTP_URL is not set: notices cannot be delivered. Set it, e.g. SMTP_URL=smtp://127.0.0.1:2525');
   process.exit(2);
@@ -21,7 +24,7 @@ const client = new Client({ connection: clientConnection, namespace: config.name
 // Contract workflows upsert YakkanTerms/Status/NextDeadline/NonRenewalDeadline: make sure the
 // namespace has them before polling (idempotent; needs operator rights on the namespace).
 await registerSearchAttributes(clientConnection, config.namespace);
-const worker = await createWorker({ connection, namespace: config.namespace, db, mailer, client });
+const worker = await createWorker({ connection, namespace: config.namespace, db, mailer, client, ...config.activities });
 console.log(`yakkan worker polling ${config.temporalAddress} (namespace ${config.namespace})`);
 await worker.run(); // Worker installs SIGINT/SIGTERM handlers and drains on shutdown
 mailer.close();

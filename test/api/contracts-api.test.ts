@@ -3,15 +3,13 @@
  * a real worker, a real SQLite database and a real SMTP sink: applications, acceptance and
  * rejection, request validation (nothing changes on a refusal), and access control by API key.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
 import { jstDateOf } from '../../rules/calendar.js';
-import { devServerEnv } from '../helpers/temporal.js';
-import { consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
-import { listenLocal, type LocalServer } from '../helpers/http.js';
+import { consumerCustomer, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
+import { listenLocal } from '../helpers/http.js';
 
 const KEY = {
   ops: 'ops-key-4c1f9a0e7b2d',
@@ -22,34 +20,21 @@ const KEY = {
 const CUST_A = 'CUST-A';
 const CUST_B = 'CUST-B';
 
-let world: World;
-let worker: Worker;
-let running: Promise<void>;
-let api: LocalServer | undefined;
+const world = useWorld('dev-server');
 let base: string;
 const taskQueue = uniqueId('tq-api');
 
 beforeAll(async () => {
-  world = await createWorld(await devServerEnv());
-  worker = await world.worker(taskQueue);
-  running = worker.run();
+  await world.runWorker(taskQueue);
   const app = buildApp({
     client: world.env.client,
     db: world.db,
     keys: parseApiKeys(`${KEY.ops}=ops,${KEY.auditor}=auditor,${KEY.custA}=customer:${CUST_A},${KEY.custB}=customer:${CUST_B}`),
     taskQueue,
   });
-  api = await listenLocal(app);
+  const api = await listenLocal(app);
+  world.defer('close the API server', () => api.close());
   base = api.base;
-});
-
-afterAll(async () => {
-  await api?.close();
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await world?.close();
 });
 
 /** Workflows a test started, terminated after it so none keeps timers running. */

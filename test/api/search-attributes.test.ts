@@ -4,36 +4,24 @@
  * Temporal UI's search box and `temporal workflow list --query` use), and the API's list over the
  * contract rows, both answering "contracts whose NGN-39 non-renewal deadline is this week".
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Worker } from '@temporalio/worker';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
 import { addDays, jstMidnightMs, nonRenewalDeadline } from '../../rules/calendar.js';
 import { acceptApplication } from '../../workflows/contract-messages.js';
-import { devServerEnv } from '../helpers/temporal.js';
-import { application, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
-import { listenLocal, type LocalServer } from '../helpers/http.js';
+import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
+import { listenLocal } from '../helpers/http.js';
 
 const OPS = 'ops-key-sa-5e0c91d2b7';
-let world: World;
-let worker: Worker;
-let running: Promise<void>;
-let api: LocalServer | undefined;
+const world = useWorld('dev-server');
 let base: string;
 const taskQueue = uniqueId('tq-sa');
 
 beforeAll(async () => {
-  world = await createWorld(await devServerEnv());
-  worker = await world.worker(taskQueue);
-  running = worker.run();
-  api = await listenLocal(buildApp({ client: world.env.client, db: world.db, keys: parseApiKeys(`${OPS}=ops`), taskQueue }));
+  await world.runWorker(taskQueue);
+  const api = await listenLocal(buildApp({ client: world.env.client, db: world.db, keys: parseApiKeys(`${OPS}=ops`), taskQueue }));
+  world.defer('close the API server', () => api.close());
   base = api.base;
-});
-afterAll(async () => {
-  await api?.close();
-  worker?.shutdown();
-  await running;
-  await world?.close();
 });
 
 async function ids(query: string): Promise<string[]> {

@@ -7,16 +7,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Worker } from '@temporalio/worker';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
 import { jstDateOf } from '../../rules/calendar.js';
 import { freshDb } from '../helpers/db.js';
-import { devServerEnv } from '../helpers/temporal.js';
-import { corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 import { runAuditCli } from '../helpers/cli.js';
-import { listenLocal, type LocalServer } from '../helpers/http.js';
+import { listenLocal } from '../helpers/http.js';
 
 const KEY = {
   ops: 'audit-ops-key-52c7e0a9b1',
@@ -25,10 +23,7 @@ const KEY = {
 };
 const CUSTOMER = 'CUST-AUDIT';
 
-let world: World;
-let worker: Worker;
-let running: Promise<void>;
-let api: LocalServer | undefined;
+const world = useWorld('dev-server');
 let base: string;
 let contractId: string;
 const taskQueue = uniqueId('tq-audit');
@@ -50,16 +45,15 @@ async function call(method: 'GET' | 'POST', path: string, key?: string, body?: u
 }
 
 beforeAll(async () => {
-  world = await createWorld(await devServerEnv());
-  worker = await world.worker(taskQueue);
-  running = worker.run();
+  await world.runWorker(taskQueue);
   const app = buildApp({
     client: world.env.client,
     db: world.db,
     keys: parseApiKeys(`${KEY.ops}=ops,${KEY.auditor}=auditor,${KEY.customer}=customer:${CUSTOMER}`),
     taskQueue,
   });
-  api = await listenLocal(app);
+  const api = await listenLocal(app);
+  world.defer('close the API server', () => api.close());
   base = api.base;
 
   // One NGN contract of the customer, applied and accepted through the API.
@@ -67,18 +61,11 @@ beforeAll(async () => {
   const applied = await call('POST', '/contracts', KEY.ops, { terms: 'NGN', planId: 'ngn-vpn-standard', customer });
   expect(applied.status).toBe(201);
   contractId = applied.body.contractId;
+  world.defer(`terminate ${contractId}`, () =>
+    world.env.client.workflow.getHandle(contractId).terminate('audit test finished').catch(() => undefined),
+  );
   const accepted = await call('POST', `/contracts/${contractId}/accept`, KEY.ops, { serviceStartDate: jstDateOf(Date.now()) });
   expect(accepted.status).toBe(200);
-});
-
-afterAll(async () => {
-  if (contractId) await world.env.client.workflow.getHandle(contractId).terminate('audit test finished').catch(() => undefined);
-  await api?.close();
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await world?.close();
 });
 
 describe('auditor endpoints', () => {

@@ -5,47 +5,35 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
-import type { Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
-import { devServerEnv } from '../helpers/temporal.js';
-import { corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
-import { listenLocal, type LocalServer } from '../helpers/http.js';
+import { loadConfig } from '../../runtime/config.js';
+import { corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
+import { listenLocal } from '../helpers/http.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = loadConfig().chromiumPath;
 const OPS = 'browser-ops-key-7c1d2e9f0a';
 const AUDITOR = 'browser-auditor-key-3b8a4f61';
 
-let world: World;
-let worker: Worker;
-let running: Promise<void>;
-let api: LocalServer | undefined;
+const world = useWorld('dev-server');
 let base: string;
 let browser: Browser;
 const taskQueue = uniqueId('tq-browser');
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: scripts/setup.sh installs Debian's chromium`);
-  world = await createWorld(await devServerEnv());
-  worker = await world.worker(taskQueue);
-  running = worker.run();
+  await world.runWorker(taskQueue);
   const app = buildApp({ client: world.env.client, db: world.db, keys: parseApiKeys(`${OPS}=ops,${AUDITOR}=auditor`), taskQueue });
-  api = await listenLocal(app);
+  const api = await listenLocal(app);
+  world.defer('close the API server', () => api.close());
   base = api.base;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await api?.close();
-  worker?.shutdown();
-  await running;
-  await world?.close();
+  world.defer('close the browser', () => browser.close());
 });
 
 async function ops(path: string, body: unknown) {

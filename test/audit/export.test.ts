@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { acceptApplication, getContract, recordPayment } from '../../workflows/contract-messages.js';
 import { jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
@@ -15,11 +15,10 @@ import { fetchContractHistory, sha256, writeExport, type ExportIndex } from '../
 import { replayAll, replayOptions, type RunOutcome } from '../../audit/replay.js';
 import { loadHistorySources } from '../../audit/sources.js';
 import { contractReport } from '../../audit/load.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
-import { application, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 import { runAuditCli } from '../helpers/cli.js';
 
-let world: World;
+const world = useWorld('time-skipping');
 let contractId: string;
 let Y: number;
 
@@ -31,7 +30,6 @@ async function sleepUntil(date: string) {
 }
 
 beforeAll(async () => {
-  world = await createWorld(await timeSkippingEnv());
   Y = Number(jstDateOf(await world.env.currentTimeMs()).slice(0, 4)) + 1;
   const taskQueue = uniqueId('tq');
   const worker = await world.worker(taskQueue);
@@ -51,10 +49,6 @@ beforeAll(async () => {
       if ((await h.describe()).status.name === 'RUNNING') await h.terminate('audit test finished');
     }
   });
-});
-
-afterAll(async () => {
-  await world?.close();
 });
 
 const runCli = (args: string[]) => runAuditCli(args, { TEMPORAL_ADDRESS: world.env.address, TEMPORAL_NAMESPACE: 'default' });

@@ -4,7 +4,7 @@
  * with bounded concurrency, per-contract failure isolation and continue-as-new between pages;
  * the API refuses a lead that is too short and records TNC-3 objections.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { addDays, jstDateOf } from '../../rules/calendar.js';
 import { getContract } from '../../workflows/contract-messages.js';
@@ -14,17 +14,10 @@ import {
   type AnnouncementProgress,
   type AnnouncementWorkflowInput,
 } from '../../workflows/fanout-messages.js';
-import { devServerEnv } from '../helpers/temporal.js';
-import { createWorld, uniqueId, type World } from '../helpers/world.js';
+import { useWorld, uniqueId } from '../helpers/world.js';
 import { AUDITOR_KEY, createContracts, eventually, openScope, startApi } from './fixtures.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await devServerEnv());
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld('dev-server');
 
 const todayJst = () => jstDateOf(Date.now());
 

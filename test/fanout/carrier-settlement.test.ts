@@ -3,20 +3,13 @@
  * the claims by largest remainder (shares sum exactly to min(received, total claims)), and each
  * contract gets its share through its `grantCarrierShare` update, one failure not blocking the rest.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { getContract } from '../../workflows/contract-messages.js';
 import { settlementWorkflowId, type SettlementProgress, type SettlementWorkflowInput } from '../../workflows/fanout-messages.js';
-import { devServerEnv } from '../helpers/temporal.js';
-import { createWorld, uniqueId, type World } from '../helpers/world.js';
+import { useWorld, uniqueId } from '../helpers/world.js';
 import { AUDITOR_KEY, createContracts, eventually, openScope, startApi } from './fixtures.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await devServerEnv());
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld('dev-server');
 
 describe('TNC-42.2 carrier settlement', () => {
   test('TNC-42.2: 1,000 yen received over claims 1,000 / 2,000 / 3,000 → shares 167 / 333 / 500 (largest remainder, sum exactly 1,000), each contract holds its credit', async () => {

@@ -4,11 +4,9 @@
  * contract workflow (start + acceptApplication), and the API on an ephemeral port.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
 import type { Db } from '../../db/client.js';
-import { createWorker } from '../../worker/worker.js';
 import { acceptApplication, type TermsId } from '../../workflows/contract-messages.js';
 import { freshDb } from '../helpers/db.js';
 import { application, consumerCustomer, corporateCustomer, uniqueId, type World } from '../helpers/world.js';
@@ -35,15 +33,8 @@ export async function openScope(world: World): Promise<Scope> {
     db,
     taskQueue,
     async run(fn) {
-      const worker: Worker = await createWorker({
-        connection: world.env.nativeConnection,
-        taskQueue,
-        db,
-        mailer: world.mailer,
-        client: world.env.client,
-        // Activities see the server's clock (skipped on the time-skipping server), as workflow code does.
-        now: async () => new Date(await world.env.currentTimeMs()),
-      });
+      // The world's real worker (server clock, world mailer and client) on this scope's database.
+      const worker = await world.worker(taskQueue, { db });
       return worker.runUntil(fn);
     },
     started,

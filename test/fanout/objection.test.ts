@@ -3,21 +3,14 @@
  * whose customer objects in writing before the effective date ends on that date, the others move
  * to the change on that date. Dates are anchored to next year (Y) so they lie in the server's future.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import { getContract, objectToTermsChange } from '../../workflows/contract-messages.js';
 import { announcementWorkflowId, type AnnouncementProgress, type AnnouncementWorkflowInput } from '../../workflows/fanout-messages.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
-import { createWorld, uniqueId, type World } from '../helpers/world.js';
+import { useWorld, uniqueId } from '../helpers/world.js';
 import { createContracts, openScope } from './fixtures.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await timeSkippingEnv());
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld('time-skipping');
 
 /** Moves the server clock to 10:00 JST on `date` (must be in the future). */
 async function sleepUntil(date: string) {

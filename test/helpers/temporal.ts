@@ -5,26 +5,33 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment, type ClientOptionsForTestEnv } from '@temporalio/testing';
 import { registerSearchAttributes } from '../../worker/search-attributes.js';
 
 const TEST_SERVER = resolve('.temporal/test-server/run.sh');
 const CLI = resolve('.temporal/bin/temporal');
 
-export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping(
-    existsSync(TEST_SERVER) ? { server: { executable: { type: 'existing-path', path: TEST_SERVER } } } : {},
-  );
+/** `client`: options of the environment's client (test/helpers/world.ts adds an interceptor). */
+export interface EnvOptions {
+  client?: ClientOptionsForTestEnv;
+}
+
+export async function timeSkippingEnv({ client }: EnvOptions = {}): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    client,
+    ...(existsSync(TEST_SERVER) ? { server: { executable: { type: 'existing-path', path: TEST_SERVER } } } : {}),
+  });
   await registerSearchAttributes(env.connection, env.namespace);
   return env;
 }
 
-export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createLocal(
-    existsSync(CLI)
+export async function devServerEnv({ client }: EnvOptions = {}): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createLocal({
+    client,
+    ...(existsSync(CLI)
       ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } }
-      : {},
-  );
+      : {}),
+  });
   await registerSearchAttributes(env.connection, env.namespace);
   return env;
 }

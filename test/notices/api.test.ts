@@ -3,13 +3,13 @@
  * sees only its own contract's delivered notices (subject, body, sent time), another customer's
  * contract answers 404; ops and auditors see the delivery record and the failed-delivery overview.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client.js';
 import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
-import { freshDb } from '../helpers/db.js';
-import { listenLocal, type LocalServer } from '../helpers/http.js';
+import { listenLocal } from '../helpers/http.js';
+import { useWorld } from '../helpers/world.js';
 
 const KEYS = {
   ops: 'ops-key-0123456789abcdef',
@@ -18,17 +18,18 @@ const KEYS = {
   bob: 'bob-key-0123456789abcdef',
 };
 
+const world = useWorld('no-temporal');
 let db: Db;
-let api: LocalServer | undefined;
 let base: string;
 const ids: Record<string, number> = {};
 
 beforeAll(async () => {
-  db = freshDb().db;
+  db = world.db;
   const keys = parseApiKeys(`${KEYS.ops}=ops,${KEYS.auditor}=auditor,${KEYS.alice}=customer:CUST-ALICE,${KEYS.bob}=customer:CUST-BOB`);
   // The notice routes read the database only; no Temporal call is made on these paths.
   const app = buildApp({ client: {} as Client, db, keys });
-  api = await listenLocal(app);
+  const api = await listenLocal(app);
+  world.defer('close the API server', () => api.close());
   base = api.base;
 
   for (const [id, customerId] of [
@@ -84,10 +85,6 @@ beforeAll(async () => {
   });
   await notice('alicePending', 'ctr-alice', 'invoice', 'NGN-19', { attempts: 1, lastError: '421 mail sink is down' });
   await notice('bobSent', 'ctr-bob', 'acceptance', 'NGN-11', { status: 'sent', attempts: 1, sentAt: new Date('2026-04-28T01:00:00Z'), smtpResponse: '250 OK' });
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.$disconnect();
 });
 
 async function get(path: string, key?: string): Promise<{ status: number; body: any }> {

@@ -7,32 +7,23 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Db } from '../../db/client.js';
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createCarrierActivities, signBody } from '../../activities/carrier.js';
-import { createSmtpMailer, type Mailer } from '../../activities/mailer.js';
 import { createNoticeActivities } from '../../activities/notices.js';
 import type { CarrierRequest } from '../../activities/types.js';
 import { carrierNotification } from '../../notices/templates.js';
 import type { CarrierEventInput } from '../../workflows/notify.js';
-import { startMailSink, type MailSink } from '../../worker/mail-sink.js';
-import { freshDb } from '../helpers/db.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
-import { uniqueId } from '../helpers/world.js';
+import { bundleWorkflows } from '../../runtime/workflow-bundle.js';
+import { useWorld, uniqueId } from '../helpers/world.js';
 import { parseMail } from './mime.js';
-import { listenLocal, type LocalServer } from '../helpers/http.js';
+import { listenLocal } from '../helpers/http.js';
 
 const SECRET = 'test-carrier-secret-0123456789';
 const OPS = 'ops@yakkan.test';
 
-let env: TestWorkflowEnvironment;
-let db: Db;
-let sink: MailSink;
-let mailer: Mailer;
-let api: LocalServer | undefined;
+const world = useWorld('time-skipping');
 let url: string;
 let bundle: WorkflowBundle;
 
@@ -44,11 +35,6 @@ const received: { key: string | undefined; body: Record<string, unknown>; raw: s
 let hits = 0;
 
 beforeAll(async () => {
-  env = await timeSkippingEnv();
-  db = freshDb().db;
-  sink = await startMailSink();
-  mailer = createSmtpMailer(sink.url, 'yakkan-test <notices@yakkan.test>');
-
   // The carrier side: verify the signature over the raw bytes before trusting anything in them.
   const app = express();
   app.post('/docomo/notifications', express.raw({ type: 'application/json' }), (req, res) => {
@@ -71,26 +57,17 @@ beforeAll(async () => {
     received.push({ key: req.get('x-yakkan-message-key'), body: JSON.parse(raw.toString('utf8')), raw: raw.toString('utf8') });
     res.status(202).json({ accepted: true, receipt: `DCM-${received.length}` });
   });
-  api = await listenLocal(app);
+  const api = await listenLocal(app);
+  world.defer('close the fake carrier', () => api.close());
   url = `${api.base}/docomo/notifications`;
-  bundle = await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('./notify-workflows.ts', import.meta.url)),
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m) },
-  });
-});
-afterAll(async () => {
-  await api?.close();
-  mailer?.close();
-  await sink?.close();
-  await db?.$disconnect();
-  await env?.teardown();
+  bundle = await bundleWorkflows(fileURLToPath(new URL('./notify-workflows.ts', import.meta.url)));
 });
 
-const serverNow = async () => new Date(await env.currentTimeMs());
+const serverNow = async () => new Date(await world.env.currentTimeMs());
 
 async function docomoContract(planId = 'tnc-docomo'): Promise<string> {
   const id = uniqueId('ctr-tnc');
-  await db.contract.create({
+  await world.db.contract.create({
     data: {
       id,
       terms: 'TNC',
@@ -114,7 +91,7 @@ function cancellation(contractId: string): CarrierRequest {
 }
 
 const activities = (o: { webhookUrl?: string; webhookSecret?: string } = {}) =>
-  createCarrierActivities({ db, mailer, now: serverNow, webhookUrl: url, webhookSecret: SECRET, opsAlertEmail: OPS, ...o });
+  createCarrierActivities({ db: world.db, mailer: world.mailer, now: serverNow, webhookUrl: url, webhookSecret: SECRET, opsAlertEmail: OPS, ...o });
 
 describe('TNC-15 / TNC-17 / TNC-18 / TNC-41 docomo notification (activities/carrier.ts)', () => {
   test('TNC-17: the cancellation is posted once as signed JSON; the carrier verifies the signature; status and body are the proof', async () => {
@@ -139,7 +116,7 @@ describe('TNC-15 / TNC-17 / TNC-18 / TNC-41 docomo notification (activities/carr
       clauseId: 'TNC-17',
       effectiveDate: '2026-04-30',
     });
-    const row = await db.carrierMessage.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
+    const row = await world.db.carrierMessage.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
     expect(row).toMatchObject({ status: 'sent', attempts: 1, kind: 'docomo:cancellation', clauseId: 'TNC-17', responseStatus: 202, lastError: null });
     expect(row.responseBody).toBe(proof.responseBody);
     // The stored payload is the exact body that was signed and posted.
@@ -156,7 +133,7 @@ describe('TNC-15 / TNC-17 / TNC-18 / TNC-41 docomo notification (activities/carr
     expect(e).toBeInstanceOf(ApplicationFailure);
     expect((e as ApplicationFailure).type).toBe('CarrierRejected');
     expect((e as ApplicationFailure).nonRetryable).toBe(true);
-    const row = await db.carrierMessage.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
+    const row = await world.db.carrierMessage.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
     expect(row).toMatchObject({ status: 'pending', attempts: 1, responseStatus: 401 });
     expect(row.lastError).toMatch(/carrier answered 401/);
   });
@@ -177,11 +154,11 @@ describe('TNC-15 / TNC-17 / TNC-18 / TNC-41 docomo notification (activities/carr
 describe('TNC-17 / TNC-18 carrier delivery policy on the time-skipping server (workflows/notify.ts)', () => {
   async function run(taskQueue: string, input: CarrierEventInput) {
     const worker = await Worker.create({
-      connection: env.nativeConnection,
+      connection: world.env.nativeConnection,
       taskQueue,
       workflowBundle: bundle,
       activities: {
-        ...createNoticeActivities({ db, mailer, now: serverNow, opsAlertEmail: OPS }),
+        ...createNoticeActivities({ db: world.db, mailer: world.mailer, now: serverNow, opsAlertEmail: OPS }),
         ...activities(),
       },
     });
@@ -196,16 +173,16 @@ describe('TNC-17 / TNC-18 carrier delivery policy on the time-skipping server (w
     carrierMode = 'unavailable';
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start('carrierEventWorkflow', { taskQueue, workflowId, args: [input] });
+        const handle = await world.env.client.workflow.start('carrierEventWorkflow', { taskQueue, workflowId, args: [input] });
         try {
-          await env.sleep('30 minutes');
-          const during = await db.carrierMessage.findFirstOrThrow({ where: { contractId } });
+          await world.env.sleep('30 minutes');
+          const during = await world.db.carrierMessage.findFirstOrThrow({ where: { contractId } });
           expect(during).toMatchObject({ status: 'pending', responseStatus: 503 });
           expect(during.attempts).toBeGreaterThan(3);
           carrierMode = 'ok';
           const proof = await handle.result();
           expect(proof).toMatchObject({ delivered: true, responseStatus: 202 });
-          const row = await db.carrierMessage.findFirstOrThrow({ where: { contractId } });
+          const row = await world.db.carrierMessage.findFirstOrThrow({ where: { contractId } });
           expect(row.status).toBe('sent');
           expect(row.attempts).toBe(during.attempts + 1);
           expect(received.filter((r) => r.body.contractId === contractId)).toHaveLength(1);
@@ -234,16 +211,16 @@ describe('TNC-17 / TNC-18 carrier delivery policy on the time-skipping server (w
     carrierMode = 'unavailable';
     try {
       await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start('carrierEventWorkflow', { taskQueue, workflowId, args: [input] });
+        const handle = await world.env.client.workflow.start('carrierEventWorkflow', { taskQueue, workflowId, args: [input] });
         try {
           const proof = await handle.result(); // time skips through the whole delivery window
           expect(proof).toMatchObject({ delivered: false, escalatedAt: expect.any(String) });
           expect(proof!.error).toMatch(/503/);
-          const row = await db.carrierMessage.findFirstOrThrow({ where: { contractId } });
+          const row = await world.db.carrierMessage.findFirstOrThrow({ where: { contractId } });
           expect(row).toMatchObject({ status: 'failed', kind: 'docomo:termination-by-provider', clauseId: 'TNC-18', responseStatus: 503, sentAt: null });
           expect(row.attempts).toBeGreaterThanOrEqual(10);
           expect(row.lastError).toContain('[ops alerted at ');
-          const alerts = sink.messages.filter((m) => m.to.includes(OPS) && m.raw.includes(row.idempotencyKey));
+          const alerts = world.sink.messages.filter((m) => m.to.includes(OPS) && m.raw.includes(row.idempotencyKey));
           expect(alerts).toHaveLength(1);
           const a = parseMail(alerts[0]!.raw);
           expect(a.subject).toContain('TNC-18');
@@ -264,9 +241,9 @@ describe('TNC-17 / TNC-18 carrier delivery policy on the time-skipping server (w
     const input: CarrierEventInput = { contractId, terms: 'TNC', planId: 'tnc-home-1g', docomoBilled: false, event: 'cancellation', effectiveDate: '2026-04-30' };
     const { worker, workflowId } = await run(taskQueue, input);
     await worker.runUntil(async () => {
-      const result = await env.client.workflow.execute('carrierEventWorkflow', { taskQueue, workflowId, args: [input] });
+      const result = await world.env.client.workflow.execute('carrierEventWorkflow', { taskQueue, workflowId, args: [input] });
       expect(result).toBeNull();
     });
-    expect(await db.carrierMessage.count({ where: { contractId } })).toBe(0);
+    expect(await world.db.carrierMessage.count({ where: { contractId } })).toBe(0);
   });
 });

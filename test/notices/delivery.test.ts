@@ -3,22 +3,17 @@
  * workflows/notify.ts runs on the server clock (activity retry backoff is skipped like timers), so
  * hours of SMTP outage pass in seconds against a real SMTP server and a real SQLite outbox.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createNoticeActivities } from '../../activities/notices.js';
 import type { ContractActivities } from '../../activities/types.js';
 import { acceptApplication, getContract, rejectApplication } from '../../workflows/contract-messages.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
-import { application, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 import { parseMail } from './mime.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await timeSkippingEnv());
-});
-afterAll(async () => {
-  world?.sink.setDown(false);
-  await world?.close();
+const world = useWorld('time-skipping');
+beforeAll(() => {
+  world.defer('bring the SMTP sink back up', () => world.sink.setDown(false));
 });
 
 const OPS = 'ops-alerts@yakkan.test';
@@ -92,7 +87,7 @@ describe('NGN-49 delivery retries and escalation (workflows/notify.ts)', () => {
 
   test('NGN-12: a rejection notice that never gets through in 2 hours is escalated — row failed + escalatedAt, one alert to ops, and the contract is still rejected', async () => {
     const taskQueue = uniqueId('tq');
-    const worker = await world.worker(taskQueue, withOpsAlerts);
+    const worker = await world.worker(taskQueue, { wrapActivities: withOpsAlerts });
     let handle: WorkflowHandle | undefined;
     try {
       await worker.runUntil(async () => {
@@ -139,14 +134,16 @@ describe('NGN-49 delivery retries and escalation (workflows/notify.ts)', () => {
   test('NGN-11: a retry after a successful send whose completion was lost sends no second copy', async () => {
     const taskQueue = uniqueId('tq');
     let lost = 0;
-    const worker = await world.worker(taskQueue, (a) => ({
-      ...a,
-      async sendNotice(req) {
-        const proof = await a.sendNotice(req);
-        if (lost++ === 0) throw new Error('worker crashed before reporting the completion');
-        return proof;
-      },
-    }));
+    const worker = await world.worker(taskQueue, {
+      wrapActivities: (a) => ({
+        ...a,
+        async sendNotice(req) {
+          const proof = await a.sendNotice(req);
+          if (lost++ === 0) throw new Error('worker crashed before reporting the completion');
+          return proof;
+        },
+      }),
+    });
     let handle: WorkflowHandle | undefined;
     try {
       await worker.runUntil(async () => {

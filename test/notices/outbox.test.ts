@@ -4,7 +4,7 @@
  * text is what goes out (a template change never rewrites a recorded notice); permanent SMTP
  * refusals are not retried; escalation marks the row and alerts ops exactly once.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/client.js';
@@ -12,11 +12,11 @@ import { createSmtpMailer, type Mailer, type OutgoingMail } from '../../activiti
 import { createNoticeActivities, messageIdFor } from '../../activities/notices.js';
 import type { NoticeRequest } from '../../activities/types.js';
 import { acceptanceNotice, rejectionNotice } from '../../notices/templates.js';
-import { startMailSink, type MailSink } from '../../worker/mail-sink.js';
-import { freshDb } from '../helpers/db.js';
-import { uniqueId } from '../helpers/world.js';
+import type { MailSink } from '../../worker/mail-sink.js';
+import { useWorld, uniqueId } from '../helpers/world.js';
 import { parseMail } from './mime.js';
 
+const world = useWorld('no-temporal');
 let db: Db;
 let sink: MailSink;
 let mailer: Mailer;
@@ -26,16 +26,11 @@ const clock = { at: new Date('2026-04-27T01:00:00Z') };
 const now = () => clock.at;
 const OPS = 'ops@yakkan.test';
 
-beforeAll(async () => {
-  db = freshDb().db;
-  sink = await startMailSink();
-  const real = createSmtpMailer(sink.url, 'yakkan-test <notices@yakkan.test>');
+beforeAll(() => {
+  db = world.db;
+  sink = world.sink;
+  const real = world.mailer;
   mailer = { send: (m) => (handed.push(m), real.send(m)), close: () => real.close() };
-});
-afterAll(async () => {
-  mailer?.close();
-  await sink?.close();
-  await db?.$disconnect();
 });
 
 const party = { customerName: '株式会社テスト商事', termsTitle: 'プライベート IP サービス NGN-VPN 約款' };

@@ -2,7 +2,7 @@
  * After the end of a contract, and force majeure: NGN-43 erasure certificate with reminders,
  * personal-data deletion after retention (TNC-37.5; NGN decided), NGN-40 (10) force majeure.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   endForceMajeure,
   getContract,
@@ -12,17 +12,10 @@ import {
   terminateByProvider,
 } from '../../workflows/contract-messages.js';
 import { addDays } from '../../rules/calendar.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
 import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
-import { consumerCustomer, corporateCustomer, createWorld, type World } from '../helpers/world.js';
+import { consumerCustomer, corporateCustomer, useWorld } from '../helpers/world.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await timeSkippingEnv());
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld('time-skipping');
 
 describe('NGN-43 aftermath and TNC-37.5 retention', () => {
   test('NGN-43: reminders every 14 days until the erasure certificate arrives; personal data deleted 90 days after the end', async () => {

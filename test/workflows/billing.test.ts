@@ -3,7 +3,7 @@
  * payments (TNC-29 / NGN-21), usage billed the month after use (NGN-19 3項), NGN-20 surcharges,
  * NGN-29 dispatch fees, and the reconciliation of ledger, invoices and payments.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import {
   acceptApplication,
@@ -18,17 +18,10 @@ import {
 } from '../../workflows/contract-messages.js';
 import { addDays, jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import { reconcile } from '../../rules/invoice.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
 import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
-import { application, consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { application, consumerCustomer, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await timeSkippingEnv());
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld('time-skipping');
 
 
 

@@ -3,7 +3,7 @@
  * application, TNC-16 pause/resume, NGN-13 / TNC-15 plan changes from the next month, NGN-14
  * contractor changes.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   acceptApplication,
   changeContractor,
@@ -14,19 +14,10 @@ import {
 } from '../../workflows/contract-messages.js';
 import { BusinessCalendar, jstDateOf, jstMidnightMs, addDays } from '../../rules/calendar.js';
 import { defaultCalendarData } from '../../rules/holidays-jp.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
 import { nextYear, sleepUntil, withContract } from '../helpers/timeline.js';
-import { application, consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { application, consumerCustomer, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 
-let world: World;
-beforeAll(async () => {
-  process.env.OPS_ALERT_EMAIL = 'ops@yakkan.test';
-  world = await createWorld(await timeSkippingEnv());
-});
-afterAll(async () => {
-  delete process.env.OPS_ALERT_EMAIL;
-  await world?.close();
-});
+const world = useWorld('time-skipping', { activities: { opsAlertEmail: 'ops@yakkan.test' } });
 
 describe('NGN-11 application processing', () => {
   test('NGN-11: an application nobody decides within 5 business days is escalated to ops the next day, and can still be accepted', async () => {

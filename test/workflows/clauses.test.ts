@@ -3,7 +3,7 @@
  * NGN-15 / TNC-13 succession, TNC-11 application channel, NGN-46 disclosure notices, TNC-45
  * malware alerts.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   alertMalware,
   applyMeasure,
@@ -14,17 +14,10 @@ import {
   terminateByProvider,
 } from '../../workflows/contract-messages.js';
 import { refusalOf } from '../helpers/refusal.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
 import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
-import { consumerCustomer, corporateCustomer, createWorld, type World } from '../helpers/world.js';
+import { consumerCustomer, corporateCustomer, useWorld } from '../helpers/world.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await timeSkippingEnv());
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld('time-skipping');
 
 describe('NGN-27 and NGN-42: measures without a cure window', () => {
   test('NGN-27: a breach of 第24条/第26条 allows a measure at once (no cure window), and the notice says so', async () => {

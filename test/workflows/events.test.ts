@@ -2,7 +2,7 @@
  * Breaches, suspensions, outages and announcements on the time-skipping server, with exact
  * instants and yen. Dates are anchored to next year (Y) so they lie in the server's future.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import {
   acceptApplication,
@@ -24,17 +24,10 @@ import {
 import { jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import { reconcile } from '../../rules/invoice.js';
 import { refusalOf } from '../helpers/refusal.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
 import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
-import { application, consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { application, consumerCustomer, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await timeSkippingEnv());
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld('time-skipping');
 
 describe('NGN-33 outage compensation', () => {
   test('NGN-33.1: an outage restored 23 hours after recognition earns nothing', async () => {

@@ -3,7 +3,7 @@
  * early-termination fee, with exact dates and yen. Dates are anchored to next year (Y) so they lie
  * in the test server's future whatever day the suite runs.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -16,18 +16,10 @@ import {
 } from '../../workflows/contract-messages.js';
 import { BusinessCalendar, jstDateOf, jstMidnightMs, latestCancellationNoticeDay, addDays } from '../../rules/calendar.js';
 import { defaultCalendarData } from '../../rules/holidays-jp.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
 import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
-import { application, consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { application, consumerCustomer, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await timeSkippingEnv());
-});
-
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld('time-skipping');
 
 
 

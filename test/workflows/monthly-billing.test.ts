@@ -2,19 +2,12 @@
  * Monthly billing on the time-skipping server: months pass in seconds, the real worker posts to a
  * real SQLite ledger through activities, and notices arrive at a real SMTP server.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { acceptApplication, getContract } from '../../workflows/contract-messages.js';
 import { addMonthsClamped, firstOfNextMonth, jstDateOf, jstMidnightMs, monthKey } from '../../rules/calendar.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
-import { application, consumerCustomer, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { application, consumerCustomer, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await timeSkippingEnv());
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld('time-skipping');
 
 /** Moves the test server's clock to 01:00 JST on the next 1st of a month; returns that date. */
 async function alignToNextMonthStart(): Promise<string> {

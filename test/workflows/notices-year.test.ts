@@ -3,22 +3,15 @@
  * expected notices, in order, on their days; non-payment stops the service after its prior notice
  * (NGN-37 (1)) and payment lifts it; an invalid payment method stops a TNC service (TNC-41 (2)).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { getContract, recordPayment, reportPaymentMethodInvalid } from '../../workflows/contract-messages.js';
 import { BusinessCalendar, addMonthsClamped, jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import { defaultCalendarData } from '../../rules/holidays-jp.js';
 import { renewalReminderDay } from '../../notices/catalogue.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
 import { nextYear, sleepUntil, withContract } from '../helpers/timeline.js';
-import { consumerCustomer, corporateCustomer, createWorld, type World } from '../helpers/world.js';
+import { consumerCustomer, corporateCustomer, useWorld } from '../helpers/world.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await timeSkippingEnv());
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld('time-skipping');
 
 const sentNotices = (contractId: string) =>
   world.db.notice.findMany({ where: { contractId }, orderBy: [{ sentAt: 'asc' }, { id: 'asc' }] });

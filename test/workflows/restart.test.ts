@@ -3,22 +3,14 @@
  * rebuilds it by replaying history), and a worker crash between the ledger commit and the activity
  * completion posts nothing twice. Months pass in seconds; the ledger is a real SQLite database.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ContractActivities, IssueInvoiceRequest } from '../../activities/types.js';
 import { acceptApplication, getContract } from '../../workflows/contract-messages.js';
 import { addMonthsClamped, firstOfNextMonth, jstDateOf, jstMidnightMs, monthKey } from '../../rules/calendar.js';
-import { timeSkippingEnv } from '../helpers/temporal.js';
-import { uncachedWorker } from '../helpers/uncached-worker.js';
-import { application, corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld(await timeSkippingEnv());
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld('time-skipping');
 
 /** Every workflow a test starts is terminated after it, even when the test failed or timed out. */
 const started: WorkflowHandle[] = [];
@@ -69,8 +61,15 @@ describe('restarts and crashes never double-post the monthly charges (NGN-19, NG
     let contractId = '';
     let handle!: WorkflowHandle;
 
-    // Worker A (uncached, see test/helpers/uncached-worker.ts) runs the first 40 days.
-    const workerA = await uncachedWorker(world, taskQueue);
+    // Worker A runs the first 40 days, with its workflow cache disabled so it never takes a sticky
+    // task queue. Why: on the Java time-skipping test server, a workflow whose last workflow task was
+    // completed by a cached (sticky) worker gets its next workflow task on that worker's sticky
+    // queue. When that worker has shut down, the test server never falls back to the normal task
+    // queue (a real server does after the sticky schedule-to-start timeout; ResetStickyTaskQueue is
+    // UNIMPLEMENTED on the test server), the pending task locks time skipping, and `env.sleep` never
+    // returns. A worker that is stopped in the middle of a test must therefore be uncached; the
+    // worker that replaces it may be an ordinary (cached) one.
+    const workerA = await world.worker(taskQueue, { maxCachedWorkflows: 0 });
     await workerA.runUntil(async () => {
       start = await alignToNextMonthStart();
       ({ contractId, handle } = await startActiveNgn(taskQueue, start));
@@ -116,7 +115,7 @@ describe('restarts and crashes never double-post the monthly charges (NGN-19, NG
         afterCommit('issueInvoice', req.lines.map((l) => l.idempotencyKey), () => real.issueInvoice(req)),
     });
 
-    const worker = await world.worker(taskQueue, wrap);
+    const worker = await world.worker(taskQueue, { wrapActivities: wrap });
     await worker.runUntil(async () => {
       const start = await alignToNextMonthStart();
       const { contractId, handle } = await startActiveNgn(taskQueue, start);

@@ -1,0 +1,35 @@
+/**
+ * The workflow code as the worker runs it: bundled once per process. Here, not in worker/, so the
+ * auditor's replay (audit/replay.ts) and the tests use the very bundle the worker polls with
+ * without importing worker/.
+ */
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** The bundler reports progress at info; only its warnings and errors are worth showing. */
+const quietBundlerLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn(message: string) {
+    console.warn(message);
+  },
+  error(message: string) {
+    console.error(message);
+  },
+};
+
+/** Bundles the workflows file at `workflowsPath` (e.g. a candidate change an auditor replays). */
+export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+}
+
+let cachedBundle: Promise<WorkflowBundle> | undefined;
+/** Bundles the workflow code (WORKFLOWS_PATH) once per process. */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  cachedBundle ??= bundleWorkflows(WORKFLOWS_PATH);
+  return cachedBundle;
+}

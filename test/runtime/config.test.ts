@@ -1,0 +1,183 @@
+/**
+ * runtime/config.ts is the one place that reads the environment: every variable of the README's
+ * Configuration table is parsed and validated there once, and a bad one is named in the error.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig, loadDatabaseUrl, type Environment } from '../../runtime/config.js';
+
+/** The problems loadConfig(env) reports, as { variable: message }. */
+function problems(env: Environment): Record<string, string> {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return Object.fromEntries(e.problems.map((p) => [p.variable, p.message]));
+    throw e;
+  }
+  return {};
+}
+
+describe('loadConfig: defaults, settings and errors that name the variable', () => {
+  test('with nothing set, every variable has the default the README lists', () => {
+    expect(loadConfig({})).toEqual({
+      temporalAddress: '127.0.0.1:7233',
+      namespace: 'default',
+      databaseUrl: 'file:./data/yakkan.db',
+      smtpUrl: undefined,
+      mailFrom: 'yakkan <notices@yakkan.localhost>',
+      apiPort: 3000,
+      temporalUiPort: 8233,
+      devSmtpPort: 2525,
+      apiKeys: undefined,
+      activities: { opsAlertEmail: undefined, carrierWebhookUrl: undefined, carrierWebhookSecret: undefined },
+      chromiumPath: '/usr/bin/chromium',
+    });
+  });
+
+  test('every variable is read into its setting; an empty one counts as unset', () => {
+    const env = {
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      TEMPORAL_NAMESPACE: 'yakkan-prod',
+      DATABASE_URL: 'file:/var/lib/yakkan/yakkan.db',
+      SMTP_URL: 'smtp://mail.example.jp:587',
+      MAIL_FROM: 'notices@example.jp',
+      API_PORT: '8080',
+      TEMPORAL_UI_PORT: '0',
+      DEV_SMTP_PORT: '65535',
+      YAKKAN_API_KEYS: 'ops-key-0123456789abcdef=ops',
+      OPS_ALERT_EMAIL: 'ops@example.jp',
+      CARRIER_WEBHOOK_URL: 'https://carrier.example.jp/notifications',
+      CARRIER_WEBHOOK_SECRET: 's3cret',
+      CHROMIUM_PATH: '/opt/chromium/chrome',
+    };
+    expect(loadConfig(env)).toEqual({
+      temporalAddress: 'temporal.internal:7233',
+      namespace: 'yakkan-prod',
+      databaseUrl: 'file:/var/lib/yakkan/yakkan.db',
+      smtpUrl: 'smtp://mail.example.jp:587',
+      mailFrom: 'notices@example.jp',
+      apiPort: 8080,
+      temporalUiPort: 0,
+      devSmtpPort: 65535,
+      apiKeys: 'ops-key-0123456789abcdef=ops',
+      activities: {
+        opsAlertEmail: 'ops@example.jp',
+        carrierWebhookUrl: 'https://carrier.example.jp/notifications',
+        carrierWebhookSecret: 's3cret',
+      },
+      chromiumPath: '/opt/chromium/chrome',
+    });
+    expect(loadConfig({ API_PORT: '', SMTP_URL: '  ', OPS_ALERT_EMAIL: '' })).toMatchObject({ apiPort: 3000, smtpUrl: undefined, activities: { opsAlertEmail: undefined } });
+  });
+
+  test('a bad value is refused with a message that names the variable and says what was wrong', () => {
+    expect(
+      problems({
+        TEMPORAL_ADDRESS: 'http://temporal:7233',
+        DATABASE_URL: 'postgresql://db/yakkan',
+        SMTP_URL: 'mail.example.jp:25',
+        MAIL_FROM: 'yakkan',
+        API_PORT: '70000',
+        TEMPORAL_UI_PORT: '82.33',
+        DEV_SMTP_PORT: '-1',
+        OPS_ALERT_EMAIL: 'ops at example.jp',
+        CARRIER_WEBHOOK_URL: 'ftp://carrier.example.jp/',
+        CARRIER_WEBHOOK_SECRET: 's3cret',
+      }),
+    ).toEqual({
+      TEMPORAL_ADDRESS: 'TEMPORAL_ADDRESS must be host:port, e.g. 127.0.0.1:7233; got "http://temporal:7233"',
+      DATABASE_URL: 'DATABASE_URL must be a SQLite file URL (file:...); got "postgresql://db/yakkan". PostgreSQL is not wired yet.',
+      SMTP_URL: 'SMTP_URL must be an smtp:// or smtps:// URL; got "mail.example.jp:25"',
+      MAIL_FROM: 'MAIL_FROM must be an e-mail address, optionally with a name ("yakkan <notices@example.jp>"); got "yakkan"',
+      API_PORT: 'API_PORT must be a port number (an integer 0–65535); got "70000"',
+      TEMPORAL_UI_PORT: 'TEMPORAL_UI_PORT must be a port number (an integer 0–65535); got "82.33"',
+      DEV_SMTP_PORT: 'DEV_SMTP_PORT must be a port number (an integer 0–65535); got "-1"',
+      OPS_ALERT_EMAIL: 'OPS_ALERT_EMAIL must be an e-mail address; got "ops at example.jp"',
+      CARRIER_WEBHOOK_URL: 'CARRIER_WEBHOOK_URL must be an http:// or https:// URL; got "ftp://carrier.example.jp/"',
+    });
+  });
+
+  test('the error is one ConfigError whose message has one line per bad variable', () => {
+    expect(() => loadConfig({ API_PORT: 'http', OPS_ALERT_EMAIL: 'nobody' })).toThrow(
+      new ConfigError([
+        { variable: 'API_PORT', message: 'API_PORT must be a port number (an integer 0–65535); got "http"' },
+        { variable: 'OPS_ALERT_EMAIL', message: 'OPS_ALERT_EMAIL must be an e-mail address; got "nobody"' },
+      ]),
+    );
+    expect(() => loadConfig({ API_PORT: 'http', OPS_ALERT_EMAIL: 'nobody' })).toThrow(
+      'API_PORT must be a port number (an integer 0–65535); got "http"\nOPS_ALERT_EMAIL must be an e-mail address; got "nobody"',
+    );
+  });
+
+  test('CARRIER_WEBHOOK_URL and CARRIER_WEBHOOK_SECRET are set together or not at all', () => {
+    expect(problems({ CARRIER_WEBHOOK_URL: 'https://carrier.example.jp/n' })).toEqual({
+      CARRIER_WEBHOOK_SECRET: 'CARRIER_WEBHOOK_SECRET must be set when CARRIER_WEBHOOK_URL is (the notifications are signed with it)',
+    });
+    expect(problems({ CARRIER_WEBHOOK_SECRET: 's3cret' })).toEqual({
+      CARRIER_WEBHOOK_URL: 'CARRIER_WEBHOOK_URL must be set when CARRIER_WEBHOOK_SECRET is (where the notifications are posted)',
+    });
+  });
+
+  test('host:port forms the SDK accepts pass: IPv6, a bare host, a name', () => {
+    expect(problems({ TEMPORAL_ADDRESS: '[::1]:7233' })).toEqual({});
+    expect(problems({ TEMPORAL_ADDRESS: 'temporal' })).toEqual({});
+    expect(problems({ TEMPORAL_ADDRESS: 'temporal.internal:7233' })).toEqual({});
+    expect(problems({ TEMPORAL_ADDRESS: 'temporal:99999' })).toEqual({
+      TEMPORAL_ADDRESS: 'TEMPORAL_ADDRESS must be host:port, e.g. 127.0.0.1:7233; got "temporal:99999"',
+    });
+  });
+
+  test('prisma.config.ts reads DATABASE_URL alone, with the same check', () => {
+    expect(loadDatabaseUrl({ API_PORT: 'not checked here' })).toBe('file:./data/yakkan.db');
+    expect(() => loadDatabaseUrl({ DATABASE_URL: 'mysql://db' })).toThrow(
+      'DATABASE_URL must be a SQLite file URL (file:...); got "mysql://db". PostgreSQL is not wired yet.',
+    );
+  });
+
+  test('an entry point started with a bad variable exits with code 2 and names it (worker/main.ts)', () => {
+    const r = spawnSync(resolve('node_modules/.bin/tsx'), ['worker/main.ts'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, SMTP_URL: 'smtp://127.0.0.1:2525', OPS_ALERT_EMAIL: 'ops' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stderr).toContain('OPS_ALERT_EMAIL must be an e-mail address; got "ops"');
+    expect(r.status).toBe(2);
+  });
+});
+
+describe('no process.env outside runtime/config.ts', () => {
+  const root = resolve('.');
+  const PRODUCT = ['api', 'activities', 'audit', 'db', 'notices', 'rules', 'runtime', 'scripts', 'worker', 'workflows'];
+  const sources = [
+    ...PRODUCT.flatMap((d) => files(join(root, d))),
+    join(root, 'prisma.config.ts'),
+  ];
+  /** process.env, process['env'], and `const { env } = process`. */
+  const ENV_READ = /\bprocess\s*(\.\s*env\b|\[\s*['"`]env['"`]\s*\])|\{[^}]*\benv\b[^}]*\}\s*=\s*process\b/;
+
+  test('finds the product sources', () => {
+    expect(sources.length).toBeGreaterThan(50);
+    expect(sources.map((f) => relative(root, f))).toContain('runtime/config.ts');
+  });
+
+  test('only runtime/config.ts reads the environment', () => {
+    const readers = sources.filter((f) => ENV_READ.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f));
+    expect(readers).toEqual(['runtime/config.ts']);
+  });
+
+  test('the pattern catches the ways of reading it', () => {
+    for (const src of ['const a = process.env.X;', "process['env'].X", 'const { env } = process;', 'process .env']) {
+      expect(ENV_READ.test(src), src).toBe(true);
+    }
+    expect(ENV_READ.test('const environment = loadConfig();')).toBe(false);
+  });
+});
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : /\.(ts|mts|js|mjs)$/.test(p) ? [p] : [];
+  });
+}
