@@ -25,6 +25,7 @@ import type { FanoutActivities } from '../activities/types.js';
 import { isValidIsoDate } from '../rules/calendar.js';
 import { listTermsVersions } from '../rules/terms/index.js';
 import type { AnnouncementInput } from './contract-messages.js';
+import type { RefusalType } from './refusal-types.js';
 import {
   announcementLead,
   getProgress,
@@ -119,7 +120,7 @@ export async function announcementWorkflow(input: AnnouncementWorkflowInput): Pr
  * same before starting; this keeps a direct start honest).
  */
 function checkAnnouncement(a: AnnouncementWorkflowInput): void {
-  const refuse = (field: string, message: string, type = 'InvalidCommand') => {
+  const refuse = (field: string, message: string, type: RefusalType = 'InvalidCommand') => {
     throw ApplicationFailure.create({ type, nonRetryable: true, message: `${field}: ${message}`, details: [{ field }] });
   };
   if (!isValidIsoDate(a.effectiveDate)) refuse('effectiveDate', `not a date (YYYY-MM-DD): ${a.effectiveDate}`);

@@ -8,8 +8,9 @@
  *
  * Workflow id: carrier-settlement-<batchId>; a second start with that id is refused.
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, isCancellation, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, isCancellation, setHandler } from '@temporalio/workflow';
 import { allocateCarrierCompensation, sumYen } from '../rules/money.js';
+import { invalid } from './refusals.js';
 import { DEFAULT_CONCURRENCY, delivery, failureMessage, forEachBounded } from './announcement.js';
 import {
   getSettlementProgress,
@@ -96,9 +97,6 @@ export async function carrierSettlementWorkflow(input: SettlementWorkflowInput):
 
 /** The TNC-42.2 split, decided once on the first run (whole yen strings, parallel to the claims). */
 function allocate(input: SettlementWorkflowInput): string[] {
-  const invalid = (field: string, message: string): never => {
-    throw ApplicationFailure.create({ type: 'InvalidCommand', nonRetryable: true, message: `${field}: ${message}`, details: [{ field }] });
-  };
   if (input.claims.length === 0) invalid('claims', 'at least one claim is required');
   const seen = new Set<string>();
   input.claims.forEach((c, i) => {

@@ -4,21 +4,17 @@
  * 409 command_conflict, a key without the role is 403 — each with the same error shape, and none
  * of them changes anything.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Worker } from '@temporalio/worker';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
 import { COMMANDS } from '../../api/commands.js';
-import { devServerEnv } from '../helpers/temporal.js';
-import { corporateCustomer, createWorld, uniqueId, type World } from '../helpers/world.js';
+import { corporateCustomer, uniqueId, useWorld } from '../helpers/world.js';
 import { listenLocal, type LocalServer } from '../helpers/http.js';
 import { COMMAND_EXAMPLES, commandPath } from './command-examples.js';
 
 const KEY = { ops: 'ops-key-8d2b6e4f1a9c', auditor: 'auditor-key-5e0a7c3b29' };
 
-let world: World;
-let worker: Worker;
-let running: Promise<void>;
+const world = useWorld('dev-server');
 let api: LocalServer | undefined;
 /** A contract rejected through the API (NGN-12) whose workflow has closed. */
 let rejectedId: string;
@@ -35,12 +31,12 @@ async function post(path: string, key: string, body: unknown): Promise<{ status:
 }
 
 beforeAll(async () => {
-  world = await createWorld(await devServerEnv());
   const taskQueue = uniqueId('tq-commands');
-  worker = await world.worker(taskQueue);
-  running = worker.run();
+  await world.runWorker(taskQueue);
   const app = buildApp({ client: world.env.client, db: world.db, keys: parseApiKeys(`${KEY.ops}=ops,${KEY.auditor}=auditor`), taskQueue });
-  api = await listenLocal(app);
+  const server = await listenLocal(app);
+  api = server;
+  world.defer('close the API server', () => server.close());
 
   const customer = { ...corporateCustomer('CUST-CMD'), email: `${uniqueId('cmd')}@example.co.jp` };
   const applied = await post('/contracts', KEY.ops, { terms: 'NGN', planId: 'ngn-vpn-standard', customer });
@@ -59,15 +55,6 @@ beforeAll(async () => {
   rejectedRow = await world.db.contract.findUniqueOrThrow({ where: { id: rejectedId } });
   rejectedNotices = await world.db.notice.count({ where: { contractId: rejectedId } });
   expect(rejectedNotices).toBe(1);
-});
-
-afterAll(async () => {
-  await api?.close();
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await world?.close();
 });
 
 const rows = COMMANDS.map((c) => [c.path, c] as const);

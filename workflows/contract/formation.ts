@@ -4,14 +4,14 @@
  * NGN-11: formed when the acceptance notice is sent; TNC-12: when entered in the database. A
  * rejection is notified with its grounds (NGN-12: in writing).
  */
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import { addDays, addMonthsClamped, isValidIsoDate, jstDateOf, minimumTerm } from '../../rules/calendar.js';
 import { rejectionGrounds } from '../../rules/contract-rules.js';
 import type { AcceptInput, RejectInput } from '../../model/contract.js';
 import { acceptanceNotice, rejectionNotice } from '../../notices/templates.js';
 import { acceptApplication, rejectApplication, setQueuePriority } from '../contract-messages.js';
 import { notify } from '../notify.js';
-import { conflict, invalid } from '../refusals.js';
+import { conflict, invalid, undeliverable } from '../refusals.js';
 import { acts, type ContractContext, type ContractModule } from './context.js';
 import { endOfDayMs } from './deadlines.js';
 
@@ -42,11 +42,9 @@ export const formation: ContractModule = {
           if (!proof.delivered) {
             // NGN-11: no notice sent, no contract formed. The update fails; ops were alerted and may accept again.
             ctx.deciding = false;
-            throw ApplicationFailure.create({
-              type: 'NoticeUndeliverable',
-              nonRetryable: true,
-              message: `${rules.formationClause}: the acceptance notice could not be sent (${proof.error ?? 'unknown'}); the contract is not formed. Ops were alerted; accept again once delivery works.`,
-            });
+            undeliverable(
+              `${rules.formationClause}: the acceptance notice could not be sent (${proof.error ?? 'unknown'}); the contract is not formed. Ops were alerted; accept again once delivery works.`,
+            );
           }
           formedAt = proof.sentAt;
         } else {

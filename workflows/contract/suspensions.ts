@@ -4,14 +4,14 @@
  * stoppage after an overdue reminder (NGN-37 (1) / TNC-41 (1)), lifted by payment; TNC-41 (2) an
  * invalid payment method. Fees keep accruing while suspended (NGN-16.2, TNC-26.3).
  */
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import { addDays, jstDateOf, jstMidnightMs, type IsoDate } from '../../rules/calendar.js';
 import type { Suspension, SuspensionInput } from '../../model/contract.js';
 import { SUSPENSION_NOTICE_DAYS } from '../../notices/catalogue.js';
 import { suspensionNotice } from '../../notices/templates.js';
 import { liftSuspension, reportPaymentMethodInvalid, scheduleSuspension } from '../contract-messages.js';
 import { notify, notifyCarrierOfEvent } from '../notify.js';
-import { conflict, invalid } from '../refusals.js';
+import { conflict, invalid, undeliverable } from '../refusals.js';
 import type { ContractContext, ContractModule } from './context.js';
 import type { Deadline } from './deadlines.js';
 import { instantField } from './fields.js';
@@ -54,11 +54,7 @@ export async function startSuspension(ctx: ContractContext, s: SuspensionInput, 
   const prior = needsPriorNotice(ctx, s);
   if (prior && !proof.delivered) {
     // NGN-36/37: without a delivered prior notice the suspension may not start; ops were alerted.
-    throw ApplicationFailure.create({
-      type: 'NoticeUndeliverable',
-      nonRetryable: true,
-      message: `${s.clauseId}: the prior notice could not be delivered (${proof.error ?? 'unknown'}); the suspension was not scheduled`,
-    });
+    undeliverable(`${s.clauseId}: the prior notice could not be delivered (${proof.error ?? 'unknown'}); the suspension was not scheduled`);
   }
   await notifyCarrierOfEvent({
     contractId: input.contractId,
