@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { defaultCalendarData } from '../rules/holidays-jp.js';
+import { getTerms, type TermsId } from '../rules/terms/index.js';
 import type {
   ContractActivities,
   FanoutActivities,
@@ -80,11 +81,13 @@ export function createActivities({
       const row = await db.contract.findUniqueOrThrow({ where: { id: contractId } });
       if (row.escalatedAt) return { escalatedAt: row.escalatedAt.toISOString() };
       if (opsAlertEmail) {
+        // The clause of the contract's own 約款 that decides formation (NGN-11 order of receipt, TNC-12).
+        const clause = getTerms(row.terms as TermsId, row.termsVersion).formation.clause;
         await mailer.send({
           to: opsAlertEmail,
-          subject: `[yakkan] 未処理の申込み ${contractId}（${businessDays}営業日経過, NGN-11）`,
+          subject: `[yakkan] 未処理の申込み ${contractId}（${businessDays}営業日経過, ${clause}）`,
           text: `申込み ${contractId}（${row.customerName}、${row.terms} ${row.planId}）は ${appliedAt} の受付から ${businessDays} 営業日を過ぎても承諾・拒否されていません。`,
-          headers: { 'X-Yakkan-Clause': 'NGN-11' },
+          headers: { 'X-Yakkan-Clause': clause },
         });
       }
       await db.contract.update({ where: { id: contractId }, data: { escalatedAt: at } });

@@ -3,6 +3,7 @@
  * `NoticeDoc` from contract data; `renderNotice` turns it into the subject, the text body and the
  * HTML alternative. Every piece of data is escaped in the HTML rendering, labels included.
  */
+import { getTerms, listTermsIds, type TermsId } from '../rules/terms/index.js';
 import { escapeHtml } from './format.js';
 
 export interface RenderedNotice {
@@ -52,9 +53,10 @@ export function citeClause(clauseId: string): string {
   return a ? `${clauseId}（${a}）` : clauseId;
 }
 
-/** NGN-49 / TNC-5: the clause that allows the notice to be given electronically. */
+/** NGN-49 / TNC-5: the clause of the notice's own 約款 (its clause id's prefix) that allows electronic notices. */
 function electronicNoticeClause(clauseId: string): string {
-  return clauseId.startsWith('NGN') ? 'NGN-49' : 'TNC-5';
+  const terms = clauseId.split('-')[0] ?? '';
+  return listTermsIds().includes(terms as TermsId) ? getTerms(terms as TermsId).electronicNotices.clause : '';
 }
 
 export function renderNotice(doc: NoticeDoc): RenderedNotice & { html: string } {

@@ -15,6 +15,7 @@ import type {
   NoticeRequest,
 } from '../activities/types.js';
 import { carrierMustBeNotified, type CarrierEvent } from '../notices/catalogue.js';
+import type { TermsId } from '../rules/terms/index.js';
 import { carrierNotification } from '../notices/templates.js';
 
 /**
@@ -121,7 +122,7 @@ export async function notifyCarrier(req: CarrierRequest): Promise<CarrierProof> 
 
 export interface CarrierEventInput {
   contractId: string;
-  terms: 'NGN' | 'TNC';
+  terms: TermsId;
   planId: string;
   /** rules/plans.ts Plan.docomoBilled (true only for `tnc-docomo`). */
   docomoBilled: boolean;

@@ -217,6 +217,7 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
   confidentialWritingDays: { value: 14, clause: 'NGN-45', note: 'oral disclosures count only if put in writing within 14 days (optional tracker)' },
 
   // --- Notices -----------------------------------------------------------------------------------
+  electronicNotices: { value: ['email', 'web', 'paper'], clause: 'NGN-49', note: '電子メール、ウェブサイトへの掲載又は書面' },
   /** The clauses each notice cites (first = its clause id); notices/catalogue.ts describes each kind. */
   noticeClauses: {
     'acceptance': ['NGN-11'],

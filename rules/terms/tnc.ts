@@ -237,6 +237,7 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
   confidentialWritingDays: { value: null, clause: 'TNC-37', note: 'no oral-disclosure rule in TNC' },
 
   // --- Notices -----------------------------------------------------------------------------------
+  electronicNotices: { value: ['email', 'web', 'paper'], clause: 'TNC-5', note: '電子メール、ウェブサイトへの掲載その他当社が適当と判断する方法' },
   /** The clauses each notice cites (first = its clause id); notices/catalogue.ts describes each kind. */
   noticeClauses: {
     'acceptance': ['TNC-12'],

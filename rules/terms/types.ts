@@ -239,6 +239,8 @@ export interface TermsCatalog {
   readonly confidentialWritingDays: Param<number | null>;
 
   // --- Notices ------------------------------------------------------------------------------------
+  /** NGN-49 / TNC-5: notices may be given electronically (e-mail, web) or on paper; every notice cites this clause. */
+  readonly electronicNotices: Param<readonly ('email' | 'web' | 'paper')[]>;
   /**
    * The clause(s) each notice of this 約款 cites, first = the notice's own clause id; a kind that is
    * absent does not exist under this 約款 (e.g. no NGN-46 disclosure notice under TNC).
