@@ -76,11 +76,17 @@ export class ContractContext {
     this.registered = !!input.resume;
   }
 
-  /** Registers the modules: their handlers now, their deadlines for every later choice. */
+  /** Registers the modules: their update handlers now, their deadlines for every later choice. */
   use(modules: readonly ContractModule[]): void {
+    for (const m of modules) m.register?.(this);
+    this.watch(modules);
+  }
+
+  /** Makes the modules' deadlines count for nextDeadline() (no handlers: usable outside a workflow, e.g. in tests). */
+  watch(modules: readonly ContractModule[]): void {
     for (const m of modules) {
-      m.register?.(this);
-      if (m.deadlines) this.sources.push((ctx) => m.deadlines!(ctx));
+      const own = m.deadlines;
+      if (own) this.sources.push((ctx) => own(ctx));
     }
   }
 
