@@ -74,7 +74,7 @@ export interface CatalogueEntry {
 
 /**
  * NGN-39 renewal reminder: 10 business days before the non-renewal deadline.
- * Decided: NGN-39 needs a *written* notice to *arrive* by the deadline (period end − 1 month). A
+ * Decided: NGN-39 needs a *written* notice to *arrive* by the deadline (one month before the expiry instant). A
  * corporate customer needs an internal decision and a posted letter; two business weeks before the
  * deadline leaves time for both, and business days keep the reminder clear of Golden Week and the
  * year-end break, where a calendar-day lead could land the whole window in holidays.
@@ -97,12 +97,12 @@ export const SUSPENSION_NOTICE_DAYS = 7;
 export const OVERDUE_REMINDER_DAYS_AFTER_DUE = 1;
 
 /**
- * TNC-3 objection deadline: the last day a written objection must arrive is the day before the
- * effective date. Decided: CLAUSES.md reads TNC-3 as "objects in writing *before* the effective
- * date"; the day before is the conservative reading of 効力発生日までに and leaves the effective
- * date itself for processing the end of the contract.
+ * TNC-3 objection deadline: a written objection is in time when it arrives by the effective date,
+ * that day included (第3条4項: 効力発生日までの間に当社に到達した場合). An objection received on
+ * the effective date itself still ends the contract on that date. (CLAUSES.md revised 2026-12-01;
+ * the earlier reading, the day before, refused a right the text gives.)
  */
-export const TERMS_CHANGE_OBJECTION_DAYS_BEFORE = 1;
+export const TERMS_CHANGE_OBJECTION_DAYS_BEFORE = 0;
 
 const ngn = getTerms('NGN');
 const tnc = getTerms('TNC');
@@ -152,7 +152,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     title: '契約期間満了および自動更新のご案内',
     clauses: clausesOf('renewal-reminder'),
     trigger: `${RENEWAL_REMINDER_BUSINESS_DAYS} business days before the NGN-39 non-renewal deadline of each contract period`,
-    lead: { NGN: { when: 'before', anchor: 'NGN-39 non-renewal deadline (period end − 1 month)', amount: RENEWAL_REMINDER_BUSINESS_DAYS, unit: 'business-days' } },
+    lead: { NGN: { when: 'before', anchor: 'NGN-39 non-renewal deadline (one month before the expiry at 24:00 of the period end)', amount: RENEWAL_REMINDER_BUSINESS_DAYS, unit: 'business-days' } },
     channels: { NGN: ['email'] },
     recipient: 'customer',
     requires: ['date', 'deadline'],
@@ -318,7 +318,7 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     channels: { NGN: ['email'], TNC: ['email'] },
     recipient: 'customer',
     requires: ['date', 'deadline'],
-    decided: `30 days (terms catalog termsChangeNoticeDays); TNC-3 objection deadline = effective date − ${TERMS_CHANGE_OBJECTION_DAYS_BEFORE} day (termsChangeObjectionDeadline).`,
+    decided: `30 days (terms catalog termsChangeNoticeDays); TNC-3 objections arrive by the effective date, that day included (termsChangeObjectionDeadline).`,
   },
   {
     kind: 'erasure-certificate-reminder',

@@ -303,13 +303,19 @@ export function minimumTerm(serviceStart: IsoDate, months: number): { start: Iso
 }
 
 /**
- * NGN-39: written non-renewal notice must arrive at least `leadMonths` month(s) before expiry.
- * Deadline (last day a notice is accepted) = last day of the period − `leadMonths` calendar
- * months, day clamped: 2026-03-31, 1 → 2026-02-28.
+ * NGN-39: a written non-renewal notice must arrive at least `leadMonths` month(s) before expiry
+ * (利用期間満了の１ヶ月前までに). Read from the expiry instant, 24:00 JST of the period's last day
+ * (民法 第141条): `leadMonths` calendar months before that instant (day clamped) is 00:00 of some
+ * day, and the deadline is the last whole day ending on or before it. The reading in the
+ * customer's favour (CLAUSES.md revised 2026-12-01):
+ *   period ending 2026-09-30 → expiry 10-01 00:00 → 09-01 00:00 → deadline 2026-08-31;
+ *   2026-03-31 → 02-28; 2026-06-30 → 05-31; 2026-12-31 → 11-30; 2028-03-31 → 2028-02-29.
+ * (The earlier "last day − 1 month, clamped" gave 08-30 for 09-30, one day stricter than the text.)
  */
 export function nonRenewalDeadline(periodEnd: IsoDate, leadMonths: number): IsoDate {
   if (!Number.isInteger(leadMonths) || leadMonths < 0) throw new RangeError(`nonRenewalDeadline: leadMonths must be ≥ 0, got ${leadMonths}`);
-  return addMonthsClamped(periodEnd, -leadMonths);
+  const expiry = addDays(periodEnd, 1);
+  return addDays(addMonthsClamped(expiry, -leadMonths), -1);
 }
 
 /**

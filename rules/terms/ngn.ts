@@ -53,7 +53,7 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
     reason:
       '残契約期間分の利用料金: the month in which cancellation takes effect is billed as a normal whole month (plans are partialMonth "whole"), so the penalty counts the whole months after it up to the minimum-term end × monthly fee. A 違約金 compensates lost income and is not consideration for a service, so it is outside consumption tax (不課税) even though CLAUSES.md mentions "+ tax" in passing.',
   },
-  renewal: { value: { periodMonths: 12, nonRenewalLeadMonths: 1, writtenNotice: true }, clause: 'NGN-39', note: 'auto-extended 12 months unless written notice ≥ 1 month before expiry; deadline = period end − 1 month (clamped)' },
+  renewal: { value: { periodMonths: 12, nonRenewalLeadMonths: 1, writtenNotice: true }, clause: 'NGN-39', note: 'auto-extended 12 months unless written notice ≥ 1 month before expiry; deadline = the last day ending on or before one month before the expiry instant (24:00 of the period end): 09-30 → 08-31' },
   cancellation: {
     value: { leadMonths: 1, leadBusinessDays: 5, writtenForm: true, onlyAfterMinimumTerm: true, unpaidDueImmediately: true },
     clause: 'NGN-41',

@@ -304,13 +304,14 @@ describe('catalogue: clauses, lead times, recipients', () => {
     expect(renewalReminderDay(cal, '2027-03-31')).toBe('2027-02-12');
   });
 
-  test('NGN-38 / TNC-24: the abolition notice leaves 60 clear days; NGN-2 / TNC-3: 30 days, objection by the day before', () => {
+  test('NGN-38 / TNC-24: the abolition notice leaves 60 clear days; NGN-2 / TNC-3: 30 days, objection by the effective date itself', () => {
     const n = abolitionNoticeDay('TNC', '2026-10-01');
     expect(n).toBe('2026-08-01');
     expect(earliestDateAfterNotice(n, 60)).toBe('2026-10-01');
     expect(abolitionNoticeDay('NGN', '2026-10-01')).toBe('2026-08-01');
     expect(termsChangeNoticeDay('TNC', '2026-07-01')).toBe('2026-06-01');
-    expect(termsChangeObjectionDeadline('2026-07-01')).toBe('2026-06-30');
+    // TNC-3 4項: 効力発生日までの間に到達 — the effective date itself is in time.
+    expect(termsChangeObjectionDeadline('2026-07-01')).toBe('2026-07-01');
   });
 
   test('NGN-36: prior notice 7 days before; NGN-21 / TNC-29: reminder the day after the due date; NGN-43: 6 reminders every 14 days', () => {

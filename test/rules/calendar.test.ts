@@ -175,11 +175,15 @@ describe('NGN-17 minimum term from the month after service start', () => {
   });
 });
 
-describe('NGN-39 non-renewal deadline (1 month before expiry, clamped)', () => {
+describe('NGN-39 non-renewal deadline (1 month before the expiry instant, 24:00 of the last day)', () => {
+  // Expiry = 00:00 JST of the day after the period end; one month before it; the deadline is the
+  // last day ending on or before that instant (CLAUSES.md NGN-39, revised 2026-12-01):
+  // 09-30 → 10-01 → 09-01 → 08-31; 06-30 → 07-01 → 06-01 → 05-31; 03-31 → 04-01 → 03-01 → 02-28/29.
   it.each([
     ['2026-03-31', 1, '2026-02-28'],
     ['2028-03-31', 1, '2028-02-29'],
-    ['2026-06-30', 1, '2026-05-30'],
+    ['2026-06-30', 1, '2026-05-31'],
+    ['2026-09-30', 1, '2026-08-31'],
     ['2026-12-31', 1, '2026-11-30'],
   ])('period end %s, %i month → %s', (end, lead, out) => expect(nonRenewalDeadline(end, lead)).toBe(out));
 });

@@ -107,22 +107,23 @@ describe('NGN-41 cancellation lead of 1 month + 5 business days', () => {
 });
 
 describe('NGN-39 automatic renewal and non-renewal notice', () => {
-  test('NGN-39: a non-renewal notice on (Y+1)-09-05 for a period ending (Y+1)-09-30 is refused and the contract renews to (Y+2)-09-30; a timely notice then ends it', async () => {
+  test('NGN-39: a non-renewal notice on (Y+1)-09-05 for a period ending (Y+1)-09-30 is refused (deadline 08-31) and the contract renews to (Y+2)-09-30; a notice on the deadline day then ends it', async () => {
     const Y = await nextYear(world);
     await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-09-10`, async (h, id) => {
       expect((await h.query(getContract)).period).toEqual({ start: `${Y}-10-01`, end: `${Y + 1}-09-30`, renewals: 0 });
       await sleepUntil(world, `${Y + 1}-09-05`);
       const f = await refusal(h.executeUpdate(giveNonRenewalNotice, { args: [{}] }));
       expect(f.type).toBe('LateNotice');
-      expect(f.details?.[0]).toEqual({ field: 'receivedOn', deadline: `${Y + 1}-08-30` }); // 09-30 − 1 month (CLAUSES NGN-39)
+      // Expiry at 24:00 on (Y+1)-09-30 = 10-01 00:00; one month before = 09-01 00:00; the last day ending by then is 08-31 (CLAUSES NGN-39, revised).
+      expect(f.details?.[0]).toEqual({ field: 'receivedOn', deadline: `${Y + 1}-08-31` });
       expect(f.message).toContain(`renews to ${Y + 2}-09-30`);
 
       await sleepUntil(world, `${Y + 1}-10-01`);
       expect((await h.query(getContract)).period).toEqual({ start: `${Y + 1}-10-01`, end: `${Y + 2}-09-30`, renewals: 1 });
 
-      await sleepUntil(world, `${Y + 2}-08-30`); // the deadline day itself is in time
+      await sleepUntil(world, `${Y + 2}-08-31`); // the deadline day itself is in time (period ending (Y+2)-09-30)
       const v = await h.executeUpdate(giveNonRenewalNotice, { args: [{ note: '書面受領' }] });
-      expect(v.nonRenewal).toEqual({ receivedOn: `${Y + 2}-08-30`, deadline: `${Y + 2}-08-30` });
+      expect(v.nonRenewal).toEqual({ receivedOn: `${Y + 2}-08-31`, deadline: `${Y + 2}-08-31` });
       expect(v.endDate).toBe(`${Y + 2}-09-30`);
 
       await sleepUntil(world, `${Y + 2}-10-02`);

@@ -75,12 +75,9 @@ function validateObjection(ctx: ContractContext, o: ObjectionInput): void {
   if (!right.value) conflict(`${input.terms} terms give no objection right (${right.clause})`);
   if (a.objected) conflict(`objection to ${o.announcementId} already recorded`);
   const today = jstDateOf(Date.now());
-  if (today >= a.effectiveDate) {
-    lateNotice(
-      'announcementId',
-      `${right.clause}: an objection had to arrive before ${a.effectiveDate}; received ${today}`,
-      termsChangeObjectionDeadline(a.effectiveDate),
-    );
+  const deadline = termsChangeObjectionDeadline(a.effectiveDate);
+  if (today > deadline) {
+    lateNotice('announcementId', `${right.clause}: an objection had to arrive by ${deadline} (the effective date included); received ${today}`, deadline);
   }
 }
 
