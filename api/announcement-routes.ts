@@ -10,9 +10,9 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { isValidIsoDate, jstDateOf } from '../rules/calendar.js';
-import { listTermsVersions } from '../rules/terms/index.js';
+import { getTerms, listTermsVersions } from '../rules/terms/index.js';
 import { CONTRACT_TASK_QUEUE } from '../workflows/contract-messages.js';
-import { announcementLead, announcementWorkflowId, getProgress, getSettlementProgress, settlementWorkflowId, type AnnouncementWorkflowInput, type SettlementWorkflowInput } from '../workflows/fanout-messages.js';
+import { announcementLead, announcementWorkflowId, getProgress, getSettlementProgress, settlementWorkflowId, type AnnouncementProgress, type AnnouncementWorkflowInput, type SettlementWorkflowInput } from '../workflows/fanout-messages.js';
 import type { announcementWorkflow } from '../workflows/announcement.js';
 import type { carrierSettlementWorkflow } from '../workflows/carrier-settlement.js';
 import { requireRole } from './auth.js';
@@ -26,9 +26,12 @@ const yenAmount = z.string().regex(/^\d+$/, 'must be whole yen as a string of di
 export const announcementBody = z.strictObject({
   /** Caller's id (idempotency): a second request with the same id is refused with 409. */
   announcementId: callerId.optional(),
-  kind: z.enum(['abolition', 'terms-change']),
+  /** abolition (NGN-38 / TNC-24 廃止), suspension of the whole service (TNC-24 休止), terms change (NGN-2 / TNC-3). */
+  kind: z.enum(['abolition', 'suspension', 'terms-change']),
   terms: z.enum(['NGN', 'TNC']),
   effectiveDate: isoDate,
+  /** suspension: the last day of the planned suspension (休止予定期間). */
+  until: isoDate.optional(),
   newTermsVersion: z.string().min(1).optional(),
   summary: z.string().trim().min(1, 'say what is announced').max(4000),
 });
@@ -76,6 +79,13 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
           { earliest: lead.earliest, announcedOn, clause: lead.clause },
         );
       }
+      if (body.kind === 'suspension' && !getTerms(body.terms).serviceSuspensionByNotice.value) {
+        const rule = getTerms(body.terms).serviceSuspensionByNotice;
+        throw new HttpError(422, 'invalid_command', `kind: ${body.terms} has no suspension of the whole service by notice (${rule.clause})`, 'kind');
+      }
+      if (body.until !== undefined && (body.kind !== 'suspension' || !isValidIsoDate(body.until) || body.until < body.effectiveDate)) {
+        throw new HttpError(400, 'invalid_request', `until: only a suspension names its last day, a date on or after ${body.effectiveDate}`, 'until');
+      }
       if (body.newTermsVersion !== undefined) {
         if (body.kind !== 'terms-change') {
           throw new HttpError(422, 'invalid_command', 'newTermsVersion: only a terms change names a new terms version', 'newTermsVersion');
@@ -100,6 +110,7 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
         summary: body.summary,
         announcedOn,
         ...(body.newTermsVersion !== undefined ? { newTermsVersion: body.newTermsVersion } : {}),
+        ...(body.until !== undefined ? { until: body.until } : {}),
       };
       const workflowId = announcementWorkflowId(announcementId);
       await startOnce(
@@ -126,6 +137,42 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     async (req, res) => {
       const id = String(req.params.id);
       res.json(await progressOf(announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress)));
+    },
+  );
+
+  /**
+   * NGN-38 / TNC-24, NGN-2 / TNC-3: each contract's lead counts from its own delivered notice. The
+   * contracts on which the announcement does not take effect on the announced date: their notice
+   * failed or is not delivered yet (nothing changes for them until ops send it again:
+   * POST /contracts/:id/announcements/:aid/resend), or it was delivered too late for the lead
+   * (their own effective date is later). From the outbox's delivery proof.
+   */
+  r.get(
+    '/announcements/:id/late',
+    readAll,
+    async (req, res) => {
+      const id = String(req.params.id);
+      const a = (await progressOf(announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress))) as Partial<AnnouncementProgress>;
+      if (!a.kind || !a.terms || !a.effectiveDate) throw new HttpError(409, 'not_available', `announcement ${id} has no progress to read (status ${String((a as { status?: string }).status)})`);
+      const rows = await db.notice.findMany({
+        where: { idempotencyKey: { contains: `:announcement:${id}:` } },
+        select: { contractId: true, status: true, sentAt: true, idempotencyKey: true },
+        orderBy: { id: 'asc' },
+      });
+      const byContract = new Map<string, { sentAt?: Date; status: string }>();
+      for (const row of rows) {
+        if (row.idempotencyKey.includes(':own-date:')) continue;
+        const seen = byContract.get(row.contractId);
+        if (row.sentAt && (!seen?.sentAt || row.sentAt < seen.sentAt)) byContract.set(row.contractId, { sentAt: row.sentAt, status: row.status });
+        else if (!seen) byContract.set(row.contractId, { status: row.status });
+      }
+      type Late = { contractId: string; notice: string; sentAt?: string; effectiveOn: string | null };
+      const contracts = [...byContract].flatMap(([contractId, n]): Late[] => {
+        if (!n.sentAt) return [{ contractId, notice: n.status, effectiveOn: null }];
+        const own = announcementLead(a.terms!, a.kind!, jstDateOf(n.sentAt.getTime())).earliest;
+        return own > a.effectiveDate! ? [{ contractId, notice: 'late', sentAt: n.sentAt.toISOString(), effectiveOn: own }] : [];
+      });
+      res.json({ announcementId: id, kind: a.kind, terms: a.terms, effectiveDate: a.effectiveDate, contracts });
     },
   );
 

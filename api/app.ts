@@ -7,6 +7,7 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { getPlan } from '../rules/plans.js';
+import { getTerms } from '../rules/terms/index.js';
 import { currentTermsVersion, termsRules } from '../rules/contract-rules.js';
 import { CONTRACT_TASK_QUEUE, getContract, type ContractInput } from '../workflows/contract-messages.js';
 import type { contractWorkflow } from '../workflows/contract.js';
@@ -63,6 +64,7 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
         customer: body.customer,
         channel: body.channel ?? (body.terms === 'NGN' ? 'form' : 'online'),
         appliedAt: appliedAt.toISOString(),
+        ...(body.contractPeriodMonths !== undefined ? { contractPeriodMonths: body.contractPeriodMonths } : {}),
       };
       await client.workflow.start<typeof contractWorkflow>('contractWorkflow', {
         taskQueue,
@@ -143,6 +145,20 @@ function checkApplication(body: ApplicationBody): void {
       'NGN-10: only a domestic corporation (国内法人) may apply under the NGN-VPN 約款',
       body.customer.kind !== 'corporate' ? 'customer.kind' : 'customer.domestic',
     );
+  }
+  if (body.contractPeriodMonths !== undefined) {
+    const renewal = getTerms(body.terms).renewal;
+    if (!renewal.value) {
+      throw new HttpError(422, 'invalid_command', `contractPeriodMonths: ${body.terms} contracts have no fixed period (${renewal.clause})`, 'contractPeriodMonths');
+    }
+    if (body.contractPeriodMonths < rules.minimumTermMonths) {
+      throw new HttpError(
+        422,
+        'invalid_command',
+        `contractPeriodMonths: the first period cannot be shorter than the ${rules.minimumTermMonths}-month minimum term (${getTerms(body.terms).minimumTerm.clause})`,
+        'contractPeriodMonths',
+      );
+    }
   }
   if (plan.customerKind !== 'any' && plan.customerKind !== body.customer.kind) {
     throw new HttpError(422, 'plan_not_available', `plan ${plan.id} is for ${plan.customerKind} customers`, 'customer.kind');

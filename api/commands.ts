@@ -11,16 +11,21 @@
  *
  * Reads, POST /contracts (which starts a workflow) and the fan-outs are ordinary routes elsewhere.
  */
+import { Decimal } from 'decimal.js';
 import { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Db } from '../db/client.js';
+import { jstDateOf } from '../rules/calendar.js';
 import {
   acceptApplication,
   alertMalware,
   applyMeasure,
   changeContractor,
+  cureDemand,
+  resendAnnouncement,
+  issueDemand,
   changePlan,
   chargeDispatch,
   chargeSurcharge,
@@ -74,6 +79,7 @@ import {
   surchargeBody,
   suspensionBody,
   terminationBody,
+  demandBody,
   usageBody,
   violationBody,
 } from './schemas.js';
@@ -88,6 +94,11 @@ export interface ContractCommand {
   params: Readonly<Record<string, string>>;
   role: Role;
   status: 200 | 201;
+  /**
+   * Facts the workflow cannot read itself, checked in the database before the update is sent
+   * (e.g. NGN-37 1項(2): the overdue invoice of another contract of the same contractor).
+   */
+  resolve?: (db: Db, contractId: string, args: object) => Promise<object>;
 }
 
 /**
@@ -101,6 +112,7 @@ function command<Args extends object, Ret, P extends Record<string, keyof Args &
   params?: P;
   role: Role;
   status: 200 | 201;
+  resolve?: ContractCommand['resolve'];
 }): ContractCommand {
   return { ...row, params: row.params ?? {} };
 }
@@ -123,13 +135,16 @@ export const COMMANDS: readonly ContractCommand[] = [
   command({ path: '/contracts/:id/violations', update: reportViolation, body: violationBody, role: 'ops', status: 201 }),
   command({ path: '/contracts/:id/violations/:vid/cure', update: recordCure, body: emptyBody, params: { vid: 'violationId' }, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/violations/:vid/measures', update: applyMeasure, body: measureBody, params: { vid: 'violationId' }, role: 'ops', status: 200 }),
-  command({ path: '/contracts/:id/suspensions', update: scheduleSuspension, body: suspensionBody, role: 'ops', status: 201 }),
+  command({ path: '/contracts/:id/suspensions', update: scheduleSuspension, body: suspensionBody, role: 'ops', status: 201, resolve: otherContractDebt }),
   command({ path: '/contracts/:id/suspensions/:sid/lift', update: liftSuspension, body: emptyBody, params: { sid: 'suspensionId' }, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/outages', update: reportOutage, body: outageBody, role: 'ops', status: 201 }),
   command({ path: '/contracts/:id/outages/:oid/restore', update: restoreOutage, body: restoreBody, params: { oid: 'outageId' }, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/disclosures', update: recordDisclosure, body: disclosureBody, role: 'ops', status: 201 }),
   command({ path: '/contracts/:id/malware-alerts', update: alertMalware, body: malwareAlertBody, role: 'ops', status: 201 }),
   command({ path: '/contracts/:id/termination', update: terminateByProvider, body: terminationBody, role: 'ops', status: 200 }),
+  command({ path: '/contracts/:id/announcements/:aid/resend', update: resendAnnouncement, body: emptyBody, params: { aid: 'announcementId' }, role: 'ops', status: 200 }),
+  command({ path: '/contracts/:id/demands', update: issueDemand, body: demandBody, role: 'ops', status: 201 }),
+  command({ path: '/contracts/:id/demands/:did/cure', update: cureDemand, body: emptyBody, params: { did: 'demandId' }, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/payment-method-invalid', update: reportPaymentMethodInvalid, body: invalidMethodBody, role: 'ops', status: 201 }),
 
   // Life beyond formation: NGN-11 queue, TNC-16 pause/resume, NGN-13 / TNC-15 plan change,
@@ -148,6 +163,34 @@ export const COMMANDS: readonly ContractCommand[] = [
   command({ path: '/contracts/:id/objections', update: objectToTermsChange, body: objectionBody, role: 'ops', status: 200 }),
 ];
 
+/**
+ * NGN-37 1項(2): a stoppage grounded on a debt under another contract of the same contractor. The
+ * other contract's invoice must exist, belong to the same customer, be unpaid and past its due date.
+ */
+async function otherContractDebt(db: Db, contractId: string, args: object): Promise<object> {
+  const { otherContract, ...rest } = args as { otherContract?: { contractId: string; invoiceId: string } };
+  if (!otherContract) return rest;
+  const field = 'otherContract';
+  const [self, other, invoice] = await Promise.all([
+    db.contract.findUnique({ where: { id: contractId }, select: { customerId: true } }),
+    db.contract.findUnique({ where: { id: otherContract.contractId }, select: { customerId: true } }),
+    db.invoice.findUnique({ where: { id: otherContract.invoiceId }, include: { payments: { select: { amount: true } } } }),
+  ]);
+  if (!self) throw new HttpError(404, 'not_found', `contract ${contractId} does not exist`);
+  if (!other || other.customerId !== self.customerId || otherContract.contractId === contractId) {
+    throw new HttpError(422, 'invalid_command', `${field}.contractId: ${otherContract.contractId} is not another contract of this contractor`, `${field}.contractId`);
+  }
+  if (!invoice || invoice.contractId !== otherContract.contractId) {
+    throw new HttpError(422, 'invalid_command', `${field}.invoiceId: no invoice ${otherContract.invoiceId} on contract ${otherContract.contractId}`, `${field}.invoiceId`);
+  }
+  const paid = invoice.payments.reduce((sum, p) => sum.plus(p.amount), new Decimal(0));
+  const today = jstDateOf(Date.now());
+  if (paid.gte(invoice.total) || !(invoice.dueDate < today)) {
+    throw new HttpError(422, 'invalid_command', `${field}.invoiceId: invoice ${invoice.id} is not an overdue debt (due ${invoice.dueDate}, paid ${paid.toFixed()} of ${invoice.total})`, `${field}.invoiceId`);
+  }
+  return { ...rest, otherContractDebt: { contractId: otherContract.contractId, invoiceId: invoice.id, dueDate: invoice.dueDate } };
+}
+
 /** Mounts every command of the table: POST path → role → body → update on the contract's workflow. */
 export function commandRouter({ client, db }: { client: Client; db: Db }): Router {
   const r = Router();
@@ -155,7 +198,9 @@ export function commandRouter({ client, db }: { client: Client; db: Db }): Route
     r.post(c.path, requireRole(c.role), async (req, res) => {
       const body = c.body.parse(req.body ?? {});
       const fromPath = Object.fromEntries(Object.entries(c.params).map(([param, field]) => [field, String(req.params[param])]));
-      const result = await updateContract(client, db, String(req.params.id), c.update, { ...body, ...fromPath });
+      const id = String(req.params.id);
+      const args = { ...body, ...fromPath };
+      const result = await updateContract(client, db, id, c.update, c.resolve ? await c.resolve(db, id, args) : args);
       res.status(c.status).json(result);
     });
   }

@@ -9,6 +9,8 @@ export const applicationBody = z.strictObject({
   terms: z.enum(['NGN', 'TNC']),
   planId: z.string().min(1),
   channel: z.enum(['form', 'online', 'other']).optional(),
+  /** NGN-39: the first contract period in months as the application states it (default: the minimum term). */
+  contractPeriodMonths: z.number().int().min(1).max(120).optional(),
   customer: z.strictObject({
     id: z.string().min(1).max(64),
     name: z.string().min(1).max(200),
@@ -17,6 +19,8 @@ export const applicationBody = z.strictObject({
     domestic: z.boolean().default(true),
     /** NGN-52: fault contact for outage notices. */
     faultContactEmail: z.email().optional(),
+    /** 住所 / 所在地 (NGN-14 / TNC-14 changes update it). */
+    address: z.string().trim().min(1).max(500).optional(),
   }),
 });
 export type ApplicationBody = z.infer<typeof applicationBody>;
@@ -103,6 +107,10 @@ export const suspensionBody = z.strictObject({
   startsAt: instant,
   endsAt: instant.optional(),
   emergency: z.boolean().optional(),
+  /** 緊急やむを得ないとき: why prior notice was impossible (required with emergency). */
+  emergencyReason: z.string().trim().min(1).max(1000).optional(),
+  /** NGN-37 1項(2): an overdue invoice of another contract of the same contractor (the API checks it). */
+  otherContract: z.strictObject({ contractId: z.string().min(1).max(128), invoiceId: z.string().min(1).max(200) }).optional(),
 });
 
 export const outageBody = z.strictObject({
@@ -135,21 +143,41 @@ export const malwareAlertBody = z.strictObject({
   detail: z.string().trim().min(1).max(2000),
 });
 
+/** NGN-40 (1)–(10), NGN-42 (1)–(5), TNC-18 1項/2項 (item = paragraph); the workflow checks the ground's precondition. */
 export const terminationBody = z.strictObject({
   clauseId: z.enum(['NGN-40', 'NGN-42', 'TNC-18']),
-  item: z.number().int().min(1).max(12).optional(),
+  item: z.number().int().min(1).max(10),
   reason: z.string().trim().min(1, 'a reason is required').max(1000),
+  demandId: z.string().min(1).max(64).optional(),
+  paymentDefault: z.enum(['cannot-pay', 'refuses-to-pay']).optional(),
+  applicationGround: z.number().int().min(1).max(9).optional(),
+});
+
+/** NGN-40 (6): a demand (催告) with a stated period. */
+export const demandBody = z.strictObject({
+  demandId: z.string().min(1).max(64).optional(),
+  clauseId: z.enum(['NGN-40']),
+  what: z.string().trim().min(1, 'say what must be performed or cured').max(2000),
+  periodDays: z.number().int().min(1).max(365).optional(),
 });
 
 export const priorityBody = z.strictObject({ priority: z.number().int().min(-1000).max(1000) });
 export const emptyBody = z.strictObject({});
 export const planChangeBody = z.strictObject({ newPlanId: z.string().min(1) });
 export const contractorChangeBody = z.strictObject({
-  kind: z.enum(['name-change', 'succession']),
+  kind: z.enum(['name-change', 'address-change', 'payment-method-change', 'succession', 'transfer']),
   name: z.string().trim().min(1).max(200).optional(),
   email: z.email().optional(),
+  address: z.string().trim().min(1).max(500).optional(),
   customerId: z.string().min(1).max(64).optional(),
   evidence: z.string().trim().min(1, 'the change needs its evidence (書類)').max(2000),
+  /** TNC-14: marriage, adoption or TNC-13 succession. */
+  nameChangeGround: z.enum(['marriage', 'adoption', 'succession']).optional(),
+  paymentMethod: z.enum(['bank-transfer', 'bank-debit', 'credit-card', 'other']).optional(),
+  /** NGN-15: a request signed by both parties, and the provider's decision on it. */
+  jointlySigned: z.boolean().optional(),
+  decision: z.enum(['approve', 'deny']).optional(),
+  denyReason: z.string().trim().min(1).max(2000).optional(),
 });
 export const erasureBody = z.strictObject({ equipmentReturned: z.boolean() });
 export const faultContactBody = z.strictObject({ email: z.email() });

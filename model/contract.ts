@@ -26,6 +26,8 @@ export interface Customer {
   domestic: boolean;
   /** NGN-52: the fault contact (故障連絡先) registered with the application; outage notices go there. */
   faultContactEmail?: string;
+  /** Postal address (住所 / 所在地), when the application gives it (NGN-14 / TNC-14 changes update it). */
+  address?: string;
 }
 
 export interface ContractInput {
@@ -39,6 +41,8 @@ export interface ContractInput {
   appliedAt: string;
   /** NGN-11: escalate an application nobody decided after this many business days (default 5). */
   escalateAfterBusinessDays?: number;
+  /** NGN-39: the first contract period in months as the application states it (契約申込書に定める); default: the catalog's period (the minimum term). */
+  contractPeriodMonths?: number;
   /** Present only when the workflow continues as new: the compact state it carries. */
   resume?: ContractState;
 }
@@ -178,8 +182,12 @@ export interface SuspensionInput {
   startsAt: string;
   /** ISO instant; open-ended when omitted. */
   endsAt?: string;
-  /** 緊急やむを得ない場合: no prior notice needed. */
+  /** 緊急やむを得ない場合: no prior notice needed — with the reason stated (emergencyReason). */
   emergency?: boolean;
+  /** Why prior notice was impossible (required with `emergency`). */
+  emergencyReason?: string;
+  /** NGN-37 1項(2): the unpaid, overdue debt under another contract of the same contractor that grounds this stoppage. */
+  otherContractDebt?: { contractId: string; invoiceId: string; dueDate: IsoDate };
 }
 
 export interface Suspension {
@@ -192,6 +200,14 @@ export interface Suspension {
   status: 'scheduled' | 'active' | 'lifted';
   /** Set for NGN-37(1) / TNC-41(1) non-payment suspensions: paying this invoice lifts it. */
   forInvoice?: string;
+  /** NGN-37 1項(2): the overdue debt under another contract of the same contractor that grounds it. */
+  otherContractDebt?: { contractId: string; invoiceId: string; dueDate: IsoDate };
+  /**
+   * TNC-18 1項: the end of the designated period (当社の指定する期間) for removing the cause of this
+   * stoppage; once passed uncured (`cureLapsed`), the provider may terminate.
+   */
+  cureBy?: string;
+  cureLapsed?: boolean;
 }
 
 export type OutageCause =
@@ -243,12 +259,39 @@ export interface CarrierShareInput {
 
 export interface AnnouncementInput {
   announcementId: string;
-  kind: 'abolition' | 'terms-change';
-  /** Date the abolition or the new terms take effect (JST). */
+  /** abolition (NGN-38 / TNC-24 廃止), suspension of the whole service (TNC-24 休止), terms change (NGN-2 / TNC-3). */
+  kind: 'abolition' | 'suspension' | 'terms-change';
+  /** Date the abolition, the suspension or the new terms take effect (JST). */
   effectiveDate: IsoDate;
+  /** suspension (休止): the last day of the planned suspension (休止予定期間); open-ended when omitted. */
+  until?: IsoDate;
   /** terms-change: the catalog version contracts move to on the effective date. */
   newTermsVersion?: string;
   summary: string;
+}
+
+/** An announcement as this contract received it. */
+export interface AnnouncementRecord {
+  id: string;
+  kind: AnnouncementInput['kind'];
+  /** The date announced to every contract. */
+  effectiveDate: IsoDate;
+  newTermsVersion?: string;
+  objected: boolean;
+  applied: boolean;
+  /**
+   * The lead counts from this contract's own delivered notice (NGN-38 / TNC-24, NGN-2 / TNC-3): set
+   * for announcements received since that rule; older records took effect on `effectiveDate`.
+   */
+  ownLead?: boolean;
+  summary?: string;
+  until?: IsoDate;
+  /** When this contract's notice was delivered; absent while it is not (the announcement does not take effect). */
+  noticeSentAt?: string;
+  /** This contract's own effective date: the announced one, or later when its notice came late. */
+  effectiveOn?: IsoDate;
+  /** Notice attempts (a failed notice is sent again by ops: resendAnnouncement). */
+  attempts?: number;
 }
 
 export interface ObjectionInput {
@@ -262,6 +305,8 @@ export interface ContractState {
   faultContact?: { email: string; registeredOn: IsoDate };
   /** NGN-46 disclosures to authorities, with their notices. */
   disclosures?: Disclosure[];
+  /** NGN-48: the contractor's name, address or 通信履歴 given to another carrier that asked. */
+  carrierDisclosures?: CarrierDisclosure[];
   /** TNC-45 malware alerts sent. */
   malwareAlerts?: MalwareAlert[];
   formedAt?: string;
@@ -290,10 +335,14 @@ export interface ContractState {
   /** Counters for deterministic keys. */
   seq: number;
   violations?: Violation[];
+  /** NGN-40 (6): demands (催告) with their periods. */
+  demands?: Demand[];
+  /** The provider's termination: ground, item and the recorded step that allowed it. */
+  termination?: TerminationRecord;
   suspensions?: Suspension[];
   outages?: Outage[];
   /** Announcements received and whether this contract objected (TNC-3). */
-  announcements?: { id: string; kind: AnnouncementInput['kind']; effectiveDate: IsoDate; newTermsVersion?: string; objected: boolean; applied: boolean }[];
+  announcements?: AnnouncementRecord[];
   /** Catalog version in force for this contract (moves on an accepted terms change). */
   termsVersion?: string;
   /** NGN-40(10) force majeure lasting more than 30 days opens the provider's right to terminate. */
@@ -309,7 +358,9 @@ export interface ContractState {
   /** NGN-13 / TNC-15: accepted plan change, effective from the 1st of the month `from`. */
   pendingPlan?: { planId: string; from: IsoDate };
   /** NGN-14 / NGN-15 / TNC-13: contractor changes recorded (name, address, succession). */
-  contractorChanges?: { on: IsoDate; kind: ContractorChangeInput['kind']; clauseId: string; evidence: string }[];
+  contractorChanges?: ContractorChange[];
+  /** TNC-27: how the contractor pays, as last reported (TNC-14); absent until reported. */
+  paymentMethod?: { method: PaymentMethod; since: IsoDate };
   /** After the end: NGN-43 erasure certificate and reminders, TNC-37.5 / NGN retention and deletion. */
   aftermath?: { certificateOn?: IsoDate; equipmentReturned?: boolean; reminders: number; escalated?: boolean; personalDataDeletedOn?: IsoDate };
   endedAt?: string;
@@ -333,9 +384,50 @@ export interface ContractView extends ContractState {
 export interface ProviderTerminationInput {
   /** One of the catalog's termination grounds: NGN-40, NGN-42, TNC-18. */
   clauseId: string;
-  /** Item of the clause, e.g. NGN-40 (10) force majeure > 30 days. */
+  /** Item of the clause (NGN-40 (1)–(10), NGN-42 (1)–(5)) or its paragraph (TNC-18 1項/2項). */
   item?: number;
   reason: string;
+  /** NGN-40 (6): the demand (催告) whose period passed uncured; default: the latest such demand. */
+  demandId?: string;
+  /** TNC-18 1項 without a lapsed suspension: the contractor cannot pay, or refuses to, an overdue debt. */
+  paymentDefault?: 'cannot-pay' | 'refuses-to-pay';
+  /** TNC-18 2項: the TNC-12 ground (2, 5 or 6) that came to light after formation. */
+  applicationGround?: number;
+}
+
+/** A demand (催告) with a stated period to perform or cure (NGN-40 (6)); ops issue it, the period runs as a durable timer. */
+export interface DemandInput {
+  demandId?: string;
+  /** The termination ground it prepares, e.g. NGN-40 (the item that needs a demand comes from the catalog). */
+  clauseId: string;
+  /** What the contractor must perform or cure (the debt or the breach). */
+  what: string;
+  /** The period in days (民法 第140条: the day of the demand is not counted); default: the catalog's demandCurePeriodDays. */
+  periodDays?: number;
+}
+
+export interface Demand {
+  id: string;
+  clauseId: string;
+  item: number;
+  what: string;
+  issuedAt: string;
+  periodDays: number;
+  /** Last day of the period (JST); it lapses at 24:00 of that day. */
+  lastDay: IsoDate;
+  lapsesAt: string;
+  status: 'open' | 'cured' | 'lapsed';
+  noticeSentAt?: string;
+}
+
+/** How the provider ended the contract: the ground and what the history showed for it. */
+export interface TerminationRecord {
+  clauseId: string;
+  item?: number;
+  reason: string;
+  decidedOn: IsoDate;
+  /** The recorded step that met the ground's precondition (a lapsed demand, an active stoppage, …). */
+  basis?: string;
 }
 /** NGN-40 (10): an event of force majeure; the right to terminate opens when it lasts more than 30 days. */
 export interface ForceMajeureInput {
@@ -350,13 +442,38 @@ export interface PlanChangeInput {
   newPlanId: string;
 }
 export interface ContractorChangeInput {
-  /** NGN-14 name/address change (with evidence); NGN-15 / TNC-13 succession (approved). */
-  kind: 'name-change' | 'succession';
+  /**
+   * NGN-14 / TNC-14 name or address change (with evidence), TNC-14 change of the payment account or
+   * card, NGN-15 / TNC-13 succession, or another transfer (refused under TNC-10).
+   */
+  kind: 'name-change' | 'address-change' | 'payment-method-change' | 'succession' | 'transfer';
   name?: string;
   email?: string;
+  address?: string;
   /** For succession: the successor's customer id. */
   customerId?: string;
   evidence: string;
+  /** TNC-14: the ground a name may change on (marriage, adoption, TNC-13 succession). */
+  nameChangeGround?: 'marriage' | 'adoption' | 'succession';
+  /** TNC-14 / TNC-27: the new payment method. */
+  paymentMethod?: PaymentMethod;
+  /** NGN-15: the request is signed by both parties (連署した当社所定の書面). */
+  jointlySigned?: boolean;
+  /** NGN-15: the provider's decision on the succession, and the reason when it is denied. */
+  decision?: 'approve' | 'deny';
+  denyReason?: string;
+}
+
+/** A change of the contractor as recorded (name, address, payment method, succession). */
+export interface ContractorChange {
+  on: IsoDate;
+  kind: ContractorChangeInput['kind'];
+  clauseId: string;
+  evidence: string;
+  nameChangeGround?: ContractorChangeInput['nameChangeGround'];
+  /** NGN-15: approved or denied (a denied succession changes nothing). */
+  decision?: 'approved' | 'denied';
+  denyReason?: string;
 }
 /** NGN-46: a disclosure demanded under a law; the notice goes before it (or, when impossible, after it). */
 export interface DisclosureInput {
@@ -371,6 +488,26 @@ export interface DisclosureInput {
   /** Required when disclosureAt is not in the future: why the contractor could not be told first. */
   whyNotPrior?: string;
 }
+/** NGN-48: a carrier asked for the contractor's name, address or communication history (consented to in 48.1). */
+export interface CarrierDisclosureInput {
+  disclosureId?: string;
+  /** The telecommunications carrier that asked. */
+  carrier: string;
+  /** ISO instant with offset when the request arrived. */
+  requestedAt: string;
+  /** What was given: the kinds of data, never the data itself. */
+  items: ('name' | 'address' | 'communication-history')[];
+  /** ISO instant with offset when it was given. */
+  disclosedAt: string;
+  purpose: string;
+}
+
+export interface CarrierDisclosure extends Omit<CarrierDisclosureInput, 'disclosureId'> {
+  id: string;
+  clauseId: string;
+  recordedOn: IsoDate;
+}
+
 export interface Disclosure {
   id: string;
   authority: string;
@@ -381,6 +518,8 @@ export interface Disclosure {
   prior: boolean;
   whyNotPrior?: string;
   noticeSentAt?: string;
+  /** NGN-54: recorded after the personal data was deleted (by reference): no address left to notify. */
+  noticeImpossible?: string;
 }
 /** TNC-45 (optional): alert the customer whose device a trusted third party reported. */
 export interface MalwareAlertInput {

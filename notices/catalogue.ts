@@ -82,14 +82,6 @@ export interface CatalogueEntry {
 export const RENEWAL_REMINDER_BUSINESS_DAYS = 10;
 
 /**
- * NGN-36 / NGN-37 prior notice of a planned suspension or stoppage: at least 7 calendar days.
- * Decided: the texts say only 事前に (beforehand, with reason and period). One week is the usual
- * planned-maintenance notice of Japanese carriers and lets a corporate customer re-route traffic;
- * in an emergency (緊急やむを得ないとき) the notice follows the measure.
- */
-export const SUSPENSION_NOTICE_DAYS = 7;
-
-/**
  * Overdue reminder: the day after the due date, i.e. the first day NGN-21 / TNC-29 late damages
  * accrue (支払期日の翌日から). Decided: the reminder tells the customer the day damages start, so
  * it goes out on that day; this is when the billing workflow sends it (invoiceOverdue).
@@ -106,6 +98,9 @@ export const TERMS_CHANGE_OBJECTION_DAYS_BEFORE = 0;
 
 const ngn = getTerms('NGN');
 const tnc = getTerms('TNC');
+
+/** NGN-36 / NGN-37 prior notice of a planned suspension or stoppage, in days (terms catalog suspensionNoticeLeadDays, decided). */
+export const SUSPENSION_NOTICE_DAYS = ngn.suspensionNoticeLeadDays.value;
 
 /** An entry's clauses per 約款, read from the terms catalogs (each catalog's noticeClauses is the one source). */
 function clausesOf(kind: NoticeKind): Partial<Record<TermsId, readonly ClauseId[]>> {
@@ -374,6 +369,17 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     requires: ['date', 'reason'],
   },
   {
+    kind: 'contractor-change',
+    title: '契約上の地位の承継についての決定',
+    clauses: clausesOf('contractor-change'),
+    trigger: 'ops approve or deny a transfer of the contractual position asked for on a request signed by both parties (NGN-15)',
+    lead: { NGN: { when: 'on-trigger' } },
+    channels: { NGN: ['email', 'paper'] },
+    recipient: 'customer',
+    requires: ['date', 'reason'],
+    decided: 'NGN-15 makes the transfer depend on the provider’s approval; the decision is told in writing either way so the parties know whether it took effect (a denial with its reason).',
+  },
+  {
     kind: 'malware-alert',
     title: 'マルウェア感染のおそれに関する注意喚起',
     clauses: clausesOf('malware-alert'),
@@ -441,9 +447,18 @@ export function overdueReminderDay(dueDate: IsoDate): IsoDate {
   return addDays(dueDate, OVERDUE_REMINDER_DAYS_AFTER_DUE);
 }
 
-/** NGN-36 / NGN-37: the latest day to send the prior notice of a measure starting on `start`. */
+/**
+ * NGN-36 / NGN-37: the latest day to deliver the prior notice of a measure starting at 00:00 JST on
+ * `start`: the lead days are counted from the day after the notice (民法 第140条), so a start on
+ * 05-10 needs the notice by 05-02 (05-03 … 05-09 are the 7 days).
+ */
 export function suspensionNoticeDay(start: IsoDate): IsoDate {
-  return addDays(start, -SUSPENSION_NOTICE_DAYS);
+  return addDays(start, -(SUSPENSION_NOTICE_DAYS + 1));
+}
+
+/** NGN-36 / NGN-37: the earliest start (00:00 JST) of a measure whose prior notice is delivered on `noticeDay`, `leadDays` counted per 民法 第140条. */
+export function earliestStartAfterNotice(noticeDay: IsoDate, leadDays: number): IsoDate {
+  return addDays(noticeDay, leadDays + 1);
 }
 
 /**

@@ -123,6 +123,31 @@ export function cancellationReceipt(
   });
 }
 
+/**
+ * NGN-15: the provider's decision on a transfer of the contractual position asked for on a request
+ * signed by both parties (written: the approval makes it effective; a denial states the reason).
+ */
+export function contractorChangeNotice(
+  p: Party & { clauseId: string; decision: 'approved' | 'denied'; decidedOn: IsoDate; successor?: string; reason?: string },
+): Rendered {
+  const approved = p.decision === 'approved';
+  const facts: [string, string][] = [['決定日', dateJa(p.decidedOn)]];
+  if (p.successor) facts.push(['承継人', p.successor]);
+  if (!approved) facts.push(['理由', required(p.reason, 'the reason for the denial', p.clauseId)]);
+  return doc(p, {
+    kind: 'contractor-change',
+    clauseId: p.clauseId,
+    subject: subject(p, approved ? '契約上の地位の承継の承認について' : '契約上の地位の承継について（承認できない旨のご通知）'),
+    paragraphs: [
+      approved
+        ? `連署によるご請求のあった契約上の地位の承継を、${p.termsTitle} ${p.clauseId} に基づき承認いたしました。承認をもって承継の効力が生じます。`
+        : `連署によるご請求のあった契約上の地位の承継は、${p.termsTitle} ${p.clauseId} に基づき承認いたしかねますので、書面にてご通知いたします。利用契約は現在の契約者のまま継続します。`,
+    ],
+    facts,
+    clauses: [p.clauseId],
+  });
+}
+
 export function nonRenewalReceipt(
   p: Party & { receivedOn: IsoDate; endDate: IsoDate; clauseId: string },
 ): Rendered {
@@ -175,7 +200,20 @@ export function earlyTerminationFeeNotice(
  * `to` absent: the period runs until the cause is removed (stated as such).
  */
 export function suspensionNotice(
-  p: Party & { clauseId: string; reason: string; from: IsoDate | string; to?: IsoDate | string; emergency?: boolean },
+  p: Party & {
+    clauseId: string;
+    reason: string;
+    from: IsoDate | string;
+    to?: IsoDate | string;
+    emergency?: boolean;
+    /** 緊急やむを得ない事由: why no prior notice was possible (NGN-36/37). */
+    emergencyReason?: string;
+    /** The stop had started before this notice (TNC-39: 事前または事後に通知). */
+    after?: boolean;
+    /** TNC-18 1項: the end of the designated period for removing the cause, and the clause that lets the provider terminate then. */
+    cureBy?: string;
+    cureClause?: string;
+  },
 ): Rendered {
   const reason = required(p.reason, 'the reason (理由)', p.clauseId);
   if (p.to && Date.parse(p.to) < Date.parse(p.from)) throw new RangeError(`${p.clauseId}: the period ends (${p.to}) before it starts (${p.from})`);
@@ -188,8 +226,19 @@ export function suspensionNotice(
       ? [`${p.termsTitle} ${p.clauseId} に基づき、事前の通知なく${what}いたしましたのでお知らせします。`]
       : p.emergency
         ? [`緊急やむを得ない事由により、事前にご通知できないまま${what}いたしました。理由および期間は以下のとおりです。`]
-        : [`${p.termsTitle} ${p.clauseId} に基づき、以下の理由および期間により${what}いたしますので、事前にご通知いたします。`];
+        : p.after
+          ? [`${p.termsTitle} ${p.clauseId} に基づき、以下の理由および期間により${what}いたしましたので、事後にご通知いたします。`]
+          : [`${p.termsTitle} ${p.clauseId} に基づき、以下の理由および期間により${what}いたしますので、事前にご通知いたします。`];
+  const facts: [string, string][] = [
+    ['理由', reason],
+    ['期間', period],
+  ];
+  if (p.emergency && p.emergencyReason?.trim()) facts.push(['事前に通知できなかった事由', p.emergencyReason.trim()]);
+  if (p.cureBy) facts.push(['停止事由の解消期限', when(p.cureBy)]);
   const notes: string[] = [];
+  if (p.cureBy) {
+    notes.push(`上記の期限までに停止の事由を解消または是正されない場合、${p.cureClause ?? p.clauseId} に基づき利用契約を解約することがあります。`);
+  }
   if (p.clauseId === 'NGN-36') notes.push('提供中止期間中も料金は発生します（NGN-16.2）。');
   if (p.clauseId === 'TNC-41') notes.push('利用停止期間中も料金は発生します（TNC-26.3）。');
   return doc(p, {
@@ -197,10 +246,7 @@ export function suspensionNotice(
     clauseId: p.clauseId,
     subject: subject(p, p.clauseId === 'NGN-36' ? 'サービス提供の一時中止のご通知' : 'サービス利用停止のご通知'),
     paragraphs,
-    facts: [
-      ['理由', reason],
-      ['期間', period],
-    ],
+    facts,
     notes,
     clauses: [p.clauseId],
   });
@@ -448,18 +494,25 @@ export function overdueReminder(
 // ---------------------------------------------------------------------------------------------
 
 export function abolitionNotice(
-  p: Party & { clauseId: string; serviceName: string; abolitionDate: IsoDate; measure?: 'abolition' | 'suspension' },
+  p: Party & { clauseId: string; serviceName: string; abolitionDate: IsoDate; measure?: 'abolition' | 'suspension'; until?: IsoDate },
 ): Rendered {
   const word = p.measure === 'suspension' ? '休止' : '廃止';
+  const facts: [string, string][] = [
+    ['対象サービス', p.serviceName],
+    [`${word}日`, dateJa(p.abolitionDate)],
+  ];
+  // TNC-24 2項: for a 休止, the planned period is notified too.
+  if (p.measure === 'suspension') facts.push(['休止予定期間', p.until ? `${dateJa(p.abolitionDate)}から${dateJa(p.until)}まで` : `${dateJa(p.abolitionDate)}から再開のご案内まで`]);
   return doc(p, {
     kind: 'abolition',
     clauseId: p.clauseId,
     subject: subject(p, `サービス${word}のお知らせ`),
-    paragraphs: [`誠に勝手ながら、${p.serviceName}の提供を${dateJa(p.abolitionDate)}をもって${word}いたします。`],
-    facts: [
-      ['対象サービス', p.serviceName],
-      [`${word}日`, dateJa(p.abolitionDate)],
+    paragraphs: [
+      p.measure === 'suspension'
+        ? `誠に勝手ながら、${p.serviceName}の提供を${dateJa(p.abolitionDate)}から一時休止いたします。`
+        : `誠に勝手ながら、${p.serviceName}の提供を${dateJa(p.abolitionDate)}をもって${word}いたします。`,
     ],
+    facts,
     notes: [
       p.clauseId === 'TNC-24'
         ? `${word}日の60日前までにお知らせするものです（TNC-24）。`

@@ -85,6 +85,7 @@ export async function announcementWorkflow(input: AnnouncementWorkflowInput): Pr
     effectiveDate: input.effectiveDate,
     summary: input.summary,
     ...(input.newTermsVersion !== undefined ? { newTermsVersion: input.newTermsVersion } : {}),
+    ...(input.until !== undefined ? { until: input.until } : {}),
   };
 
   const ids = await listing.listAnnouncementTargets({ terms: input.terms, after: state.after, limit: pageSize });
@@ -133,6 +134,9 @@ function checkAnnouncement(a: AnnouncementWorkflowInput): void {
         `(${lead.leadDays} clear days of notice); ${a.effectiveDate} is too early`,
       'LateNotice',
     );
+  }
+  if (a.until !== undefined && (a.kind !== 'suspension' || !isValidIsoDate(a.until) || a.until < a.effectiveDate)) {
+    refuse('until', `only a suspension names its last day, on or after ${a.effectiveDate}: ${a.until}`);
   }
   if (a.newTermsVersion !== undefined) {
     if (a.kind !== 'terms-change') refuse('newTermsVersion', 'only a terms change names a new terms version');

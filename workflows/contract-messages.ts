@@ -11,7 +11,11 @@ import type {
   CarrierShareInput,
   ContractorChangeInput,
   ContractView,
+  CarrierDisclosure,
+  CarrierDisclosureInput,
   CureInput,
+  Demand,
+  DemandInput,
   Disclosure,
   DisclosureInput,
   DispatchInput,
@@ -71,13 +75,21 @@ export const resumeService = defineUpdate<ContractView, [Record<string, never>]>
 /** NGN-13 / TNC-15: an accepted plan change; the new price applies from the 1st of the next month. */
 export const changePlan = defineUpdate<ContractView, [PlanChangeInput]>('changePlan');
 export const changeContractor = defineUpdate<ContractView, [ContractorChangeInput]>('changeContractor');
+/** NGN-48: a disclosure to another carrier that asked, recorded (also after the end: NGN-54). */
+export const recordCarrierDisclosure = defineUpdate<CarrierDisclosure, [CarrierDisclosureInput]>('recordCarrierDisclosure');
 export const recordDisclosure = defineUpdate<Disclosure, [DisclosureInput]>('recordDisclosure');
 export const alertMalware = defineUpdate<MalwareAlert, [MalwareAlertInput]>('alertMalware');
 /** NGN-52: the contractor registers or changes its fault contact; outage notices go there from now on. */
 export const registerFaultContact = defineUpdate<ContractView, [FaultContactInput]>('registerFaultContact');
+/** NGN-40 (6): a demand (催告) with a stated period; the termination on (6) needs one that passed uncured. */
+export const issueDemand = defineUpdate<Demand, [DemandInput]>('issueDemand');
+/** The demand was met within its period: it closes and grounds no termination. */
+export const cureDemand = defineUpdate<Demand, [{ demandId: string }]>('cureDemand');
 export const terminateByProvider = defineUpdate<ContractView, [ProviderTerminationInput]>('terminateByProvider');
 /** Fan-out target: an announcement reaches this contract (idempotent by announcementId). */
-export const announce = defineUpdate<{ noticeSent: boolean }, [AnnouncementInput]>('announce');
+export const announce = defineUpdate<{ noticeSent: boolean; effectiveOn?: string }, [AnnouncementInput]>('announce');
+/** The notice of an announcement did not reach this contract: send it again (its lead counts from the delivery). */
+export const resendAnnouncement = defineUpdate<{ noticeSent: boolean; effectiveOn?: string }, [{ announcementId: string }]>('resendAnnouncement');
 /** TNC-3: written objection before the effective date; the contract ends on that date. */
 export const objectToTermsChange = defineUpdate<ContractView, [ObjectionInput]>('objectToTermsChange');
 /** NGN-39: refused (LateNotice) after the non-renewal deadline, naming it. */

@@ -39,6 +39,8 @@ export interface AnnouncementWorkflowInput {
   kind: AnnouncementInput['kind'];
   terms: TermsId;
   effectiveDate: IsoDate;
+  /** suspension (TNC-24 休止): the last day of the planned suspension; open-ended when omitted. */
+  until?: IsoDate;
   newTermsVersion?: string;
   summary: string;
   /** Notice day (JST) decided by the caller; the lead time (NGN-38 / TNC-24, NGN-2 / TNC-3) counts from it. */
@@ -90,7 +92,7 @@ export interface AnnouncementLead {
  */
 export function announcementLead(terms: TermsId, kind: AnnouncementInput['kind'], announcedOn: IsoDate): AnnouncementLead {
   const catalog = termsInForceOn(terms, announcedOn) ?? getTerms(terms);
-  const p = kind === 'abolition' ? catalog.abolitionNotice : catalog.termsChangeNoticeDays;
+  const p = kind === 'terms-change' ? catalog.termsChangeNoticeDays : catalog.abolitionNotice;
   const leadDays = typeof p.value === 'number' ? p.value : p.value.leadDays;
   return { leadDays, clause: p.clause, earliest: earliestDateAfterNotice(announcedOn, leadDays) };
 }

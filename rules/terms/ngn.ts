@@ -42,7 +42,11 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
     decided: true,
     reason: 'NGN has no pause/resume clause; a customer who wants less service files an NGN-13 change request (remove services) instead.',
   },
-  contractorChanges: { value: { nameChange: 'NGN-14', succession: 'NGN-15' }, clause: 'NGN-14', note: '第14条 name/address change with evidence; 第15条 transfer of the contractual position with approval' },
+  contractorChanges: {
+    value: { nameChange: 'NGN-14', nameChangeGrounds: null, paymentMethodChange: null, succession: 'NGN-15', successionNeedsApproval: true, transferRefusedBy: null },
+    clause: 'NGN-14',
+    note: '第14条 name/address change with evidence (証する書類); 第15条 transfer of the contractual position only with the provider’s approval, asked for on a form signed by both parties (連署した書面)',
+  },
 
   // --- Term, renewal, cancellation -----------------------------------------------------------
   minimumTerm: { value: { months: 12, startRule: 'month-after-service-start' }, clause: 'NGN-17', note: '最低利用期間は1年間; サービス利用開始日の翌月から起算' },
@@ -79,9 +83,25 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
   },
   forceMajeureTerminationDays: { value: 30, clause: 'NGN-40', note: '第40条1項10号: force majeure lasting more than 30 days' },
   terminationGrounds: {
-    value: [{ clause: 'NGN-40' }, { clause: 'NGN-40', item: 10, requires: 'force-majeure-right' }, { clause: 'NGN-42' }],
+    value: [
+      { clause: 'NGN-40', item: 1, ja: '差押・仮差押・仮処分・租税滞納処分、会社更生・破産・民事再生・競売の申立て、整理・清算' },
+      { clause: 'NGN-40', item: 2, ja: '手形・小切手の不渡り等の支払停止状態' },
+      { clause: 'NGN-40', item: 3, ja: '資本の減少、営業の停止・変更又は解散の決議' },
+      { clause: 'NGN-40', item: 4, ja: '財産状態の悪化又はそのおそれ' },
+      { clause: 'NGN-40', item: 5, ja: '監督官庁による営業の廃止・免許又は登録の取消し' },
+      { clause: 'NGN-40', item: 6, ja: '債務不履行・契約違反につき相当の期間を定めた催告後も期間内に履行・是正しない', requires: 'uncured-demand' },
+      { clause: 'NGN-40', item: 7, ja: '契約申込書・契約変更申込書その他通知内容への虚偽記入' },
+      { clause: 'NGN-40', item: 8, ja: '契約者の責に帰すべき事由により当社業務に支障を及ぼすおそれ' },
+      { clause: 'NGN-40', item: 9, ja: '第37条により利用を停止された契約者が停止原因を解消しない', requires: 'stopped-uncured' },
+      { clause: 'NGN-40', item: 10, ja: '第33条3項1号の不可抗力が30日間を超えて続き、継続的な提供が困難', requires: 'force-majeure-right' },
+      { clause: 'NGN-42', item: 1, ja: '反社会的勢力である、又はあった' },
+      { clause: 'NGN-42', item: 2, ja: '反社会的勢力を利用した' },
+      { clause: 'NGN-42', item: 3, ja: '反社会的勢力の維持運営に協力・関与した' },
+      { clause: 'NGN-42', item: 4, ja: '反社会的勢力と社会的に非難されるべき関係を有する' },
+      { clause: 'NGN-42', item: 5, ja: '暴力的行為・詐術・脅迫的言辞、名誉・信用の毀損、業務妨害' },
+    ],
     clause: 'NGN-40',
-    note: '第40条1項 (1)–(10) without notice ((10) once a force majeure has lasted more than 30 days); 第42条 anti-social forces',
+    note: '第40条1項 (1)–(10) without prior notice or demand — except (6), which needs the demand and its period; 第42条 (1)–(5) at once, without a demand',
   },
   accelerationOnTermination: { value: true, clause: 'NGN-40', note: '第40条2項 期限の利益の喪失 with 割増金 and 遅延損害金' },
   abolitionNotice: {
@@ -91,6 +111,7 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
     reason:
       'NGN-38 only says 事前に. We use TNC-24’s 60 days: an NGN-VPN customer must re-home every site and cancel the underlying NGN contracts (which themselves need more than a month), so anything shorter than ~2 months is not a workable "prior" notice; one rule for both 約款 also keeps operations simple. Counting: 60 clear days between notice day and abolition day (see earliestDateAfterNotice).',
   },
+  serviceSuspensionByNotice: { value: false, clause: 'NGN-38', note: '第38条 covers abolition only; temporary stops are NGN-36 suspensions with their own notice' },
   notices: {
     suspension: { value: 'prior-unless-emergency', clause: 'NGN-36', note: 'その旨並びに理由及び期間を事前に通知; 緊急やむを得ないときは除く' },
     stoppage: { value: 'prior-unless-emergency', clause: 'NGN-37', note: 'あらかじめその理由及び期間を通知; 緊急やむを得ないときは除く' },
@@ -120,13 +141,18 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
       prohibitedActsArticle: 26,
       cases: [
         { clause: 'NGN-25', window: 'cure-window' },
-        { clause: 'NGN-27', window: 'none' },
+        { clause: 'NGN-27', window: 'none', terminateUnder: 'NGN-40', terminateItem: 6, terminateGated: false },
       ],
-      suspendUnder: 'NGN-37',
-      terminateUnder: 'NGN-25',
     },
     clause: 'NGN-25',
-    note: '第26条 lists the prohibited acts; NGN-25 (2) stops the contractor as an NGN-37 stoppage (no prior notice needed after the window); (3) terminates under NGN-25',
+    note: '第26条 lists the prohibited acts; NGN-25 4項 (1)–(3) act under NGN-25 itself once the 10 days passed; NGN-27 acts at once (stop under NGN-27), and terminates by NGN-40 (6)’s proviso (第27条の事由による場合は直ちに解約) without a demand',
+  },
+  suspensionNoticeLeadDays: {
+    value: 7,
+    clause: 'NGN-36',
+    decided: true,
+    reason:
+      'NGN-36 2項 and NGN-37 2項 say only 事前に / あらかじめ (with reason and period). One week is the usual planned-maintenance notice of Japanese carriers and lets a corporate customer re-route traffic; counted per 民法 第140条 from the day the notice is delivered (that day not counted), so a notice delivered on 05-10 allows a start at 05-18 00:00 JST at the earliest. In an emergency (緊急やむを得ないとき) the notice may follow, with the reason stated.',
   },
   suspensionGrounds: {
     value: [
@@ -215,6 +241,8 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
       'NGN-43.1 requires the certificate but sets no deadline. A reminder every 14 days (two business weeks for a corporate customer) for up to 6 reminders (~3 months) then hands the case to operations instead of nagging forever.',
   },
   confidentialWritingDays: { value: 14, clause: 'NGN-45', note: 'oral disclosures count only if put in writing within 14 days (optional tracker)' },
+  survivingDuties: { value: true, clause: 'NGN-54', note: '第31–33条, 第43–48条, 第53–56条 survive the end of the contract' },
+  carrierDisclosureConsent: { value: true, clause: 'NGN-48', note: '電気通信事業者から請求があったときの氏名・住所・通信履歴等の通知に同意' },
 
   // --- Notices -----------------------------------------------------------------------------------
   electronicNotices: { value: ['email', 'web', 'paper'], clause: 'NGN-49', note: '電子メール、ウェブサイトへの掲載又は書面' },
@@ -240,5 +268,6 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
     'erasure-certificate-reminder': ['NGN-43'],
     'data-deletion': ['NGN-43'],
     'disclosure': ['NGN-46'],
+    'contractor-change': ['NGN-15'],
   },
 } satisfies TermsCatalog);

@@ -42,7 +42,18 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
     reason: 'TNC-15 lets the provider refuse a plan change on TNC-12 grounds but does not say when it takes effect; it takes effect when accepted, mirroring formation on acceptance (TNC-12). docomo is notified on the docomo-billed course.',
   },
   pauseResume: { value: { allowed: true, docomoCourseAllowed: false }, clause: 'TNC-16', note: '他社料金設定コースの場合、一時休止ができない' },
-  contractorChanges: { value: { nameChange: 'TNC-13', succession: 'TNC-13' }, clause: 'TNC-13', note: 'changes of the contractor are recorded as TNC-13 events (succession with documents)' },
+  contractorChanges: {
+    value: {
+      nameChange: 'TNC-14',
+      nameChangeGrounds: ['marriage', 'adoption', 'succession'],
+      paymentMethodChange: 'TNC-14',
+      succession: 'TNC-13',
+      successionNeedsApproval: false,
+      transferRefusedBy: 'TNC-10',
+    },
+    clause: 'TNC-14',
+    note: '第14条 name/address/payment account or card changes reported (a name change only for 婚姻・養子縁組 or 第13条 succession); 第13条 succession by inheritance, merger or split with documents; 第10条 no other assignment',
+  },
 
   // --- Term, renewal, cancellation -----------------------------------------------------------
   minimumTerm: {
@@ -95,7 +106,19 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
     decided: true,
     reason: 'TNC has no force-majeure termination right; ending the service because of a lasting disaster goes through 休止/廃止 with 60 days’ notice (TNC-24). TNC-42.1 already excludes liability for 天災地変.',
   },
-  terminationGrounds: { value: [{ clause: 'TNC-18' }], clause: 'TNC-18', note: '第18条: suspended customer who does not cure, cannot or refuses to pay; TNC-12 (2),(5),(6) grounds' },
+  terminationGrounds: {
+    value: [
+      {
+        clause: 'TNC-18',
+        item: 1,
+        ja: '第41条により利用を停止された契約者が指定期間内に停止事由を解消・是正しない、又は債務を履行できない・履行を拒絶する',
+        requires: 'suspended-uncured-or-default',
+      },
+      { clause: 'TNC-18', item: 2, ja: '契約締結後に第12条第2号・第5号・第6号に該当することが判明', requires: 'application-ground', applicationGrounds: [2, 5, 6] },
+    ],
+    clause: 'TNC-18',
+    note: '1項 and 2項 are the grounds (item = paragraph); 3項: no prior demand needed; 4項: docomo is told on its course',
+  },
   accelerationOnTermination: {
     value: false,
     clause: 'TNC-18',
@@ -108,6 +131,7 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
     decided: true,
     reason: '60 days is stated (休止または廃止される日の60日前までに通知). Decided: the notice day and the abolition day are both excluded, so 60 clear days lie between them (earliest abolition = notice + 61).',
   },
+  serviceSuspensionByNotice: { value: true, clause: 'TNC-24', note: '休止または廃止: the same 60 days, with the 休止予定期間 stated' },
   notices: {
     suspension: { value: 'none', clause: 'TNC-41', note: '事前に通知することなく利用を停止 (docomo notified on that course, TNC-41.3); maintenance stops under 第39条 are notified before or after' },
     stoppage: { value: 'none', clause: 'TNC-41' },
@@ -138,13 +162,12 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
   breachHandling: {
     value: {
       prohibitedActsArticle: 33,
-      cases: [{ clause: 'TNC-40', window: 'designated-period' }],
-      suspendUnder: 'TNC-41',
-      terminateUnder: 'TNC-18',
+      cases: [{ clause: 'TNC-40', window: 'designated-period', suspendUnder: 'TNC-41', terminateUnder: 'TNC-18', terminateItem: 1, terminateGated: true }],
     },
     clause: 'TNC-40',
-    note: '第33条 lists the prohibited acts; TNC-40 (5) suspends as TNC-41 (3) (an ignored demand), (6) terminates under TNC-18',
+    note: '第33条 lists the prohibited acts; TNC-40 (1)–(3) demands carry a designated period (cureWindowDays by default); (5) stops as TNC-41 (3) (an ignored demand); (6) terminates only through TNC-18 1項 (suspended and not cured within the designated period)',
   },
+  suspensionNoticeLeadDays: { value: 0, clause: 'TNC-41', note: 'TNC-41 stops without prior notice; TNC-39 stops are notified before or after (事前または事後)' },
   suspensionGrounds: {
     value: [
       { clause: 'TNC-39', rule: 'suspension' },
@@ -235,6 +258,8 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
   },
   erasureCertificate: { value: null, clause: 'TNC-37.5', note: 'TNC imposes no erasure-certificate duty on the customer (that is NGN-43)' },
   confidentialWritingDays: { value: null, clause: 'TNC-37', note: 'no oral-disclosure rule in TNC' },
+  survivingDuties: { value: false, clause: 'TNC-37', note: 'TNC names no surviving clauses; personal data is deleted after the retention period (TNC-37.5)' },
+  carrierDisclosureConsent: { value: false, clause: 'TNC-36', note: 'no consent to disclosure to other carriers; 通信の秘密 (第36条) applies' },
 
   // --- Notices -----------------------------------------------------------------------------------
   electronicNotices: { value: ['email', 'web', 'paper'], clause: 'TNC-5', note: '電子メール、ウェブサイトへの掲載その他当社が適当と判断する方法' },

@@ -83,24 +83,50 @@ export type NoticeKind =
   | 'data-deletion'
   | 'disclosure'
   | 'malware-alert'
+  | 'contractor-change'
   | 'carrier-notification';
 
-/** A kind of violation case and how its window runs (NGN-25 cure window, NGN-27 none, TNC-40 designated period). */
+/** A kind of violation case, how its window runs and under which clauses its measures act. */
 export interface BreachCase {
   readonly clause: ClauseId;
   /**
-   * 'cure-window': `cureWindowDays` after the violation (民法 第140条); 'designated-period': the
-   * period the demand designates, default `demandCurePeriodDays`; 'none': measures at once.
+   * 'cure-window': `cureWindowDays` after the violation (民法 第140条, NGN-25); 'designated-period':
+   * the period the demand designates, default `cureWindowDays` (TNC-40 (1)–(3)); 'none': measures
+   * at once (NGN-27).
    */
   readonly window: 'cure-window' | 'designated-period' | 'none';
+  /** The clause a 'suspend' measure is recorded under; default the case's own clause (NGN-25 (2), NGN-27). */
+  readonly suspendUnder?: ClauseId;
+  /** The termination ground a 'terminate' measure uses: clause and item; default the case's own clause. */
+  readonly terminateUnder?: ClauseId;
+  readonly terminateItem?: number;
+  /**
+   * The terminate measure must meet its ground's precondition (TNC-40 (6) goes through TNC-18 1項);
+   * false where the case itself is the basis (NGN-25 (3); NGN-27 by NGN-40 (6)'s proviso, 直ちに解約).
+   */
+  readonly terminateGated?: boolean;
 }
 
-/** A ground for termination by the provider, and what must have happened first. */
+/**
+ * What the contract's own history must show before the provider may terminate on a ground:
+ * - 'uncured-demand': a demand (催告) with a stated period was made and the period passed uncured (NGN-40 (6));
+ * - 'stopped-uncured': the contractor is stopped (the catalog's stoppage clause) and the stoppage is still on (NGN-40 (9));
+ * - 'force-majeure-right': a recorded force majeure has lasted more than its days (NGN-40 (10));
+ * - 'suspended-uncured-or-default': suspended under the stoppage clause and the designated period
+ *   (demandCurePeriodDays) passed uncured, or the contractor cannot or refuses to pay an overdue debt (TNC-18 1項);
+ * - 'application-ground': one of `applicationGrounds` of the rejection grounds came to light (TNC-18 2項).
+ */
+export type TerminationPrecondition = 'uncured-demand' | 'stopped-uncured' | 'force-majeure-right' | 'suspended-uncured-or-default' | 'application-ground';
+
+/** A ground for termination by the provider (clause and item), and what must have happened first. */
 export interface TerminationGround {
   readonly clause: ClauseId;
-  readonly item?: number;
-  /** 'force-majeure-right': a recorded force majeure has lasted long enough (NGN-40 (10)). */
-  readonly requires?: 'force-majeure-right';
+  /** The item (号) — or, where a clause has paragraphs instead (TNC-18 1項/2項), the paragraph. */
+  readonly item: number;
+  readonly ja: string;
+  readonly requires?: TerminationPrecondition;
+  /** For 'application-ground': the rejection-ground codes that allow it (TNC-18 2項: TNC-12 (2), (5), (6)). */
+  readonly applicationGrounds?: readonly number[];
 }
 
 /** What a breach measure does to the contract. */
@@ -132,8 +158,21 @@ export interface TermsCatalog {
   /** Plan/service changes: same refusal grounds as formation. */
   readonly changeRequest: Param<{ readonly sameGroundsAsApplication: boolean; readonly effectiveFrom: 'acceptance' | 'request' }>;
   readonly pauseResume: Param<{ readonly allowed: boolean; readonly docomoCourseAllowed: boolean }>;
-  /** Clauses a contractor change is recorded under: name/address change and succession. */
-  readonly contractorChanges: Param<{ readonly nameChange: ClauseId; readonly succession: ClauseId }>;
+  /** How changes of the contractor are made and recorded (NGN-14/15, TNC-10/13/14). */
+  readonly contractorChanges: Param<{
+    /** Name and address changes (with evidence). */
+    readonly nameChange: ClauseId;
+    /** A name change is allowed only on these grounds (TNC-14: marriage, adoption, TNC-13 succession); null = any, with evidence. */
+    readonly nameChangeGrounds: readonly ('marriage' | 'adoption' | 'succession')[] | null;
+    /** Change of the bank account or card used for payment; null where the 約款 has no such report. */
+    readonly paymentMethodChange: ClauseId | null;
+    /** Succession (inheritance, merger, split, or transfer of the position). */
+    readonly succession: ClauseId;
+    /** The provider approves or denies a succession asked for on a request signed by both parties (NGN-15). */
+    readonly successionNeedsApproval: boolean;
+    /** Any other assignment of the right to the service is refused under this clause (TNC-10); null where none is. */
+    readonly transferRefusedBy: ClauseId | null;
+  }>;
 
   // --- Term, renewal, cancellation -------------------------------------------------------------
   readonly minimumTerm: Param<{ readonly months: number; readonly startRule: 'month-after-service-start' | 'none' }>;
@@ -168,6 +207,8 @@ export interface TermsCatalog {
   readonly terminationGrounds: Param<readonly TerminationGround[]>;
   readonly accelerationOnTermination: Param<boolean>;
   readonly abolitionNotice: Param<{ readonly leadDays: number; readonly counting: 'clear-days' }>;
+  /** The provider may suspend the whole service (休止) with the same notice as an abolition (TNC-24); false where the 約款 has only abolition. */
+  readonly serviceSuspensionByNotice: Param<boolean>;
   /** Notice rules per measure. */
   readonly notices: {
     readonly suspension: Param<NoticeRule>;
@@ -191,9 +232,12 @@ export interface TermsCatalog {
   readonly breachHandling: Param<{
     readonly prohibitedActsArticle: number;
     readonly cases: readonly BreachCase[];
-    readonly suspendUnder: ClauseId;
-    readonly terminateUnder: ClauseId;
   }>;
+  /**
+   * Days of prior notice before a suspension or stoppage that needs one (`notices.suspension` /
+   * `notices.stoppage` 'prior…'), counted per 民法 第140条 from the day the notice was delivered.
+   */
+  readonly suspensionNoticeLeadDays: Param<number>;
   /** Grounds ops may suspend under, each with the notice rule (`notices.suspension` / `notices.stoppage`) it follows. */
   readonly suspensionGrounds: Param<readonly { readonly clause: ClauseId; readonly rule: 'suspension' | 'stoppage' }[]>;
   /** An invalid card or account stops the service (TNC-41 (2)); false where the 約款 has no such ground. */
@@ -237,6 +281,14 @@ export interface TermsCatalog {
   readonly retentionDaysAfterTermination: Param<number>;
   readonly erasureCertificate: Param<{ readonly required: boolean; readonly reminderIntervalDays: number; readonly maxReminders: number } | null>;
   readonly confidentialWritingDays: Param<number | null>;
+  /**
+   * Duties that survive the contract (NGN-54: 第43–48条 among them): the contract keeps taking their
+   * records (disclosures, the erasure certificate) after it ended and after its personal data was
+   * deleted; false where the 約款 names none.
+   */
+  readonly survivingDuties: Param<boolean>;
+  /** NGN-48: the contractor consents to its name, address and 通信履歴 being given to another carrier that asks; each such disclosure is recorded. */
+  readonly carrierDisclosureConsent: Param<boolean>;
 
   // --- Notices ------------------------------------------------------------------------------------
   /** NGN-49 / TNC-5: notices may be given electronically (e-mail, web) or on paper; every notice cites this clause. */

@@ -27,6 +27,7 @@ import {
   recipientFor,
   renewalReminderDay,
   suspensionNoticeDay,
+  earliestStartAfterNotice,
   termsChangeNoticeDay,
   termsChangeObjectionDeadline,
   type NoticeKind,
@@ -205,6 +206,11 @@ const samples: Record<Exclude<NoticeKind, 'carrier-notification'>, () => { r: T.
     must: ['TNC-45', '第45条', '203.0.113.45', '令和8年6月10日 10時00分', evil],
     data: evil,
   }),
+  'contractor-change': () => ({
+    r: T.contractorChangeNotice({ ...party, clauseId: 'NGN-15', decision: 'denied', decidedOn: '2026-05-12', successor: '承継株式会社', reason: evil }),
+    must: ['NGN-15', '第15条', '令和8年5月12日', '承認いたしかねます', '承継株式会社', evil],
+    data: evil,
+  }),
 };
 
 describe('templates: each catalogue entry renders text and HTML with its required elements', () => {
@@ -314,8 +320,11 @@ describe('catalogue: clauses, lead times, recipients', () => {
     expect(termsChangeObjectionDeadline('2026-07-01')).toBe('2026-07-01');
   });
 
-  test('NGN-36: prior notice 7 days before; NGN-21 / TNC-29: reminder the day after the due date; NGN-43: 6 reminders every 14 days', () => {
-    expect(suspensionNoticeDay('2026-05-10')).toBe('2026-05-03');
+  test('NGN-36: prior notice 7 days before, the notice day not counted; NGN-21 / TNC-29: reminder the day after the due date; NGN-43: 6 reminders every 14 days', () => {
+    // A stop at 00:00 on 05-10 needs 7 whole days before it after the notice day (民法 第140条):
+    // 05-03 … 05-09, so the notice must be delivered by 05-02; a notice on 05-02 allows 05-10.
+    expect(suspensionNoticeDay('2026-05-10')).toBe('2026-05-02');
+    expect(earliestStartAfterNotice('2026-05-02', 7)).toBe('2026-05-10');
     expect(overdueReminderDay('2026-05-31')).toBe('2026-06-01');
     const days = erasureReminderDays('2026-03-31');
     expect(days).toEqual([14, 28, 42, 56, 70, 84].map((d) => addDays('2026-03-31', d)));

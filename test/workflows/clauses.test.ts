@@ -31,7 +31,8 @@ describe('NGN-27 and NGN-42: measures without a cure window', () => {
       expect(Date.parse(v.measuresFrom)).toBeLessThanOrEqual(Date.parse(jst(`${Y}-04-03T10:05`)) + 1000);
       const m = await h.executeUpdate(applyMeasure, { args: [{ violationId: 'V-27', measure: 2 }] });
       expect(m).toMatchObject({ status: 'measured', measure: 2 });
-      expect((await h.query(getContract)).suspensions?.[0]).toMatchObject({ status: 'active', clauseId: 'NGN-37' });
+      // NGN-27: the immediate stop is recorded under NGN-27 itself, not as an NGN-37 stoppage.
+      expect((await h.query(getContract)).suspensions?.[0]).toMatchObject({ status: 'active', clauseId: 'NGN-27' });
       const notice = await world.db.notice.findFirstOrThrow({ where: { contractId: id, kind: 'violation' } });
       expect(notice.clauseId).toBe('NGN-27');
       expect(notice.body).toContain('是正期間を設けず');
@@ -42,7 +43,7 @@ describe('NGN-27 and NGN-42: measures without a cure window', () => {
     const Y = await nextYear(world);
     await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
       await sleepUntil(world, `${Y}-06-15`);
-      const v = await h.executeUpdate(terminateByProvider, { args: [{ clauseId: 'NGN-42', reason: '反社会的勢力に該当することが判明' }] });
+      const v = await h.executeUpdate(terminateByProvider, { args: [{ clauseId: 'NGN-42', item: 1, reason: '反社会的勢力に該当することが判明' }] });
       expect([v.endDate, v.endReason]).toEqual([`${Y}-06-15`, 'provider-termination']);
       await sleepUntil(world, `${Y}-06-17`);
       expect((await h.query(getContract)).status).toBe('ended');
@@ -58,7 +59,7 @@ describe('NGN-15 TNC-13 succession and TNC-11 channel', () => {
     const Y = await nextYear(world);
     await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
       await h.executeUpdate(changeContractor, {
-        args: [{ kind: 'succession', customerId: 'CUST-SUCCESSOR', name: '承継株式会社', email: 'it@successor.example.co.jp', evidence: '連名の承継申込書 承認' }],
+        args: [{ kind: 'succession', customerId: 'CUST-SUCCESSOR', name: '承継株式会社', email: 'it@successor.example.co.jp', evidence: '連名の承継申込書', jointlySigned: true, decision: 'approve' }],
       });
       await sleepUntil(world, `${Y}-04-02`);
       const v = await h.query(getContract);

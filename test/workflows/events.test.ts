@@ -166,7 +166,8 @@ describe('NGN-25 cure window of 10 days (民法 第140条)', () => {
       expect(m).toMatchObject({ status: 'measured', measure: 2 });
       const s = (await h.query(getContract)).suspensions!;
       expect(s).toHaveLength(1);
-      expect(s[0]).toMatchObject({ clauseId: 'NGN-37', status: 'active' });
+      // NGN-25 4項 (2): the stop is a measure under NGN-25 itself, not an NGN-37 stoppage.
+      expect(s[0]).toMatchObject({ clauseId: 'NGN-25', status: 'active' });
       // applied at workflow time of the update: at or after 00:00 JST of 04-12, within that minute
       const midnight = Date.parse(jst(`${Y}-04-12T00:00`));
       expect(Date.parse(s[0]!.startsAt)).toBeGreaterThanOrEqual(midnight);
@@ -180,25 +181,41 @@ describe('NGN-25 cure window of 10 days (民法 第140条)', () => {
 });
 
 describe('NGN-36 NGN-37 suspension with prior notice', () => {
-  test('NGN-36: a suspension asked to start before its notice could be sent starts when the notice was sent, and the notice states reason and period; an emergency starts at once', async () => {
+  test('NGN-36: with 7 days of prior notice a stop notified on 04-15 starts 04-23 00:00 JST at the earliest; the notice states reason and period; an emergency starts at once only with its reason', async () => {
     const Y = await nextYear(world);
     await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
       await sleepUntilInstant(world, jst(`${Y}-04-15T10:00`));
+      // NGN-36 2項: 事前に. The catalog's 7 days count from the day after the notice day (民法 第140条):
+      // notified 04-15 → 04-16 … 04-22 → the stop may start at 04-23 00:00 JST, not on the same day.
+      const early = await refusalOf(
+        h.executeUpdate(scheduleSuspension, { args: [{ clauseId: 'NGN-36', reason: '設備の定期保守', startsAt: jst(`${Y}-04-22T09:00`), endsAt: jst(`${Y}-04-22T18:00`) }] }),
+      );
+      expect(early).toMatchObject({ type: 'LateNotice', details: { field: 'startsAt', deadline: new Date(jst(`${Y}-04-23T00:00`)).toISOString() } });
       const s = await h.executeUpdate(scheduleSuspension, {
-        args: [{ clauseId: 'NGN-36', reason: '設備の定期保守', startsAt: jst(`${Y}-04-15T09:00`), endsAt: jst(`${Y}-04-15T18:00`) }],
+        args: [{ clauseId: 'NGN-36', reason: '設備の定期保守', startsAt: jst(`${Y}-04-23T09:00`), endsAt: jst(`${Y}-04-23T18:00`) }],
       });
-      expect(Date.parse(s.startsAt)).toBeGreaterThanOrEqual(Date.parse(s.noticeSentAt!));
-      expect(Date.parse(s.startsAt)).toBeGreaterThanOrEqual(Date.parse(jst(`${Y}-04-15T10:00`)));
+      expect(s).toMatchObject({ status: 'scheduled', startsAt: jst(`${Y}-04-23T09:00`) });
+      expect(jstDateOf(s.noticeSentAt!)).toBe(`${Y}-04-15`);
       const n = await world.db.notice.findFirstOrThrow({ where: { contractId: id, kind: 'suspension' } });
       expect(n.body).toContain('設備の定期保守'); // the reason …
-      expect(n.body).toMatch(new RegExp(`18時00分（${Y}-04-15T18:00\\+09:00）まで`)); // … and the period's end (和暦 + ISO)
-      await sleepUntilInstant(world, jst(`${Y}-04-15T19:00`));
+      expect(n.body).toContain('事前にご通知いたします');
+      expect(n.body).toMatch(new RegExp(`18時00分（${Y}-04-23T18:00\\+09:00）まで`)); // … and the period's end (和暦 + ISO)
+      await sleepUntilInstant(world, jst(`${Y}-04-23T12:00`));
+      expect((await h.query(getContract)).suspensions![0]!.status).toBe('active');
+      await sleepUntilInstant(world, jst(`${Y}-04-23T19:00`));
       expect((await h.query(getContract)).suspensions![0]!.status).toBe('lifted');
 
+      // NGN-37 2項 ただし書: in an emergency the notice may follow — only with the reason stated.
+      const noReason = await refusalOf(
+        h.executeUpdate(scheduleSuspension, { args: [{ clauseId: 'NGN-37', reason: '不正アクセスの遮断', startsAt: jst(`${Y}-04-23T18:30`), emergency: true }] }),
+      );
+      expect(noReason).toMatchObject({ type: 'InvalidCommand', details: { field: 'emergencyReason' } });
       const e = await h.executeUpdate(scheduleSuspension, {
-        args: [{ clauseId: 'NGN-37', reason: '不正アクセスの遮断', startsAt: jst(`${Y}-04-15T18:30`), emergency: true }],
+        args: [{ clauseId: 'NGN-37', reason: '不正アクセスの遮断', startsAt: jst(`${Y}-04-23T18:30`), emergency: true, emergencyReason: '他の契約者への攻撃が継続中で、通知を待てない' }],
       });
-      expect(e).toMatchObject({ status: 'active', startsAt: jst(`${Y}-04-15T18:30`) });
+      expect(e).toMatchObject({ status: 'active', startsAt: jst(`${Y}-04-23T18:30`) });
+      const emergencyNotice = await world.db.notice.findFirstOrThrow({ where: { contractId: id, kind: 'suspension', idempotencyKey: { contains: `:suspension:${e.id}:` } } });
+      expect(emergencyNotice.body).toContain('他の契約者への攻撃が継続中で、通知を待てない');
     });
   });
 });

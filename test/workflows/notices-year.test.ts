@@ -8,7 +8,7 @@ import { getContract, recordPayment, reportPaymentMethodInvalid } from '../../wo
 import { BusinessCalendar, addMonthsClamped, jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import { defaultCalendarData } from '../../rules/holidays-jp.js';
 import { renewalReminderDay } from '../../notices/catalogue.js';
-import { nextYear, sleepUntil, withContract } from '../helpers/timeline.js';
+import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
 import { consumerCustomer, corporateCustomer, useWorld } from '../helpers/world.js';
 
 const world = useWorld('time-skipping');
@@ -45,16 +45,20 @@ describe('NGN-49 notices over a year', () => {
 });
 
 describe('NGN-37 (1) and TNC-41 stoppage', () => {
-  test('NGN-37: unpaid past the due date, the service stops 7 days after the overdue day following a notice with reason and period; paying lifts it', async () => {
+  test('NGN-37: unpaid past the due date, the service stops after 7 days of notice counted from the day after the overdue day, with reason and period; paying lifts it', async () => {
     const Y = await nextYear(world);
     await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
       await sleepUntil(world, `${Y}-06-01`); // April's invoice was due 05-31
       const s = (await h.query(getContract)).suspensions!;
       expect(s).toHaveLength(1);
-      expect(s[0]).toMatchObject({ clauseId: 'NGN-37', status: 'scheduled', forInvoice: `${id}:${Y}-04`, startsAt: new Date(jstMidnightMs(`${Y}-06-08`)).toISOString() });
+      // Due 05-31; the overdue reminder and the stoppage notice go out on 06-01. NGN-37 2項 あらかじめ,
+      // 7 days (catalog) counted from the day after the notice (民法 第140条): 06-02 … 06-08 → stop at 06-09 00:00 JST.
+      expect(s[0]).toMatchObject({ clauseId: 'NGN-37', status: 'scheduled', forInvoice: `${id}:${Y}-04`, startsAt: new Date(jstMidnightMs(`${Y}-06-09`)).toISOString() });
       const notice = await world.db.notice.findFirstOrThrow({ where: { contractId: id, kind: 'suspension' } });
       expect(jstDateOf(notice.sentAt!.getTime())).toBe(`${Y}-06-01`); // before the stoppage
       expect(notice.body).toContain('料金の未払い');
+      await sleepUntilInstant(world, jst(`${Y}-06-08T23:59`));
+      expect((await h.query(getContract)).suspensions![0]!.status).toBe('scheduled');
       await sleepUntil(world, `${Y}-06-09`);
       expect((await h.query(getContract)).suspensions![0]!.status).toBe('active');
       const inv = (await h.query(getContract)).openInvoices.find((i) => i.id === `${id}:${Y}-04`)!;

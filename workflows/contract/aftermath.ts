@@ -3,7 +3,7 @@
  * and submits an erasure certificate, reminded every interval until it arrives (then ops take over);
  * after the retention period the customer's personal data is deleted and the customer is told.
  */
-import { condition, setHandler, sleep } from '@temporalio/workflow';
+import { condition, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { addDays, jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import type { ErasureCertificateInput } from '../../model/contract.js';
 import { noticeClauseOf } from '../../notices/catalogue.js';
@@ -34,8 +34,32 @@ export const aftermath: ContractModule = {
   },
 };
 
-/** Runs once the contract has ended: certificate reminders, then deletion after the retention period. */
+/**
+ * Runs once the contract has ended: certificate reminders, then deletion after the retention
+ * period; where duties survive the contract (NGN-54), the workflow then stays to record them.
+ */
 export async function runAftermath(ctx: ContractContext): Promise<void> {
+  const { state, catalog } = ctx;
+  if (!state.aftermath?.personalDataDeletedOn) await remindAndDelete(ctx);
+  if (catalog.survivingDuties.value && patched('ngn-54-survival-v1')) await survive(ctx);
+}
+
+/** Records a run takes after the deletion before it continues as new (keeps each run's history short). */
+const SURVIVAL_RECORDS_PER_RUN = 100;
+
+/**
+ * NGN-54: 第43–48条 survive the contract. The contract keeps taking NGN-46 / NGN-48 disclosure
+ * records and the NGN-43 erasure certificate after its personal data was deleted (by reference,
+ * without the deleted data); it never completes, continuing as new now and then.
+ */
+async function survive(ctx: ContractContext): Promise<void> {
+  const count = () => (ctx.state.disclosures?.length ?? 0) + (ctx.state.carrierDisclosures?.length ?? 0) + (ctx.state.aftermath?.certificateOn ? 1 : 0);
+  const atStart = count();
+  await condition(() => count() - atStart >= SURVIVAL_RECORDS_PER_RUN || workflowInfo().continueAsNewSuggested);
+  await ctx.continueAsNew();
+}
+
+async function remindAndDelete(ctx: ContractContext): Promise<void> {
   const { state, input, catalog } = ctx;
   const cert = catalog.erasureCertificate.value;
   const party = ctx.party();

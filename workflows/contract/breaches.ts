@@ -4,7 +4,7 @@
  * (NGN-27). A cure recorded in time closes it; after the window ops choose a measure (or the case's
  * default measure applies when the window ends): record, stop the contractor, or terminate.
  */
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { dayCountedPeriod, jstDateOf } from '../../rules/calendar.js';
 import type { BreachCase } from '../../rules/terms/index.js';
 import type { CureInput, MeasureInput, Violation, ViolationInput } from '../../model/contract.js';
@@ -16,7 +16,7 @@ import type { ContractContext, ContractModule } from './context.js';
 import type { Deadline } from './deadlines.js';
 import { instantField } from './fields.js';
 import { startSuspension } from './suspensions.js';
-import { terminate } from './termination.js';
+import { checkGround, terminate, terminationGround } from './termination.js';
 
 /** The catalog's case for a violation clause (NGN-25, NGN-27, TNC-40 …), if this 約款 has it. */
 function breachCase(ctx: ContractContext, clauseId: string): BreachCase | undefined {
@@ -41,15 +41,33 @@ function validateViolation(ctx: ContractContext, v: ViolationInput): void {
   if (v.defaultMeasure !== undefined && !measureCodes(ctx).includes(v.defaultMeasure)) {
     invalid('defaultMeasure', `${v.clauseId} allows measures ${measureCodes(ctx).join(', ')}`);
   }
+  const gate = gatedTermination(ctx, breachCase(ctx, v.clauseId));
+  if (gate && v.defaultMeasure !== undefined && effectOf(ctx, v.defaultMeasure) === 'terminate') {
+    invalid('defaultMeasure', `${v.clauseId} (${v.defaultMeasure}) terminates only through ${gate.clause} (${gate.item}), which needs a suspension whose designated period passed first; it cannot be a default measure`);
+  }
   if (v.violationId && ctx.state.violations?.some((x) => x.id === v.violationId)) conflict(`violation ${v.violationId} is already open`);
   if (!v.description.trim()) invalid('description', 'say what happened');
 }
 
-/** Days of the window a case gives (catalog: cure window, designated period, or none). */
+/**
+ * Days of the window a case gives (catalog: cure window, designated period, or none). TNC-40's
+ * designated period defaults to its own cure window (cureWindowDays, 14), not TNC-18's period for
+ * a suspended contractor (demandCurePeriodDays); cases opened before that fix keep the period
+ * they were told (patched).
+ */
 function windowDays(ctx: ContractContext, c: BreachCase | undefined, v: ViolationInput): number {
   if (c?.window === 'cure-window') return ctx.catalog.cureWindowDays.value;
-  if (c?.window === 'designated-period') return v.designatedDays ?? ctx.catalog.demandCurePeriodDays.value;
+  if (c?.window === 'designated-period') {
+    if (v.designatedDays !== undefined) return v.designatedDays;
+    return patched('tnc-40-own-window-v1') ? ctx.catalog.cureWindowDays.value : ctx.catalog.demandCurePeriodDays.value;
+  }
   return 0;
+}
+
+/** The termination ground a case's 'terminate' measure uses, when its precondition applies (TNC-40 (6) → TNC-18 1項). */
+function gatedTermination(ctx: ContractContext, c: BreachCase | undefined) {
+  if (!c?.terminateGated) return undefined;
+  return terminationGround(ctx, c.terminateUnder ?? c.clause, c.terminateItem);
 }
 
 /**
@@ -116,6 +134,12 @@ function validateMeasure(ctx: ContractContext, m: MeasureInput): void {
   if (Date.now() < Date.parse(v.measuresFrom)) {
     lateNotice('measure', `${v.clauseId}: measures on ${v.id} are possible from ${v.measuresFrom} (cure window until ${v.cureLastDay} 24:00 JST)`, v.measuresFrom);
   }
+  const gate = gatedTermination(ctx, breachCase(ctx, v.clauseId));
+  if (gate && effectOf(ctx, m.measure) === 'terminate') checkGround(ctx, gate);
+}
+
+function effectOf(ctx: ContractContext, measure: number) {
+  return ctx.catalog.breachMeasures.value.find((x) => x.code === measure)?.effect ?? 'record';
 }
 
 /** Applies a measure; its effect comes from the catalog: record it, stop the contractor (suspension) or terminate. */
@@ -123,14 +147,21 @@ async function measure(ctx: ContractContext, m: MeasureInput): Promise<Violation
   const v = openCase(ctx, m.violationId);
   v.status = 'measured';
   v.measure = m.measure;
-  const handling = ctx.catalog.breachHandling.value;
-  const effect = ctx.catalog.breachMeasures.value.find((x) => x.code === m.measure)?.effect ?? 'record';
+  const c = breachCase(ctx, v.clauseId);
+  const effect = effectOf(ctx, m.measure);
   const reason = `${v.clauseId} 第${m.measure}号の措置（違反 ${v.id}: 禁止行為 第${v.act}号、是正期間経過）`;
   if (effect === 'suspend') {
-    // TNC-41(3) allows stopping without notice after an ignored demand; NGN-25 (2) likewise needs none.
-    await startSuspension(ctx, { clauseId: handling.suspendUnder, reason, startsAt: ctx.nowIso(), emergency: true });
+    // Recorded under the case's own clause (NGN-25 (2), NGN-27) or the one the catalog names
+    // (TNC-40 (5) → TNC-41 (3)); the violation notice already told the consequence, so no prior notice.
+    await startSuspension(ctx, {
+      clauseId: c?.suspendUnder ?? v.clauseId,
+      reason,
+      startsAt: ctx.nowIso(),
+      emergency: true,
+      emergencyReason: `${v.clauseId}: 違反 ${v.id} の是正期間経過後の措置（違反のご通知で予告済み）`,
+    });
   } else if (effect === 'terminate') {
-    await terminate(ctx, { clauseId: handling.terminateUnder, reason, endDate: ctx.today() });
+    await terminate(ctx, { clauseId: c?.terminateUnder ?? v.clauseId, item: c?.terminateItem, reason, endDate: ctx.today() });
   }
   return v;
 }

@@ -4,12 +4,13 @@
  * a change of the contractor's details or a succession (the run's input changes, so the workflow
  * continues as new with it), and the NGN-52 fault contact.
  */
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { firstOfNextMonth, jstMidnightMs } from '../../rules/calendar.js';
 import { getPlan } from '../../rules/plans.js';
 import type { ContractInput, ContractorChangeInput, FaultContactInput, PlanChangeInput } from '../../model/contract.js';
+import { contractorChangeNotice } from '../../notices/templates.js';
 import { changeContractor, changePlan, pauseService, registerFaultContact, resumeService } from '../contract-messages.js';
-import { notifyCarrierOfEvent } from '../notify.js';
+import { notify, notifyCarrierOfEvent } from '../notify.js';
 import { conflict, invalid, requireEmail } from '../refusals.js';
 import type { ContractContext, ContractModule } from './context.js';
 import type { Deadline } from './deadlines.js';
@@ -26,6 +27,47 @@ function restart(ctx: ContractContext, withPlanChange: boolean): Promise<never> 
     ctx.state.pendingPlan = undefined;
   }
   return ctx.continueAsNew(next);
+}
+
+function validateContractorChange(ctx: ContractContext, c: ContractorChangeInput): void {
+  const { state, input, catalog } = ctx;
+  const rule = catalog.contractorChanges.value;
+  if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+  if (c.kind === 'transfer') {
+    if (rule.transferRefusedBy) conflict(`${rule.transferRefusedBy}: the right to the service cannot be assigned to another, except by succession under ${rule.succession}`);
+    invalid('kind', `${rule.succession}: a transfer of the contractual position is asked for as a succession (kind succession)`);
+  }
+  if (!c.evidence?.trim()) invalid('evidence', `${c.kind === 'succession' ? rule.succession : rule.nameChange}: the change needs its evidence (書類)`);
+  switch (c.kind) {
+    case 'name-change':
+      if (!c.name && !c.email) invalid('name', 'nothing to change');
+      if (rule.nameChangeGrounds && c.name) {
+        if (!c.nameChangeGround || !rule.nameChangeGrounds.includes(c.nameChangeGround)) {
+          invalid('nameChangeGround', `${rule.nameChange}: a name may change only on ${rule.nameChangeGrounds.join(', ')} (${rule.succession} for a succession)`);
+        }
+      }
+      break;
+    case 'address-change':
+      if (!c.address?.trim()) invalid('address', 'the new address is required');
+      break;
+    case 'payment-method-change':
+      if (!rule.paymentMethodChange) conflict(`${input.terms} has no report of a change of payment account or card (${rule.nameChange})`);
+      if (!c.paymentMethod || !ctx.rules.paymentMethods.includes(c.paymentMethod)) {
+        invalid('paymentMethod', `one of ${ctx.rules.paymentMethods.join(', ')} (${catalog.paymentMethods.clause})`);
+      }
+      break;
+    case 'succession':
+      if (!c.customerId) invalid('customerId', 'a succession names the successor');
+      if (rule.successionNeedsApproval) {
+        if (c.jointlySigned !== true) invalid('jointlySigned', `${rule.succession}: the request must be on the form signed by both parties (連署した書面)`);
+        if (c.decision !== 'approve' && c.decision !== 'deny') invalid('decision', `${rule.succession}: the provider approves or denies the succession (approve | deny)`);
+        if (c.decision === 'deny' && !c.denyReason?.trim()) invalid('denyReason', 'a denial states its reason');
+      }
+      break;
+    default:
+      invalid('kind', `one of name-change, address-change, payment-method-change, succession, transfer`);
+  }
+  if (c.email !== undefined) requireEmail('email', c.email);
 }
 
 export const changes: ContractModule = {
@@ -112,30 +154,50 @@ export const changes: ContractModule = {
     setHandler(
       changeContractor,
       async (c: ContractorChangeInput) => {
-        const clauses = catalog.contractorChanges.value;
-        const clauseId = c.kind === 'name-change' ? clauses.nameChange : clauses.succession;
-        state.contractorChanges = [...(state.contractorChanges ?? []), { on: ctx.today(), kind: c.kind, clauseId, evidence: c.evidence }];
+        const rule = catalog.contractorChanges.value;
+        const today = ctx.today();
+        if (c.kind === 'payment-method-change') {
+          // TNC-14: the account or card used for payment changed; TNC-27 / TNC-41 (2) follow it.
+          const clauseId = rule.paymentMethodChange ?? rule.nameChange;
+          state.contractorChanges = [...(state.contractorChanges ?? []), { on: today, kind: c.kind, clauseId, evidence: c.evidence }];
+          if (c.paymentMethod) state.paymentMethod = { method: c.paymentMethod, since: today };
+          await ctx.save();
+          return ctx.view();
+        }
+        const clauseId = c.kind === 'succession' ? rule.succession : rule.nameChange;
+        if (c.kind === 'succession' && rule.successionNeedsApproval && patched('ngn-15-decision-v1')) {
+          // NGN-15: the transfer takes effect only with the provider's approval; the decision is written.
+          const denied = c.decision === 'deny';
+          state.contractorChanges = [
+            ...(state.contractorChanges ?? []),
+            { on: today, kind: c.kind, clauseId, evidence: c.evidence, decision: denied ? 'denied' : 'approved', ...(denied ? { denyReason: c.denyReason } : {}) },
+          ];
+          await notify({
+            contractId: input.contractId,
+            idempotencyKey: `${input.contractId}:contractor-change:${clauseId}:${state.contractorChanges.length}`,
+            recipient: input.customer.email,
+            ...contractorChangeNotice({ ...ctx.party(), clauseId, decision: denied ? 'denied' : 'approved', decidedOn: today, successor: c.name, reason: c.denyReason }),
+          });
+          if (denied) return ctx.view();
+        } else {
+          state.contractorChanges = [
+            ...(state.contractorChanges ?? []),
+            { on: today, kind: c.kind, clauseId, evidence: c.evidence, ...(c.nameChangeGround && rule.nameChangeGrounds ? { nameChangeGround: c.nameChangeGround } : {}) },
+          ];
+        }
         ctx.restartWith = {
           ...input,
           customer: {
             ...input.customer,
             name: c.name ?? input.customer.name,
             email: c.email ?? input.customer.email,
+            ...(c.address !== undefined ? { address: c.address } : {}),
             id: c.kind === 'succession' && c.customerId ? c.customerId : input.customer.id,
           },
         };
         return ctx.view();
       },
-      {
-        validator: (c: ContractorChangeInput) => {
-          const clauses = catalog.contractorChanges.value;
-          if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
-          if (!c.evidence?.trim()) invalid('evidence', `${clauses.nameChange} / ${clauses.succession}: the change needs its evidence (書類)`);
-          if (!c.name && !c.email && !c.customerId) invalid('name', 'nothing to change');
-          if (c.kind === 'succession' && !c.customerId) invalid('customerId', 'a succession names the successor');
-          if (c.email !== undefined) requireEmail('email', c.email);
-        },
-      },
+      { validator: (c: ContractorChangeInput) => validateContractorChange(ctx, c) },
     );
   },
 

@@ -15,8 +15,12 @@ export type Deadline =
   | { atMs: number; kind: 'invoice-overdue'; invoiceId: string }
   /** A scheduled suspension starts, or a timed one ends (NGN-36/37, TNC-39/41). */
   | { atMs: number; kind: 'suspension' }
+  /** TNC-18 1項: a stoppage's designated period for removing its cause has passed. */
+  | { atMs: number; kind: 'suspension-cure' }
   /** A cure window ended uncured and the violation carries a default measure (NGN-25, TNC-40). */
   | { atMs: number; kind: 'default-measure'; violationId: string }
+  /** NGN-40 (6): a demand's period ended uncured; termination on (6) becomes possible. */
+  | { atMs: number; kind: 'demand-lapse'; demandId: string }
   /** NGN-40 (10): a force majeure has lasted more than 30 days; the right to terminate opens. */
   | { atMs: number; kind: 'force-majeure' }
   /** An open outage reaches 24 hours from recognition (NGN-33.1 / TNC-42.1). */
@@ -47,7 +51,9 @@ export const DEADLINE_ORDER: readonly DeadlineKind[] = [
   'month-close',
   'invoice-overdue',
   'suspension',
+  'suspension-cure',
   'default-measure',
+  'demand-lapse',
   'force-majeure',
   'outage-threshold',
   'renewal-reminder',
@@ -88,6 +94,8 @@ export function deadlineLabel(d: Deadline): string {
       return `${d.kind}:${d.violationId}`;
     case 'terms-change':
       return `${d.kind}:${d.announcementId}`;
+    case 'demand-lapse':
+      return `${d.kind}:${d.demandId}`;
     default:
       return d.kind;
   }

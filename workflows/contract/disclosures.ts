@@ -4,20 +4,31 @@
  * TNC-45 malware alert. Each exists only where the catalog lists its notice.
  */
 import { setHandler } from '@temporalio/workflow';
-import type { Disclosure, DisclosureInput, MalwareAlert, MalwareAlertInput } from '../../model/contract.js';
+import type { CarrierDisclosure, CarrierDisclosureInput, Disclosure, DisclosureInput, MalwareAlert, MalwareAlertInput } from '../../model/contract.js';
 import { noticeClauseOf } from '../../notices/catalogue.js';
 import { disclosureNotice, malwareAlertNotice } from '../../notices/templates.js';
-import { alertMalware, recordDisclosure } from '../contract-messages.js';
+import { alertMalware, recordCarrierDisclosure as recordCarrierDisclosureUpdate, recordDisclosure } from '../contract-messages.js';
 import { notify } from '../notify.js';
 import { conflict, invalid } from '../refusals.js';
 import type { ContractContext, ContractModule } from './context.js';
 import { instantField, textField } from './fields.js';
 
+/**
+ * NGN-54: where duties survive the contract, their records stay possible after the end and after the
+ * personal data was deleted (by reference); otherwise only while the data is there.
+ */
+function requireRecordable(ctx: ContractContext): void {
+  const { state, input, catalog } = ctx;
+  if (state.status === 'applied' || state.status === 'rejected') conflict(`contract ${input.contractId} is ${state.status}`);
+  const deleted = state.aftermath?.personalDataDeletedOn;
+  if (deleted && !catalog.survivingDuties.value) conflict(`the contract data was deleted on ${deleted}`);
+}
+
 function validateDisclosure(ctx: ContractContext, d: DisclosureInput): void {
   const { state, input } = ctx;
   const clause = noticeClauseOf(ctx.catalog, 'disclosure');
   if (!clause) invalid('terms', `disclosures to authorities are not notified under ${input.terms}; this contract is ${input.terms}`);
-  if (state.aftermath?.personalDataDeletedOn) conflict(`the contract data was deleted on ${state.aftermath.personalDataDeletedOn}`);
+  requireRecordable(ctx);
   if (d.disclosureId && state.disclosures?.some((x) => x.id === d.disclosureId)) conflict(`disclosure ${d.disclosureId} is already recorded`);
   textField('authority', d.authority);
   textField('legalBasis', d.legalBasis);
@@ -48,6 +59,12 @@ async function disclose(ctx: ContractContext, d: DisclosureInput): Promise<Discl
     ...(prior ? {} : { whyNotPrior: (d.whyNotPrior ?? '').trim() }),
   };
   state.disclosures = [...(state.disclosures ?? []), x];
+  const deleted = state.aftermath?.personalDataDeletedOn;
+  if (deleted) {
+    // NGN-54: recorded by reference; no contact data is left to send the NGN-46 notice to.
+    x.noticeImpossible = `${ctx.catalog.survivingDuties.clause}: personal data deleted on ${deleted}; recorded by reference`;
+    return x;
+  }
   const proof = await notify({
     contractId: input.contractId,
     idempotencyKey: `${input.contractId}:disclosure:${clause}:${x.id}`,
@@ -55,6 +72,42 @@ async function disclose(ctx: ContractContext, d: DisclosureInput): Promise<Discl
     ...disclosureNotice({ ...ctx.party(), ...x }),
   });
   if (proof.delivered) x.noticeSentAt = proof.sentAt;
+  return x;
+}
+
+const CARRIER_ITEMS = ['name', 'address', 'communication-history'] as const;
+
+function validateCarrierDisclosure(ctx: ContractContext, d: CarrierDisclosureInput): void {
+  const consent = ctx.catalog.carrierDisclosureConsent;
+  if (!consent.value) conflict(`${ctx.input.terms} has no consent to disclosures to other carriers (${consent.clause})`);
+  requireRecordable(ctx);
+  if (d.disclosureId && ctx.state.carrierDisclosures?.some((x) => x.id === d.disclosureId)) conflict(`disclosure ${d.disclosureId} is already recorded`);
+  textField('carrier', d.carrier, 200);
+  textField('purpose', d.purpose, 2000);
+  const asked = instantField('requestedAt', d.requestedAt)!;
+  const given = instantField('disclosedAt', d.disclosedAt)!;
+  if (given < asked) invalid('disclosedAt', 'is before the request');
+  if (given > Date.now()) invalid('disclosedAt', `${d.disclosedAt} is in the future; record a disclosure once it is made`);
+  if (!Array.isArray(d.items) || d.items.length === 0 || d.items.some((i) => !CARRIER_ITEMS.includes(i))) {
+    invalid('items', `one or more of ${CARRIER_ITEMS.join(', ')}`);
+  }
+}
+
+/** NGN-48: who asked, what kinds of data were given and when — the kinds, never the data. */
+function recordCarrierDisclosure(ctx: ContractContext, d: CarrierDisclosureInput): CarrierDisclosure {
+  const { state } = ctx;
+  state.seq += 1;
+  const x: CarrierDisclosure = {
+    id: d.disclosureId ?? `CD${state.seq}`,
+    clauseId: ctx.catalog.carrierDisclosureConsent.clause,
+    carrier: d.carrier.trim(),
+    requestedAt: d.requestedAt,
+    items: [...new Set(d.items)],
+    disclosedAt: d.disclosedAt,
+    purpose: d.purpose.trim(),
+    recordedOn: ctx.today(),
+  };
+  state.carrierDisclosures = [...(state.carrierDisclosures ?? []), x];
   return x;
 }
 
@@ -100,5 +153,6 @@ export const disclosures: ContractModule = {
   register(ctx) {
     setHandler(recordDisclosure, (d) => disclose(ctx, d), { validator: (d) => validateDisclosure(ctx, d) });
     setHandler(alertMalware, (a) => sendMalwareAlert(ctx, a), { validator: (a) => validateMalwareAlert(ctx, a) });
+    setHandler(recordCarrierDisclosureUpdate, (d) => recordCarrierDisclosure(ctx, d), { validator: (d) => validateCarrierDisclosure(ctx, d) });
   },
 };

@@ -61,9 +61,11 @@ export const formation: ContractModule = {
           state.minimumTerm = minimumTerm(serviceStart, rules.minimumTermMonths);
         }
         if (rules.renewal) {
-          // NGN-39: the first contract period is the minimum term (or a period of the same length).
+          // NGN-39: the first contract period is the one the application states (契約申込書に定める),
+          // by default the minimum term (or a period of the same length); renewals add 12 months each.
           const start = state.minimumTerm?.start ?? serviceStart;
-          state.period = { start, end: addDays(addMonthsClamped(start, rules.renewal.periodMonths), -1), renewals: 0 };
+          const months = input.contractPeriodMonths ?? rules.renewal.periodMonths;
+          state.period = { start, end: addDays(addMonthsClamped(start, months), -1), renewals: 0 };
         }
         await ctx.loadCalendar();
         state.status = 'active';

@@ -4,14 +4,14 @@
  * stoppage after an overdue reminder (NGN-37 (1) / TNC-41 (1)), lifted by payment; TNC-41 (2) an
  * invalid payment method. Fees keep accruing while suspended (NGN-16.2, TNC-26.3).
  */
-import { setHandler } from '@temporalio/workflow';
-import { addDays, jstDateOf, jstMidnightMs, type IsoDate } from '../../rules/calendar.js';
+import { patched, setHandler } from '@temporalio/workflow';
+import { addDays, dayCountedPeriod, jstDateOf, jstMidnightMs, type IsoDate } from '../../rules/calendar.js';
 import type { Suspension, SuspensionInput } from '../../model/contract.js';
-import { SUSPENSION_NOTICE_DAYS } from '../../notices/catalogue.js';
+import { SUSPENSION_NOTICE_DAYS, earliestStartAfterNotice } from '../../notices/catalogue.js';
 import { suspensionNotice } from '../../notices/templates.js';
 import { liftSuspension, reportPaymentMethodInvalid, scheduleSuspension } from '../contract-messages.js';
 import { notify, notifyCarrierOfEvent } from '../notify.js';
-import { conflict, invalid, undeliverable } from '../refusals.js';
+import { conflict, invalid, lateNotice, undeliverable } from '../refusals.js';
 import type { ContractContext, ContractModule } from './context.js';
 import type { Deadline } from './deadlines.js';
 import { instantField } from './fields.js';
@@ -24,6 +24,26 @@ function validateSuspension(ctx: ContractContext, s: SuspensionInput): void {
   const start = instantField('startsAt', s.startsAt)!;
   const end = instantField('endsAt', s.endsAt, { optional: true });
   if (end !== undefined && end <= start) invalid('endsAt', `${s.endsAt} is not after startsAt ${s.startsAt}`);
+  if (s.emergency && !s.emergencyReason?.trim()) {
+    invalid('emergencyReason', `${s.clauseId}: without prior notice (緊急やむを得ないとき) the reason it could not be given must be stated`);
+  }
+  if (s.otherContractDebt) {
+    if (s.clauseId !== ctx.catalog.notices.stoppage.clause) invalid('otherContractDebt', `a debt under another contract grounds a stoppage under ${ctx.catalog.notices.stoppage.clause} only`);
+    if (s.otherContractDebt.contractId === ctx.input.contractId) invalid('otherContractDebt', 'name the other contract; a debt of this one is a stoppage for this contract’s own invoice');
+    if (!(s.otherContractDebt.dueDate < ctx.today())) invalid('otherContractDebt', `the invoice ${s.otherContractDebt.invoiceId} is not overdue (due ${s.otherContractDebt.dueDate})`);
+  }
+  // NGN-36 2項 / NGN-37 2項: with prior notice, the stop starts no earlier than the lead after it.
+  const lead = ctx.catalog.suspensionNoticeLeadDays;
+  if (needsPriorNotice(ctx, s) && lead.value > 0) {
+    const earliest = jstMidnightMs(earliestStartAfterNotice(ctx.today(), lead.value));
+    if (start < earliest) {
+      lateNotice(
+        'startsAt',
+        `${s.clauseId}: notified today, the stop may start at ${new Date(earliest).toISOString()} (${lead.value} days' notice, ${lead.clause}) at the earliest; ${s.startsAt} is too early (an emergency states emergencyReason)`,
+        new Date(earliest).toISOString(),
+      );
+    }
+  }
 }
 
 /**
@@ -36,22 +56,48 @@ function needsPriorNotice(ctx: ContractContext, s: SuspensionInput): boolean {
   return rule === 'prior' || (rule === 'prior-unless-emergency' && !s.emergency);
 }
 
+/** TNC-18 1項: a stoppage under this clause carries a designated period to remove its cause, after which the provider may terminate. */
+function designatesCurePeriod(ctx: ContractContext, clauseId: string): boolean {
+  return clauseId === ctx.catalog.notices.stoppage.clause && ctx.catalog.terminationGrounds.value.some((g) => g.requires === 'suspended-uncured-or-default');
+}
+
+const later = (a: string, bMs: number): string => (Date.parse(a) >= bMs ? a : new Date(bMs).toISOString());
+
 /**
  * Schedules a suspension. Where prior notice is required (NGN-36/37 unless emergency), the notice
- * with reason and period is sent first and the suspension never starts before it was sent.
- * Fees keep accruing while suspended (NGN-16.2, TNC-26.3): billing is not touched.
+ * with reason and period is sent first and the suspension starts no earlier than the catalog's lead
+ * after the day it was delivered (民法 第140条). A stoppage that can lead to termination after a
+ * designated period (TNC-18 1項) states that period. Fees keep accruing while suspended (NGN-16.2,
+ * TNC-26.3): billing is not touched.
  */
 export async function startSuspension(ctx: ContractContext, s: SuspensionInput, forInvoice?: string): Promise<Suspension> {
-  const { state, input } = ctx;
+  const { state, input, catalog } = ctx;
   state.seq += 1;
   const id = `S${state.seq}`;
+  const prior = needsPriorNotice(ctx, s);
+  const lead = catalog.suspensionNoticeLeadDays.value;
+  // Patched: contracts running before these rules keep the start and period they were told.
+  const withLead = prior && lead > 0 && patched('suspension-notice-lead-v1');
+  const withCure = designatesCurePeriod(ctx, s.clauseId) && patched('tnc-18-cure-period-v1');
+  let startsAt = withLead ? later(s.startsAt, jstMidnightMs(earliestStartAfterNotice(ctx.today(), lead))) : s.startsAt;
+  const cureBy = withCure ? new Date(dayCountedPeriod(startsAt, catalog.demandCurePeriodDays.value).endsAtMs).toISOString() : undefined;
+  const cureClause = withCure ? catalog.terminationGrounds.value.find((g) => g.requires === 'suspended-uncured-or-default')?.clause : undefined;
   const proof = await notify({
     contractId: input.contractId,
     idempotencyKey: `${input.contractId}:suspension:${id}:${s.clauseId}`,
     recipient: input.customer.email,
-    ...suspensionNotice({ ...ctx.party(), clauseId: s.clauseId, reason: s.reason, from: s.startsAt, to: s.endsAt, emergency: s.emergency }),
+    ...suspensionNotice({
+      ...ctx.party(),
+      clauseId: s.clauseId,
+      reason: s.reason,
+      from: startsAt,
+      to: s.endsAt,
+      emergency: s.emergency,
+      ...(s.emergencyReason ? { emergencyReason: s.emergencyReason } : {}),
+      ...(Date.parse(startsAt) < Date.now() && !s.emergency ? { after: true } : {}),
+      ...(cureBy ? { cureBy, cureClause } : {}),
+    }),
   });
-  const prior = needsPriorNotice(ctx, s);
   if (prior && !proof.delivered) {
     // NGN-36/37: without a delivered prior notice the suspension may not start; ops were alerted.
     undeliverable(`${s.clauseId}: the prior notice could not be delivered (${proof.error ?? 'unknown'}); the suspension was not scheduled`);
@@ -66,7 +112,9 @@ export async function startSuspension(ctx: ContractContext, s: SuspensionInput, 
     reason: s.reason,
     occurrence: id,
   });
-  const startsAt = prior && Date.parse(proof.sentAt) > Date.parse(s.startsAt) ? proof.sentAt : s.startsAt;
+  if (prior && Date.parse(proof.sentAt) > Date.parse(startsAt)) startsAt = proof.sentAt;
+  // A notice delivered on a later day than planned (retries) moves the earliest start with it.
+  if (withLead) startsAt = later(startsAt, jstMidnightMs(earliestStartAfterNotice(jstDateOf(proof.sentAt), lead)));
   const susp: Suspension = {
     id,
     clauseId: s.clauseId,
@@ -76,6 +124,8 @@ export async function startSuspension(ctx: ContractContext, s: SuspensionInput, 
     noticeSentAt: proof.sentAt,
     status: Date.parse(startsAt) <= Date.now() ? 'active' : 'scheduled',
     forInvoice,
+    ...(cureBy ? { cureBy } : {}),
+    ...(s.otherContractDebt ? { otherContractDebt: s.otherContractDebt } : {}),
   };
   state.suspensions = [...(state.suspensions ?? []), susp];
   return susp;
@@ -93,6 +143,13 @@ function lift(ctx: ContractContext, l: { suspensionId: string }): Suspension {
   s.status = 'lifted';
   s.endsAt = ctx.nowIso();
   return s;
+}
+
+/** TNC-18 1項: the designated periods of active stoppages that have passed uncured (termination becomes possible). */
+function lapseCurePeriods(ctx: ContractContext): void {
+  for (const s of ctx.state.suspensions ?? []) {
+    if (s.status === 'active' && s.cureBy && !s.cureLapsed && Date.parse(s.cureBy) <= Date.now()) s.cureLapsed = true;
+  }
 }
 
 /** Timer work: scheduled suspensions start, timed ones end. */
@@ -160,9 +217,13 @@ export const suspensions: ContractModule = {
       if (x.status === 'scheduled') out.push({ atMs: Date.parse(x.startsAt), kind: 'suspension' });
       else if (x.status === 'active' && x.endsAt) out.push({ atMs: Date.parse(x.endsAt), kind: 'suspension' });
     }
+    for (const x of ctx.state.suspensions ?? []) {
+      if (x.status === 'active' && x.cureBy && !x.cureLapsed) out.push({ atMs: Date.parse(x.cureBy), kind: 'suspension-cure' });
+    }
     return out;
   },
   due: {
     suspension: (ctx) => advanceSuspensions(ctx),
+    'suspension-cure': (ctx) => lapseCurePeriods(ctx),
   },
 };
