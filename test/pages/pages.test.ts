@@ -332,6 +332,36 @@ describe('ops console, customer page and written notices in chromium (issue 17)'
     await context.close();
   });
 
+  test('contracts by upcoming deadline: NGN-39 non-renewal deadline this week, NGN-25 cure windows closing within 7 days', async () => {
+    const withViolation = await apply(CUST_A);
+    const plain = await apply(CUST_A);
+    for (const id of [withViolation, plain]) expect((await api('POST', `/contracts/${id}/accept`, {})).status).toBe(200);
+    // NGN-25: a violation 5 days ago; 10 days not counting that day → the window's last day is 5 days
+    // from today, measures from 00:00 JST of the 6th day: inside the 7 days ahead.
+    const occurredAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
+    const v = await api<{ id: string }>('POST', `/contracts/${withViolation}/violations`, { clauseId: 'NGN-25', act: 1, occurredAt, description: '禁止行為（第26条1号）' });
+    expect(v.status).toBe(201);
+    // A contract row whose NGN-39 deadline is today (the projection only: this filter reads the database).
+    const today = jstDateOf(Date.now());
+    const dueThisWeek = uniqueId('ctr-nr');
+    await world.db.contract.create({
+      data: { id: dueThisWeek, terms: 'NGN', termsVersion: '2020-02-01', planId: 'ngn-vpn-standard', customerId: CUST_B, customerName: '株式会社期限', customerEmail: 'b@example.co.jp', customerKind: 'corporate', channel: 'form', status: 'active', appliedAt: new Date(), nonRenewalDeadline: today },
+    });
+    const { context, page } = await signIn(AUDITOR);
+    const ids = async () => page.locator('#contracts tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { contract: string } }).dataset.contract));
+    await page.goto(`${base}/ui/ops/contracts?upcoming=non-renewal-week`);
+    expect(await ids()).toEqual([dueThisWeek]);
+    await page.goto(`${base}/ui/ops/contracts`);
+    await page.selectOption('select[name=upcoming]', 'cure-closing');
+    await Promise.all([page.waitForURL(/upcoming=cure-closing/), page.click('#filters button[type=submit]')]);
+    expect(await ids()).toEqual([withViolation]);
+    expect(await page.locator(`#contracts tr[data-contract="${withViolation}"]`).innerText()).toContain(`${v.json.id} NGN-25`);
+    await shot(page, '12-ops-contracts-cure-closing');
+    await page.goto(`${base}/ui/ops/contracts?terms=TNC`);
+    expect(await ids()).toEqual([]);
+    await context.close();
+  });
+
   test('long work shows progress: an NGN-2 terms-change announcement (too early a date refused with the earliest day) and a replay of every live contract', async () => {
     const a = await apply(CUST_A);
     expect((await api('POST', `/contracts/${a}/accept`, {})).status).toBe(200);
