@@ -59,8 +59,6 @@ export interface NoticeDocumentSource {
 export interface NoticeDocumentOptions {
   /** Issuer block: the provider's name first, then further lines (registration number, address …). */
   issuer: readonly string[];
-  /** Name of the 約款 the notice is given under. */
-  termsTitle: string;
   /** Extra titled tables after the text, e.g. an invoice's qualified-invoice details. */
   sections?: readonly { title: string; rows: readonly (readonly [string, string])[] }[];
   fontPath?: string;
@@ -122,7 +120,7 @@ export function renderNoticePdf(n: NoticeDocumentSource, o: NoticeDocumentOption
   // The text the e-mail carried, line for line.
   doc.fontSize(BODY_SIZE);
   for (const line of n.body.split('\n')) {
-    if (line === '') doc.moveDown(0.5);
+    if (line === '') doc.moveDown(0.7);
     else doc.text(line, left, doc.y, { width, lineGap: 2 });
   }
 
@@ -150,12 +148,9 @@ export function renderNoticePdf(n: NoticeDocumentSource, o: NoticeDocumentOption
     const footY = doc.page.height - A4_MARGIN + 4;
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0; // writing inside the margin must not open a new page
-    doc.fontSize(8).text(
-      `${o.termsTitle}　${citeClause(n.clauseId)}に基づく通知　契約番号 ${n.contractId}　${i - range.start + 1} / ${range.count}`,
-      left,
-      footY,
-      { width, align: 'center', lineBreak: false },
-    );
+    doc.fontSize(7.5);
+    doc.text(`${citeClause(n.clauseId)}に基づく通知　契約番号 ${n.contractId}`, left, footY, { width: width - 40, align: 'left', lineBreak: false });
+    doc.text(`${i - range.start + 1} / ${range.count}`, left, footY, { width, align: 'right', lineBreak: false });
     doc.page.margins.bottom = bottom;
   }
   doc.end();

@@ -418,7 +418,7 @@ ${running ? html`<p class="hint">2秒ごとに自動更新します（refreshes 
             sections.push({ title: '明細 Lines', rows: inv.lines.map((l): [string, string] => [`${l.description}（${l.clauseId}）`, `${TAX_CLASS_LABEL[l.taxClass] ?? l.taxClass}　${jaYen(l.amount)}`]) });
           }
         }
-        return { issuer: [cat?.provider ?? '', cat?.title ?? row.terms], termsTitle: cat?.title ?? row.terms, sections };
+        return { issuer: [cat?.provider ?? '', cat?.title ?? row.terms], sections };
       },
       now,
     ).catch((e: unknown) => {

@@ -87,7 +87,7 @@ async function signIn(key: string, urls: string[] = []): Promise<{ context: Brow
   return { context, page };
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: resolve(OUT, `${name}.png`), fullPage: true });
+const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: resolve(OUT, `${name}.png`), fullPage });
 
 /** Text of a PDF (pdftotext) and facts of its first page (pdfinfo); the first page rendered to PNG. */
 function readPdf(pdf: Buffer, name: string): { text: string; info: string; png: string } {
@@ -270,6 +270,11 @@ describe('ops console, customer page and written notices in chromium (issue 17)'
     const csrf = await page.locator('header input[name=_csrf]').inputValue();
     const post = await context.request.post(`${base}/ui/ops/contracts/${theirs}/commands/cancel`, { form: { _csrf: csrf, desiredDate: '2030-01-31' }, maxRedirects: 0 });
     expect(post.status()).toBe(403);
+    // clause ids link to their parameters in the terms catalog
+    await page.click('a.clause[href="/ui/terms/NGN#NGN-11"] >> nth=0');
+    await page.waitForURL(/\/ui\/terms\/NGN#NGN-11$/);
+    expect(await page.locator('section[id="NGN-11"]').innerText()).toContain('acceptance-notice-sent');
+    await shot(page, '13-terms-ngn', false); // the viewport at the clause's anchor
     // the session cookie is no API credential
     expect((await context.request.get(`${base}/contracts/${mine}`)).status()).toBe(401);
     await shot(page, '09-customer-home');
