@@ -17,9 +17,10 @@ import { deadlinesAhead, eventsBehind } from '../../api/pages/timeline.js';
 import { invoiceDetails } from '../../notices/invoice-details.js';
 import { getTerms } from '../../rules/terms/index.js';
 import type { ContractView } from '../../model/contract.js';
+import { PdfIntegrityError, noticePdf, sha256Hex } from '../../activities/notice-pdf.js';
 import { useWorld } from '../helpers/world.js';
 
-useWorld('no-temporal');
+const world = useWorld('no-temporal');
 
 /** An active NGN contract whose service started 2025-03-15 (NGN-17: minimum term 2025-04-01 … 2026-03-31). */
 function ngnView(over: Partial<ContractView> = {}): ContractView {
@@ -203,5 +204,29 @@ describe('invoice details, terms anchors, sessions, escaping', () => {
     const name = '<script>alert("x")</script>';
     expect(html`<p>${name}</p>`.value).toBe('<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>');
     expect(html`<div>${html`<b>${'&'}</b>`}</div>`.value).toBe('<div><b>&amp;</b></div>');
+  });
+});
+
+describe('written notice PDF in the outbox row (activities/notice-pdf.ts)', () => {
+  test('NGN-12: rendered once, stored with its SHA-256; two concurrent first downloads store one document; a changed stored PDF is refused', async () => {
+    const db = world.db;
+    await db.contract.create({
+      data: { id: 'ctr-pdf', terms: 'NGN', termsVersion: '2020-02-01', planId: 'ngn-vpn-standard', customerId: 'C1', customerName: '株式会社テスト商事', customerEmail: 'c1@example.co.jp', customerKind: 'corporate', channel: 'form', status: 'rejected', appliedAt: new Date('2026-04-01T00:00:00Z') },
+    });
+    const n = await db.notice.create({
+      data: { contractId: 'ctr-pdf', idempotencyKey: 'ctr-pdf:rejection:NGN-12', kind: 'rejection', clauseId: 'NGN-12', channel: 'email', recipient: 'c1@example.co.jp', subject: 'ご利用申込みについて（書面によるご通知）', body: '株式会社テスト商事 様\n\n承諾できないことを書面にてご通知いたします。', status: 'sent', createdAt: new Date('2026-04-27T01:15:00Z') },
+    });
+    const options = () => ({ issuer: ['NEC ネッツエスアイ株式会社'] });
+    const [a, b] = await Promise.all([noticePdf(db, n.id, options), noticePdf(db, n.id, options)]);
+    expect(a.sha256).toBe(b.sha256);
+    expect(a.pdf.equals(b.pdf)).toBe(true);
+    expect([a.rendered, b.rendered].filter(Boolean).length).toBeGreaterThanOrEqual(1);
+    const again = await noticePdf(db, n.id, () => { throw new Error('must not render again'); });
+    expect({ rendered: again.rendered, sha256: again.sha256 }).toEqual({ rendered: false, sha256: sha256Hex(a.pdf) });
+    expect(a.pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const tampered = Buffer.from(a.pdf);
+    tampered[tampered.length - 10] = tampered[tampered.length - 10]! ^ 1;
+    await db.notice.update({ where: { id: n.id }, data: { pdf: new Uint8Array(tampered) } });
+    await expect(noticePdf(db, n.id, options)).rejects.toBeInstanceOf(PdfIntegrityError);
   });
 });
