@@ -113,8 +113,9 @@ function cookie(req: Request, name: string, value: string, maxAgeMs: number, now
   return parts.join('; ');
 }
 
-export function setSessionCookie(req: Request, res: Response, s: Session, nowMs = Date.now()): void {
-  res.append('Set-Cookie', cookie(req, SESSION_COOKIE, s.id, s.expiresAt - nowMs, nowMs));
+/** The cookie lives exactly as long as the session: Max-Age its lifetime, Expires its end. */
+export function setSessionCookie(req: Request, res: Response, s: Session): void {
+  res.append('Set-Cookie', cookie(req, SESSION_COOKIE, s.id, s.expiresAt - s.createdAt, s.createdAt));
 }
 
 export function clearCookie(req: Request, res: Response, name: string): void {
