@@ -257,6 +257,7 @@ describe('ops console, customer page and written notices in chromium (issue 17)'
     const list = await page.locator('main').innerText();
     expect(list).toContain(mine);
     expect(list).not.toContain(theirs);
+    await shot(page, '09-customer-home');
     const get = async (path: string) => (await context.request.get(`${base}${path}`, { maxRedirects: 0 })).status();
     expect(await get(`/ui/me/contracts/${theirs}`)).toBe(404);
     expect(await get(`/ui/me/contracts/no-such-contract`)).toBe(404);
@@ -277,7 +278,6 @@ describe('ops console, customer page and written notices in chromium (issue 17)'
     await shot(page, '13-terms-ngn', false); // the viewport at the clause's anchor
     // the session cookie is no API credential
     expect((await context.request.get(`${base}/contracts/${mine}`)).status()).toBe(401);
-    await shot(page, '09-customer-home');
     await context.close();
   });
 
