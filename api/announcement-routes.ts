@@ -36,6 +36,8 @@ export const announcementBody = z.strictObject({
   summary: z.string().trim().min(1, 'say what is announced').max(4000),
 });
 
+export type AnnouncementBody = z.infer<typeof announcementBody>;
+
 export const settlementBody = z.strictObject({
   batchId: callerId.optional(),
   received: yenAmount,
@@ -62,72 +64,8 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     '/announcements',
     ops,
     async (req, res) => {
-      const body = announcementBody.parse(req.body);
-      if (!isValidIsoDate(body.effectiveDate)) {
-        throw new HttpError(400, 'invalid_request', `effectiveDate: not a calendar date: ${body.effectiveDate}`, 'effectiveDate');
-      }
-      const announcedOn = jstDateOf(now().getTime());
-      // NGN-38 / TNC-24 (abolition), NGN-2 / TNC-3 (terms change): enough clear days of notice.
-      const lead = announcementLead(body.terms, body.kind, announcedOn);
-      if (body.effectiveDate < lead.earliest) {
-        throw new HttpError(
-          422,
-          'notice_too_late',
-          `${lead.clause}: a ${body.kind} announced on ${announcedOn} needs ${lead.leadDays} clear days of notice; ` +
-            `the earliest effective date is ${lead.earliest}, ${body.effectiveDate} is too early`,
-          'effectiveDate',
-          { earliest: lead.earliest, announcedOn, clause: lead.clause },
-        );
-      }
-      if (body.kind === 'suspension' && !getTerms(body.terms).serviceSuspensionByNotice.value) {
-        const rule = getTerms(body.terms).serviceSuspensionByNotice;
-        throw new HttpError(422, 'invalid_command', `kind: ${body.terms} has no suspension of the whole service by notice (${rule.clause})`, 'kind');
-      }
-      if (body.until !== undefined && (body.kind !== 'suspension' || !isValidIsoDate(body.until) || body.until < body.effectiveDate)) {
-        throw new HttpError(400, 'invalid_request', `until: only a suspension names its last day, a date on or after ${body.effectiveDate}`, 'until');
-      }
-      if (body.newTermsVersion !== undefined) {
-        if (body.kind !== 'terms-change') {
-          throw new HttpError(422, 'invalid_command', 'newTermsVersion: only a terms change names a new terms version', 'newTermsVersion');
-        }
-        const known = listTermsVersions(body.terms);
-        if (!known.includes(body.newTermsVersion)) {
-          throw new HttpError(
-            422,
-            'unknown_terms_version',
-            `newTermsVersion: ${body.terms} has no terms version ${body.newTermsVersion} (known: ${known.join(', ')})`,
-            'newTermsVersion',
-            { known: known.join(',') },
-          );
-        }
-      }
-      const announcementId = body.announcementId ?? `ann-${randomUUID()}`;
-      const input: AnnouncementWorkflowInput = {
-        announcementId,
-        kind: body.kind,
-        terms: body.terms,
-        effectiveDate: body.effectiveDate,
-        summary: body.summary,
-        announcedOn,
-        ...(body.newTermsVersion !== undefined ? { newTermsVersion: body.newTermsVersion } : {}),
-        ...(body.until !== undefined ? { until: body.until } : {}),
-      };
-      const workflowId = announcementWorkflowId(announcementId);
-      await startOnce(
-        () =>
-          client.workflow.start<typeof announcementWorkflow>('announcementWorkflow', {
-            taskQueue,
-            workflowId,
-            args: [input],
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          }),
-        `announcement ${announcementId} already exists`,
-        'announcementId',
-      );
-      res
-        .status(202)
-        .location(`/announcements/${announcementId}`)
-        .json({ announcementId, workflowId, kind: body.kind, terms: body.terms, effectiveDate: body.effectiveDate, announcedOn, earliest: lead.earliest });
+      const started = await startAnnouncement({ client, taskQueue, now }, announcementBody.parse(req.body));
+      res.status(202).location(`/announcements/${started.announcementId}`).json(started);
     },
   );
 
@@ -136,7 +74,7 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     readAll,
     async (req, res) => {
       const id = String(req.params.id);
-      res.json(await progressOf(announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress)));
+      res.json(await progressOf(client, announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress)));
     },
   );
 
@@ -152,7 +90,7 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     readAll,
     async (req, res) => {
       const id = String(req.params.id);
-      const a = (await progressOf(announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress))) as Partial<AnnouncementProgress>;
+      const a = (await progressOf(client, announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress))) as Partial<AnnouncementProgress>;
       if (!a.kind || !a.terms || !a.effectiveDate) throw new HttpError(409, 'not_available', `announcement ${id} has no progress to read (status ${String((a as { status?: string }).status)})`);
       const rows = await db.notice.findMany({
         where: { idempotencyKey: { contains: `:announcement:${id}:` } },
@@ -224,35 +162,117 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     readAll,
     async (req, res) => {
       const id = String(req.params.id);
-      res.json(await progressOf(settlementWorkflowId(id), `carrier settlement ${id}`, (h) => h.query(getSettlementProgress)));
+      res.json(await progressOf(client, settlementWorkflowId(id), `carrier settlement ${id}`, (h) => h.query(getSettlementProgress)));
     },
   );
 
-  /** Starts a workflow whose id must be new; an id already used (running or closed) is a 409. */
-  async function startOnce(start: () => Promise<unknown>, message: string, field: string): Promise<void> {
-    try {
-      await start();
-    } catch (e) {
-      if (e instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'already_exists', message, field);
-      throw e;
-    }
-  }
-
-  type Handle = ReturnType<Client['workflow']['getHandle']>;
-  /** Live progress while running (query), the workflow's result once completed, the status otherwise. */
-  async function progressOf(workflowId: string, what: string, query: (h: Handle) => Promise<object>): Promise<object> {
-    const h = client.workflow.getHandle(workflowId);
-    try {
-      const d = await h.describe();
-      const status = d.status.name;
-      if (status === 'RUNNING') return { status, ...(await query(h)) };
-      if (status === 'COMPLETED') return { status, ...((await h.result()) as object) };
-      return { status, workflowId, runId: d.runId, closedAt: d.closeTime?.toISOString() };
-    } catch (e) {
-      if (e instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', `${what} does not exist`);
-      throw e;
-    }
-  }
-
   return r;
+}
+
+export interface StartedAnnouncement {
+  announcementId: string;
+  workflowId: string;
+  kind: AnnouncementBody['kind'];
+  terms: AnnouncementBody['terms'];
+  effectiveDate: string;
+  announcedOn: string;
+  earliest: string;
+}
+
+/**
+ * Checks an announcement (lead time NGN-38 / TNC-24 / NGN-2 / TNC-3, terms version) and starts its
+ * fan-out; a refused one starts nothing. Used by POST /announcements and the ops console.
+ */
+export async function startAnnouncement(
+  { client, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date() }: Pick<AnnouncementRouterDeps, 'client' | 'taskQueue' | 'now'>,
+  body: AnnouncementBody,
+): Promise<StartedAnnouncement> {
+  if (!isValidIsoDate(body.effectiveDate)) {
+    throw new HttpError(400, 'invalid_request', `effectiveDate: not a calendar date: ${body.effectiveDate}`, 'effectiveDate');
+  }
+  const announcedOn = jstDateOf(now().getTime());
+  // NGN-38 / TNC-24 (abolition), NGN-2 / TNC-3 (terms change): enough clear days of notice.
+  const lead = announcementLead(body.terms, body.kind, announcedOn);
+  if (body.effectiveDate < lead.earliest) {
+    throw new HttpError(
+      422,
+      'notice_too_late',
+      `${lead.clause}: a ${body.kind} announced on ${announcedOn} needs ${lead.leadDays} clear days of notice; ` +
+        `the earliest effective date is ${lead.earliest}, ${body.effectiveDate} is too early`,
+      'effectiveDate',
+      { earliest: lead.earliest, announcedOn, clause: lead.clause },
+    );
+  }
+  if (body.kind === 'suspension' && !getTerms(body.terms).serviceSuspensionByNotice.value) {
+    const rule = getTerms(body.terms).serviceSuspensionByNotice;
+    throw new HttpError(422, 'invalid_command', `kind: ${body.terms} has no suspension of the whole service by notice (${rule.clause})`, 'kind');
+  }
+  if (body.until !== undefined && (body.kind !== 'suspension' || !isValidIsoDate(body.until) || body.until < body.effectiveDate)) {
+    throw new HttpError(400, 'invalid_request', `until: only a suspension names its last day, a date on or after ${body.effectiveDate}`, 'until');
+  }
+  if (body.newTermsVersion !== undefined) {
+    if (body.kind !== 'terms-change') {
+      throw new HttpError(422, 'invalid_command', 'newTermsVersion: only a terms change names a new terms version', 'newTermsVersion');
+    }
+    const known = listTermsVersions(body.terms);
+    if (!known.includes(body.newTermsVersion)) {
+      throw new HttpError(
+        422,
+        'unknown_terms_version',
+        `newTermsVersion: ${body.terms} has no terms version ${body.newTermsVersion} (known: ${known.join(', ')})`,
+        'newTermsVersion',
+        { known: known.join(',') },
+      );
+    }
+  }
+  const announcementId = body.announcementId ?? `ann-${randomUUID()}`;
+  const input: AnnouncementWorkflowInput = {
+    announcementId,
+    kind: body.kind,
+    terms: body.terms,
+    effectiveDate: body.effectiveDate,
+    summary: body.summary,
+    announcedOn,
+    ...(body.newTermsVersion !== undefined ? { newTermsVersion: body.newTermsVersion } : {}),
+    ...(body.until !== undefined ? { until: body.until } : {}),
+  };
+  const workflowId = announcementWorkflowId(announcementId);
+  await startOnce(
+    () =>
+      client.workflow.start<typeof announcementWorkflow>('announcementWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }),
+    `announcement ${announcementId} already exists`,
+    'announcementId',
+  );
+  return { announcementId, workflowId, kind: body.kind, terms: body.terms, effectiveDate: body.effectiveDate, announcedOn, earliest: lead.earliest };
+}
+
+/** Starts a workflow whose id must be new; an id already used (running or closed) is a 409. */
+async function startOnce(start: () => Promise<unknown>, message: string, field: string): Promise<void> {
+  try {
+    await start();
+  } catch (e) {
+    if (e instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'already_exists', message, field);
+    throw e;
+  }
+}
+
+type Handle = ReturnType<Client['workflow']['getHandle']>;
+/** Live progress while running (query), the workflow's result once completed, the status otherwise. */
+export async function progressOf(client: Client, workflowId: string, what: string, query: (h: Handle) => Promise<object>): Promise<object> {
+  const h = client.workflow.getHandle(workflowId);
+  try {
+    const d = await h.describe();
+    const status = d.status.name;
+    if (status === 'RUNNING') return { status, ...(await query(h)) };
+    if (status === 'COMPLETED') return { status, ...((await h.result()) as object) };
+    return { status, workflowId, runId: d.runId, closedAt: d.closeTime?.toISOString() };
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', `${what} does not exist`);
+    throw e;
+  }
 }

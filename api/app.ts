@@ -19,6 +19,7 @@ import { lifecycleRouter } from './lifecycle-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { announcementRouter } from './announcement-routes.js';
 import { noticesRouter } from './notices-routes.js';
+import { pagesRouter } from './pages/router.js';
 import { applicationBody, listQuery, type ApplicationBody } from './schemas.js';
 
 export interface AppDeps {
@@ -36,6 +37,10 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });
+
+  // The pages for browsers (api/pages/): signed in by a session cookie, CSRF-checked; never an API key in a URL.
+  app.get('/', (_req, res) => res.redirect(303, '/ui'));
+  app.use('/ui', pagesRouter({ client, db, keys, taskQueue, now }));
 
   // Authenticate before parsing any body: without a valid key every request is a 401.
   app.use(authenticate(keys));

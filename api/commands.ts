@@ -212,7 +212,7 @@ export function commandRouter({ client, db }: { client: Client; db: Db }): Route
  * workflow and for a closed one; the database tells them apart: a contract that exists but is
  * closed (rejected, ended) is a 409 conflict, an unknown one a 404.
  */
-async function updateContract<Ret, Args extends object>(client: Client, db: Db, id: string, update: UpdateDefinition<Ret, [Args]>, args: Args): Promise<Ret> {
+export async function updateContract<Ret, Args extends object>(client: Client, db: Db, id: string, update: UpdateDefinition<Ret, [Args]>, args: Args): Promise<Ret> {
   try {
     return await client.workflow.getHandle(id).executeUpdate(update, { args: [args] });
   } catch (e) {

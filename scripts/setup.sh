@@ -21,15 +21,22 @@ fi
 
 bash scripts/temporal-servers.sh
 
-# A real browser for the page tests (auditor HTML report): Debian's chromium, plus a Japanese font
-# so screenshots show the text. Installed when missing and we may use apt-get (root, as in CI).
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+# A real browser for the page tests (auditor HTML report, ops console, customer page): Debian's
+# chromium, plus a Japanese font so screenshots show the text. The written notices are PDFs with an
+# embedded Japanese font (IPAex, activities/notice-pdf.ts), and the tests read them back with
+# poppler-utils (pdftoppm, pdftotext). Installed when missing and we may use apt-get (root, as in CI).
+missing=()
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium fonts-ipafont-gothic)
+[ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] || missing+=(fonts-ipaexfont-gothic)
+[ -f /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf ] || missing+=(fonts-ipaexfont-mincho)
+{ command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null; } || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    log "installing chromium and a Japanese font (apt-get)..."
+    log "installing ${missing[*]} (apt-get)..."
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    log "WARNING: no chromium at ${CHROMIUM_PATH:-/usr/bin/chromium}; install it (or set CHROMIUM_PATH) for test/audit/browser.test.ts"
+    log "WARNING: missing ${missing[*]}; install them (or set CHROMIUM_PATH) for the page and PDF tests"
   fi
 fi
 

@@ -123,6 +123,7 @@ const server = buildApp({ client, db, keys }).listen(config.apiPort, '127.0.0.1'
 await new Promise<void>((ok) => server.once('listening', () => ok()));
 
 say(`API          http://127.0.0.1:${config.apiPort}`);
+say(`Pages        http://127.0.0.1:${config.apiPort}/ui  (sign in with one of the keys below)`);
 say(`Temporal UI  http://127.0.0.1:${UI_PORT}/namespaces/${config.namespace}/workflows`);
 say(`Temporal     ${config.temporalAddress}`);
 say(`API keys     ${keySpec.split(',').map((e) => `${e.split('=')[1]}: ${e.split('=')[0]}`).join('  ')}`);

@@ -5,6 +5,9 @@
  *
  *   rules ← model ← notices ← workflows ← audit ← api ← worker        (scripts: anything)
  *                   db, runtime ← activities ←┘         ↑
+ *
+ * Inside api/, the pages (api/pages/) sit on top of the JSON API: they use its command table,
+ * errors and auth, and only api/app.ts (which mounts them) imports them.
  */
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -105,6 +108,14 @@ describe('imports go one way (issue 12)', () => {
       .filter(([from]) => top(from) === 'activities')
       .flatMap(([from, refs]) => refs.filter((r) => top(r.target) === 'workflows' && !r.typeOnly && !/messages\.ts$/.test(r.target)).map((r) => `${from} → ${r.target}`));
     expect(into).toEqual([]);
+  });
+
+  test('api/pages/ is mounted by api/app.ts only; no other module imports the pages', () => {
+    const intoPages = [...g]
+      .filter(([from]) => !from.startsWith('api/pages/') && from !== 'api/app.ts')
+      .flatMap(([from, refs]) => refs.filter((r) => r.target.startsWith('api/pages/')).map((r) => `${from} → ${r.target}`));
+    expect(intoPages).toEqual([]);
+    expect(g.get('api/app.ts')?.map((r) => r.target)).toContain('api/pages/router.ts');
   });
 
   test('there is no import cycle', () => {

@@ -1,0 +1,6 @@
+-- Written notices as PDF (issue 17): the rendered A4 document, its SHA-256 (hex) and when it was rendered.
+-- AlterTable
+ALTER TABLE "Notice" ADD COLUMN "pdf" BLOB;
+ALTER TABLE "Notice" ADD COLUMN "pdfRenderedAt" DATETIME;
+ALTER TABLE "Notice" ADD COLUMN "pdfSha256" TEXT;
+
