@@ -123,6 +123,12 @@ ${table(
   r.ledgerByClause.map((b) => [tdHtml(clauses([b.clauseId])), td(b.taxClass), td(b.count, 'num'), td(b.totalText, 'num')]),
 )}
 
+<h2>Disclosures (NGN-46, NGN-48)</h2>
+${table(
+  ['clause', 'id', 'to', 'what', 'requested', 'disclosed', 'notice'],
+  r.disclosures.map((d) => [tdHtml(clauses([d.clauseId])), td(d.id), td(d.to), td(d.what), td(formatJst(d.requestedAt)), td(formatJst(d.disclosedAt)), td(d.notice ?? '—')]),
+)}
+
 <h2>Timeline</h2>
 ${table(
   ['time', 'run', 'source', 'what', 'clauses'],

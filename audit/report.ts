@@ -271,8 +271,29 @@ export interface AuditReport {
   ledger: LedgerView[];
   ledgerByClause: { clauseId: string; taxClass: string; count: number; total: string; totalText: string }[];
   reconciliation: { invoices: InvoiceReconciliation[]; unbilledLines: LedgerView[]; totals: Totals };
+  /**
+   * Disclosures of the contractor's data, from the history (they survive the contract, NGN-54):
+   * NGN-46 to authorities (with the notice, or why none could be sent) and NGN-48 to other carriers
+   * (who asked, what kinds of data, when).
+   */
+  disclosures: DisclosureView[];
   mismatches: Mismatch[];
   ok: boolean;
+}
+
+export interface DisclosureView {
+  clauseId: string;
+  id: string;
+  /** The authority (NGN-46) or the carrier (NGN-48) that asked. */
+  to: string;
+  /** What was disclosed: the scope (NGN-46) or the kinds of data (NGN-48); never the data. */
+  what: string;
+  requestedAt?: string;
+  disclosedAt: string;
+  recordedAt: string;
+  /** NGN-46: when the contractor was told, or why no notice could be sent. */
+  notice?: string;
+  run: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -538,9 +559,44 @@ export function buildAuditReport(input: ReportInput): AuditReport {
     ledger,
     ledgerByClause,
     reconciliation: { invoices: invoiceRecs, unbilledLines, totals },
+    disclosures: disclosuresOf(facts),
     mismatches,
     ok: mismatches.length === 0,
   };
+}
+
+/** NGN-46 / NGN-48 records from the completed updates that made them (the update result is the record). */
+function disclosuresOf(facts: HistoryFacts): DisclosureView[] {
+  const out: DisclosureView[] = [];
+  for (const u of facts.updates) {
+    if (u.outcome !== 'completed' || !u.result || typeof u.result !== 'object') continue;
+    const r = u.result as Record<string, unknown>;
+    const s = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : undefined);
+    if (u.name === 'recordDisclosure') {
+      out.push({
+        clauseId: 'NGN-46',
+        id: s('id') ?? '',
+        to: s('authority') ?? '',
+        what: `${s('scope') ?? ''}（${s('legalBasis') ?? ''}）`,
+        disclosedAt: s('disclosureAt') ?? '',
+        recordedAt: u.completedAt ?? u.at,
+        notice: s('noticeSentAt') ? `sent ${s('noticeSentAt')}${r.prior ? ' (before the disclosure)' : ` (after it: ${s('whyNotPrior') ?? ''})`}` : (s('noticeImpossible') ?? 'not delivered'),
+        run: u.run,
+      });
+    } else if (u.name === 'recordCarrierDisclosure') {
+      out.push({
+        clauseId: s('clauseId') ?? 'NGN-48',
+        id: s('id') ?? '',
+        to: s('carrier') ?? '',
+        what: Array.isArray(r.items) ? (r.items as string[]).join(', ') : '',
+        requestedAt: s('requestedAt'),
+        disclosedAt: s('disclosedAt') ?? '',
+        recordedAt: u.completedAt ?? u.at,
+        run: u.run,
+      });
+    }
+  }
+  return out;
 }
 
 function safeYen(s: string): string {
