@@ -5,6 +5,7 @@
  * the API refuses a lead that is too short and records TNC-3 objections.
  */
 import { describe, expect, test } from 'vitest';
+import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { addDays, jstDateOf } from '../../rules/calendar.js';
 import { getContract } from '../../workflows/contract-messages.js';
@@ -202,11 +203,14 @@ describe('announcement fan-out (NGN-38 / TNC-24 abolition, NGN-2 / TNC-3 terms c
         expect(done.json).toMatchObject({ total: 3, done: 3, failed: [], pending: 0 });
 
         const objector = handles[1]!;
+        // The fan-out is done when each contract accepted the update; the notice follows from there.
+        await expect.poll(async () => (await objector.query(getContract)).announcements?.[0]?.noticeSentAt, { timeout: 30_000 }).toBeDefined();
         const objected = await api.call('POST', `/contracts/${objector.workflowId}/objections`, { announcementId: id });
         expect(objected.status).toBe(200);
         expect(objected.json).toMatchObject({ status: 'active', endDate: effectiveDate, endReason: 'terms-objection' });
+        // Its notice was delivered today, 31 days ahead: its own effective date is the announced one.
         expect(objected.json.announcements).toEqual([
-          { id, kind: 'terms-change', effectiveDate, newTermsVersion: '2022-07-01', objected: true, applied: false },
+          expect.objectContaining({ id, kind: 'terms-change', effectiveDate, newTermsVersion: '2022-07-01', objected: true, applied: false, ownLead: true, effectiveOn: effectiveDate }),
         ]);
 
         const twice = await api.call('POST', `/contracts/${objector.workflowId}/objections`, { announcementId: id });
@@ -221,6 +225,61 @@ describe('announcement fan-out (NGN-38 / TNC-24 abolition, NGN-2 / TNC-3 terms c
           expect(v.endDate).toBeUndefined();
           expect(v.announcements?.[0]).toMatchObject({ id, objected: false, applied: false });
         }
+      });
+    } finally {
+      await api.close();
+      await scope.close();
+    }
+  });
+
+  test('NGN-2: a terms change reaches every NGN contract; the one whose notice failed is listed for ops, keeps its terms, and takes the change from its own delivered notice once resent', async () => {
+    const scope = await openScope(world);
+    const api = await startApi(world, scope);
+    let failFor: string | undefined;
+    try {
+      const worker = await world.worker(scope.taskQueue, {
+        db: scope.db,
+        wrapActivities: (a) => ({
+          ...a,
+          async sendNotice(req) {
+            if (req.contractId === failFor && req.kind === 'terms-change') {
+              throw ApplicationFailure.create({ type: 'SmtpPermanentFailure', nonRetryable: true, message: '550 5.1.1 mailbox unavailable' });
+            }
+            return a.sendNotice(req);
+          },
+        }),
+      });
+      await worker.runUntil(async () => {
+        const handles = await createContracts(world, scope, 3, 'NGN');
+        failFor = handles[2]!.workflowId;
+        const announcedOn = todayJst();
+        const effectiveDate = addDays(announcedOn, 31); // NGN-2 (decided 30 days), counted in clear days
+        const id = uniqueId('ngn2');
+        const started = await api.call('POST', '/announcements', { announcementId: id, kind: 'terms-change', terms: 'NGN', effectiveDate, newTermsVersion: '2020-02-01', summary: '第19条（料金の支払方法）の改定' });
+        expect(started.status).toBe(202);
+        scope.started.push(announcementWorkflowId(id));
+        await eventually(() => api.call('GET', `/announcements/${id}`), (r) => r.json.status === 'COMPLETED');
+        const notices = () => scope.db.notice.findMany({ where: { idempotencyKey: { contains: `:announcement:${id}:` } } });
+        await expect.poll(async () => (await notices()).filter((n) => n.status !== 'pending').length, { timeout: 30_000 }).toBe(3);
+        const byContract = new Map((await notices()).map((n) => [n.contractId, n]));
+        expect(byContract.get(handles[0]!.workflowId)).toMatchObject({ status: 'sent', clauseId: 'NGN-2' });
+        expect(byContract.get(failFor)).toMatchObject({ status: 'failed' });
+
+        // Ops see the contract the change does not reach on the announced date.
+        const late = await api.call('GET', `/announcements/${id}/late`, undefined, AUDITOR_KEY);
+        expect(late.status).toBe(200);
+        expect(late.json).toMatchObject({ announcementId: id, kind: 'terms-change', terms: 'NGN', effectiveDate, contracts: [{ contractId: failFor, notice: 'failed', effectiveOn: null }] });
+        const pending = await handles[2]!.query(getContract);
+        expect(pending.announcements?.[0]).toMatchObject({ id, ownLead: true, applied: false });
+        expect(pending.announcements?.[0]?.effectiveOn).toBeUndefined();
+        expect((await handles[0]!.query(getContract)).announcements?.[0]).toMatchObject({ effectiveOn: effectiveDate });
+
+        // Delivery works again; ops resend. Delivered today, its own lead allows the announced date.
+        failFor = undefined;
+        const resent = await api.call('POST', `/contracts/${handles[2]!.workflowId}/announcements/${id}/resend`, {});
+        expect(resent).toMatchObject({ status: 200, json: { noticeSent: true, effectiveOn: effectiveDate } });
+        const after = await api.call('GET', `/announcements/${id}/late`, undefined, AUDITOR_KEY);
+        expect(after.json.contracts).toEqual([]);
       });
     } finally {
       await api.close();
