@@ -42,7 +42,7 @@ import {
 import { fetchContractHistory } from '../audit/export.js';
 import { GOLDEN_FORMAT, serializeGolden, type GoldenFile } from '../audit/sources.js';
 import { replayAll, replayOptions } from '../audit/replay.js';
-import { application, createWorld, type World } from '../test/helpers/world.js';
+import { application, createWorld, type World } from '../test/helpers/world-core.js';
 
 const OUT_DIR = resolve('test/histories');
 
@@ -83,8 +83,8 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'ngn-accepted-monthly-billing',
     description:
-      'NGN application accepted (NGN-11, formed when the acceptance notice is sent); three month closes post fee + tax on monthly invoices (NGN-19, NGN-23); the first invoice is paid on time, the second is not and gets the overdue reminder (NGN-21).',
-    clauses: ['NGN-11', 'NGN-17', 'NGN-19', 'NGN-21', 'NGN-23'],
+      'NGN application accepted (NGN-11, formed when the acceptance notice is sent); three month closes post fee + tax on monthly invoices (NGN-19, NGN-23); the first invoice is paid on time, the second is not and gets the overdue reminder (NGN-21) with the prior notice of an NGN-37 (1) stoppage 7 days later (counted from the day after the notice).',
+    clauses: ['NGN-11', 'NGN-17', 'NGN-19', 'NGN-21', 'NGN-23', 'NGN-37'],
     async run({ Y, sleepUntil, start, ledger, check }) {
       const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-1'), start: `${Y}-04-01` });
       await sleepUntil(`${Y}-05-20`);
@@ -157,7 +157,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'ngn-39-renewal-non-renewal-continue-as-new',
     description:
-      'NGN contract started 09-10 (period 10-01 … next 09-30, NGN-17 minimum term). A non-renewal notice on next 09-05 is refused (NGN-39 deadline 08-30) and on 10-01 the contract renews for 12 months; a notice on 10-05 for the renewed period is accepted (end date next 09-30). Thirteen month closes make a continue-as-new chain of two runs (12 closes per run).',
+      'NGN contract started 09-10 (period 10-01 … next 09-30, NGN-17 minimum term). A non-renewal notice on next 09-05 is refused (NGN-39 deadline 08-31, one month before the expiry at 24:00 on 09-30) and on 10-01 the contract renews for 12 months; a notice on 10-05 for the renewed period is accepted (end date next 09-30). Thirteen month closes make a continue-as-new chain of two runs (12 closes per run).',
     clauses: ['NGN-39', 'NGN-17', 'NGN-19'],
     async run({ Y, sleepUntil, start, ledger, check }) {
       const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-6'), start: `${Y}-09-10` });
@@ -168,7 +168,7 @@ const SCENARIOS: Scenario[] = [
       check((await h.query(getContract)).period?.renewals === 1, 'renewed once');
       await sleepUntil(`${Y + 1}-10-05`);
       const v = await h.executeUpdate(giveNonRenewalNotice, { args: [{ note: '書面受領' }] });
-      check(v.endDate === `${Y + 2}-09-30` && v.nonRenewal?.deadline === `${Y + 2}-08-30`, 'ends at the renewed period end');
+      check(v.endDate === `${Y + 2}-09-30` && v.nonRenewal?.deadline === `${Y + 2}-08-31`, 'ends at the renewed period end');
       check(v.run === 2, `continued as new once (run ${v.run})`);
       check((await ledger()).filter((r) => r.kind === 'fee').length === 13, '13 monthly fees (Y-09 … next Y-09)');
     },
@@ -210,8 +210,8 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'ngn-25-violations-cure-and-measure',
     description:
-      'Two NGN-25 violations reported on 04-01 at 11:00 (occurred 10:00, cure window to 04-11): V-1 is cured on 04-05 and closes; V-2 is not, and on 04-12 ops apply measure (2), a NGN-37 stoppage; April is still billed in full (NGN-16.2).',
-    clauses: ['NGN-25', 'NGN-37', 'NGN-16.2', 'NGN-19'],
+      'Two NGN-25 violations reported on 04-01 at 11:00 (occurred 10:00, cure window to 04-11): V-1 is cured on 04-05 and closes; V-2 is not, and on 04-12 ops apply measure (2), stopping the contractor under NGN-25 itself; April is still billed in full (NGN-16.2).',
+    clauses: ['NGN-25', 'NGN-16.2', 'NGN-19'],
     async run({ Y, sleepUntil, sleepUntilInstant, start, ledger, notices, check }) {
       const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-9'), start: `${Y}-03-01` });
       await sleepUntilInstant(`${Y}-04-01T11:00:00+09:00`);
@@ -225,7 +225,7 @@ const SCENARIOS: Scenario[] = [
       check((await h.executeUpdate(recordCure, { args: [{ violationId: 'V-1' }] })).status === 'cured', 'V-1 cured');
       await sleepUntil(`${Y}-04-12`);
       check((await h.executeUpdate(applyMeasure, { args: [{ violationId: 'V-2', measure: 2 }] })).status === 'measured', 'V-2 measured');
-      check((await h.query(getContract)).suspensions?.[0]?.clauseId === 'NGN-37', 'NGN-37 stoppage');
+      check((await h.query(getContract)).suspensions?.[0]?.clauseId === 'NGN-25', 'NGN-25 4項 (2) stop under its own clause');
       await sleepUntil(`${Y}-05-02`);
       check((await ledger()).some((r) => r.period === `${Y}-04` && r.kind === 'fee' && r.amount === '50000'), 'April billed 50,000');
       check((await notices()).filter((n) => n.kind === 'violation').length >= 2, 'violation notices sent');
