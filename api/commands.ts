@@ -24,6 +24,7 @@ import {
   applyMeasure,
   changeContractor,
   cureDemand,
+  recordCarrierDisclosure,
   resendAnnouncement,
   issueDemand,
   changePlan,
@@ -80,6 +81,7 @@ import {
   suspensionBody,
   terminationBody,
   demandBody,
+  carrierDisclosureBody,
   usageBody,
   violationBody,
 } from './schemas.js';
@@ -140,6 +142,7 @@ export const COMMANDS: readonly ContractCommand[] = [
   command({ path: '/contracts/:id/outages', update: reportOutage, body: outageBody, role: 'ops', status: 201 }),
   command({ path: '/contracts/:id/outages/:oid/restore', update: restoreOutage, body: restoreBody, params: { oid: 'outageId' }, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/disclosures', update: recordDisclosure, body: disclosureBody, role: 'ops', status: 201 }),
+  command({ path: '/contracts/:id/carrier-disclosures', update: recordCarrierDisclosure, body: carrierDisclosureBody, role: 'ops', status: 201 }),
   command({ path: '/contracts/:id/malware-alerts', update: alertMalware, body: malwareAlertBody, role: 'ops', status: 201 }),
   command({ path: '/contracts/:id/termination', update: terminateByProvider, body: terminationBody, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/announcements/:aid/resend', update: resendAnnouncement, body: emptyBody, params: { aid: 'announcementId' }, role: 'ops', status: 200 }),

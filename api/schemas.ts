@@ -153,6 +153,16 @@ export const terminationBody = z.strictObject({
   applicationGround: z.number().int().min(1).max(9).optional(),
 });
 
+/** NGN-48: a disclosure to another carrier that asked (the kinds of data, never the data). */
+export const carrierDisclosureBody = z.strictObject({
+  disclosureId: z.string().min(1).max(64).optional(),
+  carrier: z.string().trim().min(1).max(200),
+  requestedAt: z.iso.datetime({ offset: true }),
+  items: z.array(z.enum(['name', 'address', 'communication-history'])).min(1).max(3),
+  disclosedAt: z.iso.datetime({ offset: true }),
+  purpose: z.string().trim().min(1).max(2000),
+});
+
 /** NGN-40 (6): a demand (催告) with a stated period. */
 export const demandBody = z.strictObject({
   demandId: z.string().min(1).max(64).optional(),

@@ -22,6 +22,7 @@ export const COMMAND_EXAMPLES: Readonly<Record<string, object>> = {
   '/contracts/:id/outages': { startedAt: at, recognisedAt: at, cause: 'provider-fault', description: '回線断' },
   '/contracts/:id/outages/:oid/restore': { restoredAt: '2027-01-11T10:00:00+09:00' },
   '/contracts/:id/disclosures': { authority: '東京地方裁判所', legalBasis: '民事訴訟法第223条', scope: '契約者名', disclosureAt: at },
+  '/contracts/:id/carrier-disclosures': { carrier: 'NTT東日本', requestedAt: at, items: ['name'], disclosedAt: at, purpose: '不正利用の調査' },
   '/contracts/:id/malware-alerts': { ipAddress: '192.0.2.1', observedAt: at, source: 'JPCERT/CC', detail: 'C2 通信' },
   '/contracts/:id/termination': { clauseId: 'NGN-40', item: 1, reason: '料金の滞納' },
   '/contracts/:id/announcements/:aid/resend': {},

@@ -101,8 +101,9 @@ describe('NGN-19 NGN-23 NGN-21 NGN-11 report of a recorded NGN contract', () => 
       // May's invoice (due 06-30) becomes overdue at the instant June closes: one timer serves both.
       [`month-close:${Y}-06 + invoice-overdue:${id}:${Y}-05`, ['NGN-19', 'NGN-21'], `${Y}-07-01 00:00:00 JST`, 'met'],
     ]);
-    // The workflow was terminated on 07-02; its next timer was the NGN-37 (1) stoppage on 07-08.
-    expect(r.deadlines.filter((d) => d.status === 'open-at-close').map((d) => [d.kind, d.dueText])).toEqual([['suspension', `${Y}-07-08 00:00:00 JST`]]);
+    // The workflow was terminated on 07-02; its next timer was the NGN-37 (1) stoppage at 00:00 on
+    // 07-09 (notice 07-01, 7 days of notice 07-02 … 07-08, 民法 第140条).
+    expect(r.deadlines.filter((d) => d.status === 'open-at-close').map((d) => [d.kind, d.dueText])).toEqual([['suspension', `${Y}-07-09 00:00:00 JST`]]);
     expect(r.deadlines.filter((d) => d.source === 'invoice').map((d) => [d.kind, d.due, d.status, d.clauseIds])).toEqual([
       [`invoice-due:${id}:${Y}-04`, `${Y}-05-31`, 'met', ['NGN-19']],
       [`invoice-due:${id}:${Y}-05`, `${Y}-06-30`, 'overdue', ['NGN-19', 'NGN-21']],

@@ -54,8 +54,9 @@ test('TNC-3: terms change announced Y-03-02 for Y-04-02 (30 clear days); the con
         const v = await other.query(getContract);
         expect(v.status).toBe('active');
         expect(v.endDate).toBeUndefined();
+        // Each notice was delivered on 03-02: 30 clear days (03-03 … 04-01) allow 04-02, the announced date.
         expect(v.announcements).toEqual([
-          { id: announcementId, kind: 'terms-change', effectiveDate: `${Y}-04-02`, newTermsVersion: '2022-07-01', objected: false, applied: true },
+          expect.objectContaining({ id: announcementId, kind: 'terms-change', effectiveDate: `${Y}-04-02`, newTermsVersion: '2022-07-01', objected: false, applied: true, ownLead: true, effectiveOn: `${Y}-04-02` }),
         ]);
       }
     });

@@ -72,6 +72,8 @@ async function api<T = Record<string, unknown>>(method: string, path: string, bo
 async function apply(customerId: string): Promise<string> {
   const r = await api<{ contractId: string }>('POST', '/contracts', { terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporateCustomer(customerId) });
   expect(r.status).toBe(201);
+  // The row is the workflow's first write (saveContract): the pages read it, so wait until it is there.
+  await expect.poll(() => world.db.contract.count({ where: { id: r.json.contractId } }), { timeout: 30_000 }).toBe(1);
   return r.json.contractId;
 }
 

@@ -51,9 +51,10 @@ describe('NGN-19 NGN-23 monthly fee and consumption tax', () => {
       const view = await handle.query(getContract);
       expect(view.billedThrough).toBe(months[2]);
       // Nobody paid: the second invoice (issued on month 2's 1st, due at its end) went overdue on
-      // month 3's 1st, so the next deadline is its NGN-37 (1) stoppage, 7 days later, before the
-      // next month close.
-      const stop = addMonthsClamped(start, 3).slice(0, 8) + '08';
+      // month 3's 1st, when the stoppage notice went out; NGN-37 2項 with the catalog's 7 days
+      // counted from the day after (民法 第140条): days 2 … 8, so the stop is at 00:00 on the 9th,
+      // before the next month close.
+      const stop = addMonthsClamped(start, 3).slice(0, 8) + '09';
       expect(view.nextDeadline).toEqual({ at: new Date(jstMidnightMs(stop)).toISOString(), kind: 'suspension' });
       await handle.terminate('test finished');
     });
