@@ -2,7 +2,7 @@
 # Everything yakkan needs on a fresh machine, idempotent and fast when already done:
 #   1. npm dependencies (when package.json/package-lock.json changed or node_modules is missing)
 #   2. Temporal dev server + time-skipping test server (scripts/temporal-servers.sh, cached)
-#   3. Prisma client generation (offline JS engine)
+#   3. Prisma client generation (offline JS engine), for SQLite and PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -33,12 +33,19 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 
-schema_hash=$(cat prisma/schema.prisma | sha256sum | cut -c1-16)
-if [ ! -f generated/prisma/.schema-hash ] || [ "$(cat generated/prisma/.schema-hash)" != "$schema_hash" ]; then
-  log "generating the Prisma client..."
-  npx prisma generate >/dev/null
-  echo "$schema_hash" > generated/prisma/.schema-hash
-else
-  log "Prisma client: up to date"
-fi
+# One client per database (db/client.ts picks by DATABASE_URL); prisma/schema.postgres.prisma is
+# generated from prisma/schema.prisma and committed (scripts/prisma-schemas.ts).
+generate() { # <schema> <output folder>
+  local hash
+  hash=$(sha256sum < "$1" | cut -c1-16)
+  if [ ! -f "$2/.schema-hash" ] || [ "$(cat "$2/.schema-hash")" != "$hash" ]; then
+    log "generating the Prisma client for $1..."
+    npx prisma generate --schema "$1" >/dev/null
+    echo "$hash" > "$2/.schema-hash"
+  else
+    log "Prisma client for $1: up to date"
+  fi
+}
+generate prisma/schema.prisma generated/prisma
+generate prisma/schema.postgres.prisma generated/prisma-postgres
 mkdir -p data
