@@ -3,6 +3,8 @@
 #   1. npm dependencies (when package.json/package-lock.json changed or node_modules is missing)
 #   2. Temporal dev server + time-skipping test server (scripts/temporal-servers.sh, cached)
 #   3. Prisma client generation (offline JS engine), for SQLite and PostgreSQL
+#   4. with the argument `cluster` (npm test, npm run cluster): the Temporal server, its sql tool,
+#      the Web UI server and PostgreSQL 15 (scripts/cluster-setup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -20,6 +22,9 @@ else
 fi
 
 bash scripts/temporal-servers.sh
+if [ "${1:-}" = cluster ]; then
+  bash scripts/cluster-setup.sh
+fi
 
 # A real browser for the page tests (auditor HTML report): Debian's chromium, plus a Japanese font
 # so screenshots show the text. Installed when missing and we may use apt-get (root, as in CI).
