@@ -23,7 +23,9 @@ fi
 
 bash scripts/temporal-servers.sh
 if [ "${1:-}" = cluster ]; then
-  bash scripts/cluster-setup.sh
+  # Without Go or root, what is missing is named here and again by whatever needs it (the
+  # scale-out test fails saying so; npm run cluster stops saying so); the rest still runs.
+  bash scripts/cluster-setup.sh || log "WARNING: the cluster is incomplete (see above): test/cluster/ and npm run cluster will fail"
 fi
 
 # A real browser for the page tests (auditor HTML report): Debian's chromium, plus a Japanese font

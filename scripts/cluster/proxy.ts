@@ -49,7 +49,11 @@ export async function startApiProxy(port: number, backends: readonly Backend[]):
       answer.pipe(res);
     });
     let sent = false;
-    out.on('socket', (s) => s.once('connect', () => (sent = true)));
+    out.on('socket', (s) => {
+      // A kept-alive socket is connected already; a new one once it connects.
+      if (!s.connecting) sent = true;
+      else s.once('connect', () => (sent = true));
+    });
     out.on('error', (e: NodeJS.ErrnoException) => {
       if (res.headersSent) {
         res.destroy(e);
