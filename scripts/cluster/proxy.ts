@@ -23,7 +23,10 @@ const MAX_BODY = 1024 * 1024;
 const RESTING_MS = 2_000;
 
 export async function startApiProxy(port: number, backends: readonly Backend[]): Promise<ApiProxy> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  // A connection per request to the API processes: a kept-alive connection that the process closes
+  // as idle just when the proxy reuses it fails with ECONNRESET, and then nobody can tell whether the
+  // request was read (so it could not be re-sent safely). Measured: it happened under load.
+  const agent = new Agent({ keepAlive: false, maxSockets: 256 });
   const served: Record<string, number> = Object.fromEntries(backends.map((b) => [b.name, 0]));
   const restingUntil = new Map<string, number>();
   let next = 0;
@@ -49,11 +52,7 @@ export async function startApiProxy(port: number, backends: readonly Backend[]):
       answer.pipe(res);
     });
     let sent = false;
-    out.on('socket', (s) => {
-      // A kept-alive socket is connected already; a new one once it connects.
-      if (!s.connecting) sent = true;
-      else s.once('connect', () => (sent = true));
-    });
+    out.on('socket', (s) => s.once('connect', () => (sent = true)));
     out.on('error', (e: NodeJS.ErrnoException) => {
       if (res.headersSent) {
         res.destroy(e);
@@ -84,7 +83,9 @@ export async function startApiProxy(port: number, backends: readonly Backend[]):
     });
     req.on('end', () => forward(req, res, Buffer.concat(chunks), order()));
   });
-  server.keepAliveTimeout = 30_000;
+  // Clients close their idle connections themselves (no idle timeout here), so the proxy never
+  // closes a connection a client is just reusing: the same race, on the client's side.
+  server.keepAliveTimeout = 0;
   server.requestTimeout = 0; // updates may wait on the workflow; the API processes bound their own waits
   await new Promise<void>((ok, ko) => {
     server.once('error', ko);
