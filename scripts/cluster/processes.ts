@@ -239,6 +239,38 @@ export function memoryOf(pid: number): Memory {
   }
 }
 
+/**
+ * CPU time (user + system, seconds) used by `pid` and every process below it, including the
+ * children that already exited and were reaped (PostgreSQL's backends), from /proc.
+ */
+export function treeCpuSeconds(pid: number): number {
+  const children = new Map<number, number[]>();
+  const stats = new Map<number, string[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), f);
+      const ppid = Number(f[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  let ticks = 0;
+  const visit = (p: number) => {
+    const f = stats.get(p);
+    // utime(11) stime(12) cutime(13) cstime(14), in clock ticks (100 per second on Linux)
+    if (f) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    for (const c of children.get(p) ?? []) visit(c);
+  };
+  visit(pid);
+  return ticks / 100;
+}
+
 /** CPU time (user + system, seconds) `pid` has used so far, from /proc/<pid>/stat; 0 when gone. */
 export function cpuSeconds(pid: number): number {
   try {
