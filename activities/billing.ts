@@ -4,49 +4,75 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
+import { yen } from '../rules/money.js';
 import { isUniqueViolation } from './prisma-errors.js';
 import type { AccelerationRequest, ContractActivities, IssueInvoiceRequest, PaymentRecord, UsageLine, UsageReport } from './types.js';
 
 type BillingActivities = Pick<ContractActivities, 'issueInvoice' | 'accelerateInvoices' | 'recordPayment' | 'recordUsage' | 'collectUnbilledUsage'>;
 
+/**
+ * Limits of an interactive transaction. Prisma's defaults (2 s to get a connection, 5 s to finish)
+ * are too short when many activities post at once (the month close on the 1st) and the pool's
+ * connections are all busy, or when a transaction waits on another worker's row with the same key:
+ * the transaction then failed with "Unable to start a transaction in the given time". Waiting is
+ * right there; both limits stay well inside the activities' 1-minute start-to-close timeout.
+ */
+const TRANSACTION = { maxWait: 20_000, timeout: 20_000 };
+
+/** The invoice and its lines in one transaction; an invoice already posted with the same total changes nothing. */
+function postInvoice(db: Db, req: IssueInvoiceRequest): Promise<{ created: boolean }> {
+  return db.$transaction(async (tx) => {
+    const existing = await tx.invoice.findUnique({ where: { id: req.invoice.id } });
+    if (existing) {
+      // Compared as numbers: PostgreSQL's numeric gives "1000.5" back for "1000.50".
+      if (!yen(existing.total).eq(yen(req.invoice.total))) {
+        throw ApplicationFailure.create({
+          type: 'LedgerConflict',
+          nonRetryable: true,
+          message: `invoice ${req.invoice.id} already exists with total ${existing.total}; refusing ${req.invoice.total}`,
+        });
+      }
+      return { created: false };
+    }
+    await tx.invoice.create({
+      data: { ...req.invoice, contractId: req.contractId, workflowId: req.workflowId, runId: req.runId },
+    });
+    for (const line of req.lines) {
+      await tx.ledgerEntry.create({
+        data: {
+          contractId: req.contractId,
+          invoiceId: req.invoice.id,
+          workflowId: req.workflowId,
+          runId: req.runId,
+          idempotencyKey: line.idempotencyKey,
+          clauseId: line.clauseId,
+          kind: line.kind,
+          taxClass: line.taxClass,
+          amount: line.amount,
+          period: line.period ?? null,
+          effectiveDate: line.effectiveDate,
+          description: line.description,
+        },
+      });
+    }
+    return { created: true };
+  }, TRANSACTION);
+}
+
 export function createBillingActivities({ db }: { db: Db }): BillingActivities {
   return {
     async issueInvoice(req: IssueInvoiceRequest) {
-      return db.$transaction(async (tx) => {
-        const existing = await tx.invoice.findUnique({ where: { id: req.invoice.id } });
-        if (existing) {
-          if (existing.total !== req.invoice.total) {
-            throw ApplicationFailure.create({
-              type: 'LedgerConflict',
-              nonRetryable: true,
-              message: `invoice ${req.invoice.id} already exists with total ${existing.total}; refusing ${req.invoice.total}`,
-            });
-          }
-          return { created: false };
-        }
-        await tx.invoice.create({
-          data: { ...req.invoice, contractId: req.contractId, workflowId: req.workflowId, runId: req.runId },
-        });
-        for (const line of req.lines) {
-          await tx.ledgerEntry.create({
-            data: {
-              contractId: req.contractId,
-              invoiceId: req.invoice.id,
-              workflowId: req.workflowId,
-              runId: req.runId,
-              idempotencyKey: line.idempotencyKey,
-              clauseId: line.clauseId,
-              kind: line.kind,
-              taxClass: line.taxClass,
-              amount: line.amount,
-              period: line.period ?? null,
-              effectiveDate: line.effectiveDate,
-              description: line.description,
-            },
-          });
-        }
-        return { created: true };
-      });
+      try {
+        return await postInvoice(db, req);
+      } catch (e) {
+        // Two workers posting the same invoice at once (an attempt that outlived its timeout and
+        // its retry): on PostgreSQL the second insert waits for the first transaction and then
+        // fails on the unique key. The first one's rows are committed by then, so posting again
+        // finds them and answers like any retry. A key that clashes with another invoice's line
+        // fails the second time too, and is reported.
+        if (!isUniqueViolation(e)) throw e;
+        return postInvoice(db, req);
+      }
     },
 
     async accelerateInvoices(req: AccelerationRequest) {
@@ -60,7 +86,7 @@ export function createBillingActivities({ db }: { db: Db }): BillingActivities {
           });
         }
         return { accelerated: rows.map((r) => r.id) };
-      });
+      }, TRANSACTION);
     },
 
     async recordPayment(p: PaymentRecord) {

@@ -1,9 +1,13 @@
-/** Applies the committed migrations with `prisma migrate deploy` (the same command operators run). */
+/**
+ * Applies the committed migrations with `prisma migrate deploy` (the same command operators run):
+ * prisma/migrations for a SQLite `file:` URL, prisma/migrations-postgres for a PostgreSQL URL
+ * (prisma.config.ts picks them by DATABASE_URL).
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childEnvironment } from '../runtime/config.js';
+import { childEnvironment, redactedUrl } from '../runtime/config.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,6 +23,6 @@ export function migrateDeploy(url: string): void {
     encoding: 'utf8',
   });
   if (r.status !== 0) {
-    throw new Error(`prisma migrate deploy failed for ${url}:\n${r.stdout}\n${r.stderr}`);
+    throw new Error(`prisma migrate deploy failed for ${redactedUrl(url)}:\n${r.stdout}\n${r.stderr}`);
   }
 }

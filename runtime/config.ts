@@ -22,7 +22,7 @@ export interface Config {
   temporalAddress: string;
   /** TEMPORAL_NAMESPACE */
   namespace: string;
-  /** DATABASE_URL: a SQLite file URL. */
+  /** DATABASE_URL: a SQLite file URL (`file:…`) or a PostgreSQL URL (`postgresql://…`); see databaseKind. */
   databaseUrl: string;
   /** SMTP_URL; unset: `npm start` runs a local SMTP server, `npm run worker` refuses to start. */
   smtpUrl?: string;
@@ -65,7 +65,7 @@ export function loadConfig(env: Environment = process.env): Config {
   const config: Config = {
     temporalAddress: r.get('TEMPORAL_ADDRESS', '127.0.0.1:7233', hostPort),
     namespace: r.get('TEMPORAL_NAMESPACE', 'default', (v) => v),
-    databaseUrl: r.get('DATABASE_URL', DEFAULT_DATABASE_URL, sqliteFileUrl),
+    databaseUrl: r.get('DATABASE_URL', DEFAULT_DATABASE_URL, databaseUrl),
     smtpUrl: r.optional('SMTP_URL', urlWith(['smtp:', 'smtps:'], 'an smtp:// or smtps:// URL')),
     mailFrom: r.get('MAIL_FROM', 'yakkan <notices@yakkan.localhost>', mailbox),
     apiPort: r.get('API_PORT', '3000', port),
@@ -115,9 +115,16 @@ export function checkedAtStart<T>(check: () => T): T {
 /** DATABASE_URL alone, for prisma.config.ts (the Prisma CLI needs no other setting). */
 export function loadDatabaseUrl(env: Environment = process.env): string {
   const r = new Reader(env);
-  const url = r.get('DATABASE_URL', DEFAULT_DATABASE_URL, sqliteFileUrl);
+  const url = r.get('DATABASE_URL', DEFAULT_DATABASE_URL, databaseUrl);
   r.throwIfInvalid();
   return url;
+}
+
+/** Which database a (checked) DATABASE_URL names: the embedded SQLite file or a PostgreSQL server. */
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
+export function databaseKind(url: string): DatabaseKind {
+  return url.startsWith('file:') ? 'sqlite' : 'postgresql';
 }
 
 /** This process's environment with `vars` added, for a child process (prisma migrate deploy). */
@@ -193,10 +200,46 @@ function hostPort(v: string, name: string): string | Invalid {
   return bare && !v.includes('/') ? v : must(name, 'host:port, e.g. 127.0.0.1:7233', v);
 }
 
-function sqliteFileUrl(v: string, name: string): string | Invalid {
-  return v.startsWith('file:')
-    ? v
-    : new Invalid(`${name} must be a SQLite file URL (file:...); got "${v}". PostgreSQL is not wired yet.`);
+const DATABASE_URL_FORMS = 'a SQLite file URL (file:./data/yakkan.db) or a PostgreSQL URL (postgresql://user:password@host:5432/database)';
+
+/**
+ * `file:<path>` (SQLite) or `postgresql://` / `postgres://` with a host and a database name. The
+ * password is never echoed back in a message.
+ */
+function databaseUrl(v: string, name: string): string | Invalid {
+  if (v.startsWith('file:')) {
+    return v.length > 'file:'.length ? v : new Invalid(`${name} must be ${DATABASE_URL_FORMS}; "file:" names no file`);
+  }
+  let u: URL | undefined;
+  try {
+    u = new URL(v);
+  } catch {
+    u = undefined;
+  }
+  const shown = u ? redactedUrl(u) : v.replace(/\/\/[^@/]*@/, '//…@');
+  if (!u || (u.protocol !== 'postgresql:' && u.protocol !== 'postgres:')) {
+    return new Invalid(`${name} must be ${DATABASE_URL_FORMS}; got "${shown}"`);
+  }
+  if (!u.hostname) return new Invalid(`${name} must name the PostgreSQL host (postgresql://user@host:5432/database); got "${shown}"`);
+  const db = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  if (!db || db.includes('/')) {
+    return new Invalid(`${name} must name one PostgreSQL database after the host (postgresql://user@host:5432/yakkan); got "${shown}"`);
+  }
+  if (u.port && !(Number(u.port) >= 1 && Number(u.port) <= 65535)) return new Invalid(`${name}: port ${u.port} is not 1–65535; got "${shown}"`);
+  return v;
+}
+
+/** A URL for messages and logs: the password replaced by `***`. */
+export function redactedUrl(u: URL | string): string {
+  let url: URL;
+  try {
+    url = typeof u === 'string' ? new URL(u) : new URL(u.href);
+  } catch {
+    return String(u);
+  }
+  if (!url.password) return typeof u === 'string' ? u : u.href;
+  url.password = '***';
+  return url.href;
 }
 
 function urlWith(protocols: string[], what: string): Parse<string> {

@@ -2,7 +2,9 @@
 # Everything yakkan needs on a fresh machine, idempotent and fast when already done:
 #   1. npm dependencies (when package.json/package-lock.json changed or node_modules is missing)
 #   2. Temporal dev server + time-skipping test server (scripts/temporal-servers.sh, cached)
-#   3. Prisma client generation (offline JS engine)
+#   3. Prisma client generation (offline JS engine), for SQLite and PostgreSQL
+#   4. with the argument `cluster` (npm test, npm run cluster): the Temporal server, its sql tool,
+#      the Web UI server and PostgreSQL 15 (scripts/cluster-setup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -20,6 +22,11 @@ else
 fi
 
 bash scripts/temporal-servers.sh
+if [ "${1:-}" = cluster ]; then
+  # Without Go or root, what is missing is named here and again by whatever needs it (the
+  # scale-out test fails saying so; npm run cluster stops saying so); the rest still runs.
+  bash scripts/cluster-setup.sh || log "WARNING: the cluster is incomplete (see above): test/cluster/ and npm run cluster will fail"
+fi
 
 # A real browser for the page tests (auditor HTML report, ops console, customer page): Debian's
 # chromium, plus a Japanese font so screenshots show the text. The written notices are PDFs with an
@@ -40,12 +47,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-schema_hash=$(cat prisma/schema.prisma | sha256sum | cut -c1-16)
-if [ ! -f generated/prisma/.schema-hash ] || [ "$(cat generated/prisma/.schema-hash)" != "$schema_hash" ]; then
-  log "generating the Prisma client..."
-  npx prisma generate >/dev/null
-  echo "$schema_hash" > generated/prisma/.schema-hash
-else
-  log "Prisma client: up to date"
-fi
+# One client per database (db/client.ts picks by DATABASE_URL); prisma/schema.postgres.prisma is
+# generated from prisma/schema.prisma and committed (scripts/prisma-schemas.ts).
+generate() { # <schema> <output folder>
+  local hash
+  hash=$(sha256sum < "$1" | cut -c1-16)
+  if [ ! -f "$2/.schema-hash" ] || [ "$(cat "$2/.schema-hash")" != "$hash" ]; then
+    log "generating the Prisma client for $1..."
+    npx prisma generate --schema "$1" >/dev/null
+    echo "$hash" > "$2/.schema-hash"
+  else
+    log "Prisma client for $1: up to date"
+  fi
+}
+generate prisma/schema.prisma generated/prisma
+generate prisma/schema.postgres.prisma generated/prisma-postgres
 mkdir -p data

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ConfigError, loadConfig, loadDatabaseUrl, type Environment } from '../../runtime/config.js';
+import { ConfigError, databaseKind, loadConfig, loadDatabaseUrl, redactedUrl, type Environment } from '../../runtime/config.js';
 
 /** The problems loadConfig(env) reports, as { variable: message }. */
 function problems(env: Environment): Record<string, string> {
@@ -76,7 +76,7 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
     expect(
       problems({
         TEMPORAL_ADDRESS: 'http://temporal:7233',
-        DATABASE_URL: 'postgresql://db/yakkan',
+        DATABASE_URL: 'mysql://db/yakkan',
         SMTP_URL: 'mail.example.jp:25',
         MAIL_FROM: 'yakkan',
         API_PORT: '70000',
@@ -88,7 +88,8 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
       }),
     ).toEqual({
       TEMPORAL_ADDRESS: 'TEMPORAL_ADDRESS must be host:port, e.g. 127.0.0.1:7233; got "http://temporal:7233"',
-      DATABASE_URL: 'DATABASE_URL must be a SQLite file URL (file:...); got "postgresql://db/yakkan". PostgreSQL is not wired yet.',
+      DATABASE_URL:
+        'DATABASE_URL must be a SQLite file URL (file:./data/yakkan.db) or a PostgreSQL URL (postgresql://user:password@host:5432/database); got "mysql://db/yakkan"',
       SMTP_URL: 'SMTP_URL must be an smtp:// or smtps:// URL; got "mail.example.jp:25"',
       MAIL_FROM: 'MAIL_FROM must be an e-mail address, optionally with a name ("yakkan <notices@example.jp>"); got "yakkan"',
       API_PORT: 'API_PORT must be a port number (an integer 0–65535); got "70000"',
@@ -131,9 +132,41 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
 
   test('prisma.config.ts reads DATABASE_URL alone, with the same check', () => {
     expect(loadDatabaseUrl({ API_PORT: 'not checked here' })).toBe('file:./data/yakkan.db');
+    expect(loadDatabaseUrl({ DATABASE_URL: 'postgresql://yakkan@db:5432/yakkan' })).toBe('postgresql://yakkan@db:5432/yakkan');
     expect(() => loadDatabaseUrl({ DATABASE_URL: 'mysql://db' })).toThrow(
-      'DATABASE_URL must be a SQLite file URL (file:...); got "mysql://db". PostgreSQL is not wired yet.',
+      'DATABASE_URL must be a SQLite file URL (file:./data/yakkan.db) or a PostgreSQL URL (postgresql://user:password@host:5432/database); got "mysql://db"',
     );
+  });
+
+  test('DATABASE_URL: a SQLite file or a PostgreSQL database (issue 19); the password never shows in a message', () => {
+    for (const ok of [
+      'file:./data/yakkan.db',
+      'file:/var/lib/yakkan/yakkan.db',
+      'postgresql://yakkan:s3cret@db.internal:5432/yakkan',
+      'postgres://yakkan@127.0.0.1/yakkan?sslmode=require',
+    ]) {
+      expect(problems({ DATABASE_URL: ok }), ok).toEqual({});
+      expect(loadConfig({ DATABASE_URL: ok }).databaseUrl).toBe(ok);
+    }
+    expect(databaseKind('file:./data/yakkan.db')).toBe('sqlite');
+    expect(databaseKind('postgresql://yakkan@db/yakkan')).toBe('postgresql');
+    expect(databaseKind('postgres://yakkan@db/yakkan')).toBe('postgresql');
+    expect(problems({ DATABASE_URL: 'file:' })).toEqual({
+      DATABASE_URL:
+        'DATABASE_URL must be a SQLite file URL (file:./data/yakkan.db) or a PostgreSQL URL (postgresql://user:password@host:5432/database); "file:" names no file',
+    });
+    expect(problems({ DATABASE_URL: 'postgresql://yakkan:s3cret@db.internal:5432/' })).toEqual({
+      DATABASE_URL: 'DATABASE_URL must name one PostgreSQL database after the host (postgresql://user@host:5432/yakkan); got "postgresql://yakkan:***@db.internal:5432/"',
+    });
+    expect(problems({ DATABASE_URL: 'postgresql://yakkan:s3cret@db/a/b' })).toEqual({
+      DATABASE_URL: 'DATABASE_URL must name one PostgreSQL database after the host (postgresql://user@host:5432/yakkan); got "postgresql://yakkan:***@db/a/b"',
+    });
+    expect(problems({ DATABASE_URL: './data/yakkan.db' })).toEqual({
+      DATABASE_URL:
+        'DATABASE_URL must be a SQLite file URL (file:./data/yakkan.db) or a PostgreSQL URL (postgresql://user:password@host:5432/database); got "./data/yakkan.db"',
+    });
+    expect(redactedUrl('postgresql://yakkan:s3cret@db:5432/yakkan')).toBe('postgresql://yakkan:***@db:5432/yakkan');
+    expect(redactedUrl('file:./data/yakkan.db')).toBe('file:./data/yakkan.db');
   });
 
   test('an entry point started with a bad variable exits with code 2 and names it (worker/main.ts)', () => {
