@@ -43,7 +43,7 @@ export async function sqliteStructure(db: Db): Promise<Structure> {
       const pk = num(c.pk) > 0;
       const dflt = c.dflt_value === null || c.dflt_value === undefined ? 'none' : str(c.dflt_value);
       columns[str(c.name)] = {
-        type: ({ TEXT: 'text', INTEGER: 'integer', DATETIME: 'timestamp' } as Record<string, string>)[str(c.type).toUpperCase()] ?? `sqlite:${str(c.type)}`,
+        type: ({ TEXT: 'text', INTEGER: 'integer', DATETIME: 'timestamp', BLOB: 'bytea' } as Record<string, string>)[str(c.type).toUpperCase()] ?? `sqlite:${str(c.type)}`,
         notNull: num(c.notnull) === 1 || pk,
         primaryKey: pk,
         default: pk && autoincrement && str(c.type).toUpperCase() === 'INTEGER' ? 'autoincrement' : normalizeDefault(dflt),
