@@ -9,9 +9,20 @@ import type { AccelerationRequest, ContractActivities, IssueInvoiceRequest, Paym
 
 type BillingActivities = Pick<ContractActivities, 'issueInvoice' | 'accelerateInvoices' | 'recordPayment' | 'recordUsage' | 'collectUnbilledUsage'>;
 
-export function createBillingActivities({ db }: { db: Db }): BillingActivities {
+export interface BillingActivityDeps {
+  db: Db;
+  /**
+   * JP-INVOICE: the registration number (T + 13 digits) of each 約款's provider, by terms id
+   * (INVOICE_REGISTRATION_NUMBERS, runtime/config.ts). A 約款 without one gets invoices without it.
+   */
+  registrationNumbers?: Readonly<Record<string, string>>;
+}
+
+export function createBillingActivities({ db, registrationNumbers = {} }: BillingActivityDeps): BillingActivities {
   return {
     async issueInvoice(req: IssueInvoiceRequest) {
+      // Only requests that name their 約款 (JP-INVOICE invoices) carry a registration number.
+      const registrationNumber = req.terms ? (registrationNumbers[req.terms] ?? null) : undefined;
       return db.$transaction(async (tx) => {
         const existing = await tx.invoice.findUnique({ where: { id: req.invoice.id } });
         if (existing) {
@@ -22,10 +33,17 @@ export function createBillingActivities({ db }: { db: Db }): BillingActivities {
               message: `invoice ${req.invoice.id} already exists with total ${existing.total}; refusing ${req.invoice.total}`,
             });
           }
-          return { created: false };
+          // A retry returns what the invoice was written with (the number may have been reconfigured since).
+          return req.terms ? { created: false, registrationNumber: existing.registrationNumber } : { created: false };
         }
         await tx.invoice.create({
-          data: { ...req.invoice, contractId: req.contractId, workflowId: req.workflowId, runId: req.runId },
+          data: {
+            ...req.invoice,
+            ...(registrationNumber !== undefined ? { registrationNumber } : {}),
+            contractId: req.contractId,
+            workflowId: req.workflowId,
+            runId: req.runId,
+          },
         });
         for (const line of req.lines) {
           await tx.ledgerEntry.create({
@@ -45,7 +63,7 @@ export function createBillingActivities({ db }: { db: Db }): BillingActivities {
             },
           });
         }
-        return { created: true };
+        return req.terms ? { created: true, registrationNumber } : { created: true };
       });
     },
 

@@ -173,6 +173,7 @@ async function buildWorld(kind: WorldKind, options: WorldOptions): Promise<Built
         client: t.client,
         // Activities see the test server's (skipped) clock, as workflow code does.
         now: async () => new Date(await t.currentTimeMs()),
+        invoiceRegistrationNumbers: TEST_REGISTRATION_NUMBERS,
         ...options.activities,
         workerOptions,
       });
@@ -317,6 +318,9 @@ async function stopWorkers(workers: TrackedWorker[], ms: number): Promise<void> 
 const isActive = (w: Worker) => ['RUNNING', 'STOPPING', 'DRAINING', 'DRAINED'].includes(w.getState());
 
 // ---- data --------------------------------------------------------------------------------------
+
+/** JP-INVOICE registration numbers the test worlds' activities use (INVOICE_REGISTRATION_NUMBERS; made up, T + 13 digits). */
+export const TEST_REGISTRATION_NUMBERS: Readonly<Record<string, string>> = Object.freeze({ NGN: 'T1010001000001', TNC: 'T2020002000002' });
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
