@@ -113,23 +113,6 @@ describe('NGN-52 fault contact', () => {
   });
 });
 
-describe('TNC-42.1 TNC-43 TNC-42.5 outage damages', () => {
-  test('TNC-43: a consumer on 5,000 yen loses 40 days; fee × 40/30 = 6,666 is capped at one month (5,000); TNC-42.5 gross negligence lifts the cap (6,666)', async () => {
-    const Y = await nextYear(world);
-    await withContract(world, 'TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h) => {
-      await sleepUntilInstant(world, jst(`${Y}-04-02T12:00`));
-      for (const [id, gross] of [['O-cap', false], ['O-gross', true]] as const) {
-        await h.executeUpdate(reportOutage, { args: [{ outageId: id, startedAt: jst(`${Y}-04-02T10:00`), recognisedAt: jst(`${Y}-04-02T11:00`), cause: 'provider-fault', grossNegligence: gross, description: '設備故障' }] });
-      }
-      await sleepUntilInstant(world, jst(`${Y}-05-13T12:00`));
-      const capped = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-cap', restoredAt: jst(`${Y}-05-12T11:00`) }] });
-      const gross = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-gross', restoredAt: jst(`${Y}-05-12T11:00`) }] });
-      expect(capped.credit).toEqual({ amount: '5000', days: 40, clauseId: 'TNC-43' });
-      expect(gross.credit).toEqual({ amount: '6666', days: 40, clauseId: 'TNC-42.1' });
-    });
-  });
-});
-
 describe('NGN-25 cure window of 10 days (民法 第140条)', () => {
   test('NGN-25: a violation at 10:00 on day 0 cured late on its 10th day leaves the service running', async () => {
     const Y = await nextYear(world);

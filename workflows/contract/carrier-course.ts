@@ -45,8 +45,7 @@ async function endCourse(ctx: ContractContext, c: CarrierCourseEndInput) {
   const { state, input, plan, catalog } = ctx;
   const base = getPlan(plan.carrierCourseBasePlanId!)!;
   const clauseId = noticeClauseOf(catalog, 'carrier-course-end') ?? catalog.carrierBilling.value!.courseEnd;
-  state.carrierCourseEnd = { receivedOn: ctx.today(), courseEndsOn: c.courseEndsOn, reference: c.reference.trim(), basePlanId: base.id };
-  state.pendingPlan = { planId: base.id, from: addDays(c.courseEndsOn, 1), segmented: true, clauseId };
+  const from = addDays(c.courseEndsOn, 1);
   await notify({
     contractId: input.contractId,
     idempotencyKey: `${input.contractId}:carrier-course-end:${c.courseEndsOn}:${clauseId}`,
@@ -60,8 +59,13 @@ async function endCourse(ctx: ContractContext, c: CarrierCourseEndInput) {
       paymentClause: catalog.paymentMethods.clause,
     }),
   });
-  await ctx.save();
-  return ctx.view();
+  state.carrierCourseEnd = { receivedOn: ctx.today(), courseEndsOn: c.courseEndsOn, reference: c.reference.trim(), basePlanId: base.id };
+  state.pendingPlan = { planId: base.id, from, segmented: true, clauseId };
+  // From a past or present day the loop continues as new under the base plan at once (saving the
+  // projection with it); a later day is a deadline the projection must show now.
+  const view = ctx.view();
+  if (from > ctx.today()) await ctx.save();
+  return view;
 }
 
 export const carrierCourse: ContractModule = {

@@ -65,6 +65,9 @@ async function acceptPlanChange(ctx: ContractContext, c: PlanChangeInput) {
   }
   const from = jstDateOf(proof.sentAt);
   state.pendingPlan = { planId: c.newPlanId, from, segmented: true, clauseId };
+  // The change is due at once: the loop continues as new under the new plan (and saves the projection
+  // with it) as soon as this handler yields, so the view is taken now and no older projection is saved.
+  const view = ctx.view();
   await notifyCarrierOfEvent({
     contractId: input.contractId,
     terms: input.terms,
@@ -74,8 +77,7 @@ async function acceptPlanChange(ctx: ContractContext, c: PlanChangeInput) {
     event: 'plan-change',
     effectiveDate: from,
   });
-  await ctx.save();
-  return ctx.view();
+  return view;
 }
 
 function validateRefusal(ctx: ContractContext, r: PlanChangeRefusalInput): void {
