@@ -42,7 +42,7 @@ import {
 import { fetchContractHistory } from '../audit/export.js';
 import { GOLDEN_FORMAT, serializeGolden, type GoldenFile } from '../audit/sources.js';
 import { replayAll, replayOptions } from '../audit/replay.js';
-import { application, createWorld, type World } from '../test/helpers/world.js';
+import { application, createWorld, type World } from '../test/helpers/world-build.js';
 
 const OUT_DIR = resolve('test/histories');
 
