@@ -19,8 +19,11 @@ type BillingActivities = Pick<ContractActivities, 'issueInvoice' | 'accelerateIn
  */
 const TRANSACTION = { maxWait: 20_000, timeout: 20_000 };
 
-/** The invoice and its lines in one transaction; an invoice already posted with the same total changes nothing. */
-function postInvoice(db: Db, req: IssueInvoiceRequest): Promise<{ created: boolean }> {
+/**
+ * The invoice and its lines in one transaction; an invoice already posted with the same total changes
+ * nothing. `registrationNumber` (JP-INVOICE) is written only for requests that name their 約款.
+ */
+function postInvoice(db: Db, req: IssueInvoiceRequest, registrationNumber: string | null | undefined): Promise<{ created: boolean; registrationNumber?: string | null }> {
   return db.$transaction(async (tx) => {
     const existing = await tx.invoice.findUnique({ where: { id: req.invoice.id } });
     if (existing) {
@@ -32,10 +35,17 @@ function postInvoice(db: Db, req: IssueInvoiceRequest): Promise<{ created: boole
           message: `invoice ${req.invoice.id} already exists with total ${existing.total}; refusing ${req.invoice.total}`,
         });
       }
-      return { created: false };
+      // A retry returns what the invoice was written with (the number may have been reconfigured since).
+      return req.terms ? { created: false, registrationNumber: existing.registrationNumber } : { created: false };
     }
     await tx.invoice.create({
-      data: { ...req.invoice, contractId: req.contractId, workflowId: req.workflowId, runId: req.runId },
+      data: {
+        ...req.invoice,
+        ...(registrationNumber !== undefined ? { registrationNumber } : {}),
+        contractId: req.contractId,
+        workflowId: req.workflowId,
+        runId: req.runId,
+      },
     });
     for (const line of req.lines) {
       await tx.ledgerEntry.create({
@@ -55,15 +65,26 @@ function postInvoice(db: Db, req: IssueInvoiceRequest): Promise<{ created: boole
         },
       });
     }
-    return { created: true };
+    return req.terms ? { created: true, registrationNumber } : { created: true };
   }, TRANSACTION);
 }
 
-export function createBillingActivities({ db }: { db: Db }): BillingActivities {
+export interface BillingActivityDeps {
+  db: Db;
+  /**
+   * JP-INVOICE: the registration number (T + 13 digits) of each 約款's provider, by terms id
+   * (INVOICE_REGISTRATION_NUMBERS, runtime/config.ts). A 約款 without one gets invoices without it.
+   */
+  registrationNumbers?: Readonly<Record<string, string>>;
+}
+
+export function createBillingActivities({ db, registrationNumbers = {} }: BillingActivityDeps): BillingActivities {
   return {
     async issueInvoice(req: IssueInvoiceRequest) {
+      // Only requests that name their 約款 (JP-INVOICE invoices) carry a registration number.
+      const registrationNumber = req.terms ? (registrationNumbers[req.terms] ?? null) : undefined;
       try {
-        return await postInvoice(db, req);
+        return await postInvoice(db, req, registrationNumber);
       } catch (e) {
         // Two workers posting the same invoice at once (an attempt that outlived its timeout and
         // its retry): on PostgreSQL the second insert waits for the first transaction and then
@@ -71,7 +92,7 @@ export function createBillingActivities({ db }: { db: Db }): BillingActivities {
         // finds them and answers like any retry. A key that clashes with another invoice's line
         // fails the second time too, and is reported.
         if (!isUniqueViolation(e)) throw e;
-        return postInvoice(db, req);
+        return postInvoice(db, req, registrationNumber);
       }
     },
 

@@ -36,6 +36,8 @@ export interface ActivityDeps {
   /** CARRIER_WEBHOOK_URL / CARRIER_WEBHOOK_SECRET (runtime/config.ts). Unset: carrier notices are escalated. */
   carrierWebhookUrl?: string;
   carrierWebhookSecret?: string;
+  /** INVOICE_REGISTRATION_NUMBERS (runtime/config.ts): JP-INVOICE registration number per terms id. */
+  invoiceRegistrationNumbers?: Readonly<Record<string, string>>;
 }
 
 export function createActivities({
@@ -46,6 +48,7 @@ export function createActivities({
   opsAlertEmail,
   carrierWebhookUrl,
   carrierWebhookSecret,
+  invoiceRegistrationNumbers,
 }: ActivityDeps): ContractActivities & FanoutActivities {
   return {
     async loadCalendar(fromYear, toYear) {
@@ -116,7 +119,7 @@ export function createActivities({
     },
 
     ...createNoticeActivities({ db, mailer, now, opsAlertEmail }),
-    ...createBillingActivities({ db }),
+    ...createBillingActivities({ db, registrationNumbers: invoiceRegistrationNumbers }),
     ...createFanoutActivities({ db, client }),
     ...createCarrierActivities({ db, mailer, now, webhookUrl: carrierWebhookUrl, webhookSecret: carrierWebhookSecret, opsAlertEmail }),
   };

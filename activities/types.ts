@@ -18,6 +18,18 @@ export interface InvoiceDraft {
   creditTotal: string;
   total: string;
   clauseId: string;
+  /** JP-INVOICE fields (absent on invoices drafted before them). 'correction': 修正・返還 of `correctsInvoiceId`. */
+  kind?: 'invoice' | 'correction' | 'carrier-assignment';
+  /** TNC-30: 'carrier' = a receivable assigned to docomo (no payment, interest or stoppage here). */
+  billTo?: 'customer' | 'carrier';
+  /** The provider named in the terms catalog; the activity adds its registration number. */
+  issuerName?: string;
+  recipientName?: string;
+  /** JSON [{ rate, base, tax }]: the tax per rate, computed once per invoice. */
+  taxBreakdown?: string;
+  correctsInvoiceId?: string;
+  /** TNC-30: the CarrierMessage that carries this receivable to docomo. */
+  carrierMessageKey?: string;
 }
 
 export interface AccelerationRequest {
@@ -29,6 +41,8 @@ export interface AccelerationRequest {
 
 export interface IssueInvoiceRequest {
   contractId: string;
+  /** The 約款 the contract runs under: whose registration number the invoice carries (JP-INVOICE). */
+  terms?: string;
   workflowId: string;
   runId: string;
   invoice: InvoiceDraft;
@@ -168,8 +182,12 @@ export interface ContractActivities {
   saveContract(p: ContractProjection): Promise<void>;
   /** TNC-12: the contract is formed when entered in the provider's database; returns that time. */
   recordFormation(contractId: string): Promise<{ formedAt: string }>;
-  /** Writes an invoice and its ledger lines atomically; a retry finds it and changes nothing. */
-  issueInvoice(req: IssueInvoiceRequest): Promise<{ created: boolean }>;
+  /**
+   * Writes an invoice and its ledger lines atomically; a retry finds it and changes nothing. With
+   * `req.terms`, the invoice gets the configured registration number of that 約款's provider
+   * (JP-INVOICE, INVOICE_REGISTRATION_NUMBERS), which is returned (null when none is configured).
+   */
+  issueInvoice(req: IssueInvoiceRequest): Promise<{ created: boolean; registrationNumber?: string | null }>;
   /** NGN-40 2項 / NGN-41: open invoices fall due on `dueDate`; keeps the original due date. Idempotent. */
   accelerateInvoices(req: AccelerationRequest): Promise<{ accelerated: string[] }>;
   recordPayment(p: PaymentRecord): Promise<{ paymentId: number; created: boolean }>;

@@ -46,7 +46,7 @@ export function billingRouter({ db }: { db: Db }): Router {
       const c = await readableContract(db, req);
       const [lines, invoices, payments] = await Promise.all([
         db.ledgerEntry.findMany({ where: { contractId: c.id }, select: { invoiceId: true, amount: true, idempotencyKey: true } }),
-        db.invoice.findMany({ where: { contractId: c.id }, select: { id: true, total: true } }),
+        db.invoice.findMany({ where: { contractId: c.id }, select: { id: true, total: true, billTo: true } }),
         db.payment.findMany({ where: { contractId: c.id }, select: { invoiceId: true, amount: true } }),
       ]);
       res.json({ contractId: c.id, ...reconcile({ lines, invoices, payments }) });

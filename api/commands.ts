@@ -30,6 +30,9 @@ import {
   changePlan,
   chargeDispatch,
   chargeSurcharge,
+  cancelPart,
+  correctInvoice,
+  endCarrierCourse,
   endForceMajeure,
   giveNonRenewalNotice,
   liftSuspension,
@@ -38,6 +41,7 @@ import {
   recordCure,
   recordDisclosure,
   recordPayment,
+  refusePlanChange,
   registerFaultContact,
   rejectApplication,
   reportForceMajeure,
@@ -51,6 +55,7 @@ import {
   scheduleSuspension,
   setQueuePriority,
   submitErasureCertificate,
+  submitPartErasureCertificate,
   terminateByProvider,
 } from '../workflows/contract-messages.js';
 import { requireRole, type Role } from './auth.js';
@@ -58,6 +63,11 @@ import { HttpError } from './errors.js';
 import {
   acceptBody,
   cancelBody,
+  carrierCourseEndBody,
+  invoiceCorrectionBody,
+  partCancellationBody,
+  partErasureBody,
+  planChangeRefusalBody,
   contractorChangeBody,
   disclosureBody,
   dispatchBody,
@@ -131,6 +141,8 @@ export const COMMANDS: readonly ContractCommand[] = [
   command({ path: '/contracts/:id/usage', update: reportUsage, body: usageBody, role: 'ops', status: 201 }),
   command({ path: '/contracts/:id/surcharges', update: chargeSurcharge, body: surchargeBody, role: 'ops', status: 201 }),
   command({ path: '/contracts/:id/dispatches', update: chargeDispatch, body: dispatchBody, role: 'ops', status: 201 }),
+  // JP-INVOICE: a correction (修正・返還) is a new invoice naming the invoice it corrects
+  command({ path: '/contracts/:id/invoices/:iid/corrections', update: correctInvoice, body: invoiceCorrectionBody, params: { iid: 'invoiceId' }, role: 'ops', status: 201 }),
 
   // Breaches (NGN-25/27, TNC-40), suspensions (NGN-36/37, TNC-39/41), outages (NGN-33, TNC-42),
   // disclosures (NGN-46), malware alerts (TNC-45), termination by the provider (NGN-40/42, TNC-18)
@@ -156,6 +168,12 @@ export const COMMANDS: readonly ContractCommand[] = [
   command({ path: '/contracts/:id/pause', update: pauseService, body: emptyBody, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/resume', update: resumeService, body: emptyBody, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/plan-change', update: changePlan, body: planChangeBody, role: 'ops', status: 200 }),
+  command({ path: '/contracts/:id/plan-change/refusal', update: refusePlanChange, body: planChangeRefusalBody, role: 'ops', status: 200 }),
+  // TNC-19: docomo's notice ends the docomo-billed course; the value plan continues
+  command({ path: '/contracts/:id/carrier-course-end', update: endCarrierCourse, body: carrierCourseEndBody, role: 'ops', status: 200 }),
+  // NGN-41.1 partial cancellation of one part; NGN-43.3 its erasure certificate
+  command({ path: '/contracts/:id/parts/:pid/cancel', update: cancelPart, body: partCancellationBody, params: { pid: 'partId' }, role: 'ops', status: 200 }),
+  command({ path: '/contracts/:id/parts/:pid/erasure-certificate', update: submitPartErasureCertificate, body: partErasureBody, params: { pid: 'partId' }, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/contractor-change', update: changeContractor, body: contractorChangeBody, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/fault-contact', update: registerFaultContact, body: faultContactBody, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/erasure-certificate', update: submitErasureCertificate, body: erasureBody, role: 'ops', status: 200 }),

@@ -25,9 +25,15 @@ export const applicationBody = z.strictObject({
 });
 export type ApplicationBody = z.infer<typeof applicationBody>;
 
+const paymentMethod = z.enum(['bank-transfer', 'bank-debit', 'credit-card', 'other']);
+
 export const acceptBody = z.strictObject({
   serviceStartDate: isoDate.optional(),
   billingStartDate: isoDate.optional(),
+  /** NGN-41.1: the plan's recurring add-ons the contract starts with (each a part that can be cancelled alone). */
+  addOns: z.array(z.strictObject({ addOnId: z.string().min(1).max(64), partId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1–64 letters, digits, _ or -').optional() })).max(50).optional(),
+  /** TNC-27: the payment method registered with the application. */
+  paymentMethod: paymentMethod.optional(),
 });
 
 export const rejectBody = z.strictObject({
@@ -63,7 +69,7 @@ const decimalQuantity = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal num
 export const paymentBody = z.strictObject({
   invoiceId: z.string().min(1),
   amount: yenAmount,
-  method: z.enum(['bank-transfer', 'bank-debit', 'credit-card', 'other']),
+  method: paymentMethod,
   paidOn: isoDate,
   reference: z.string().max(200).optional(),
   idempotencyKey: z.string().min(8).max(128).optional(),
@@ -103,6 +109,8 @@ export const measureBody = z.strictObject({ measure: z.number().int().min(1).max
 
 export const suspensionBody = z.strictObject({
   clauseId: z.enum(['NGN-36', 'NGN-37', 'TNC-39', 'TNC-41']),
+  /** The clause's item, e.g. TNC-39 (1) maintenance … (4) a TNC-38 restriction (TNC-26.2 exempts (1) and (2)). */
+  item: z.number().int().min(1).max(9).optional(),
   reason: z.string().trim().min(1, 'a reason is required').max(1000),
   startsAt: instant,
   endsAt: instant.optional(),
@@ -174,6 +182,35 @@ export const demandBody = z.strictObject({
 export const priorityBody = z.strictObject({ priority: z.number().int().min(-1000).max(1000) });
 export const emptyBody = z.strictObject({});
 export const planChangeBody = z.strictObject({ newPlanId: z.string().min(1) });
+/** NGN-13.2 / TNC-15: refuse a change request on the application grounds (1)–(9). */
+export const planChangeRefusalBody = z.strictObject({
+  newPlanId: z.string().min(1),
+  grounds: z.array(z.number().int()).min(1, 'at least one ground is required'),
+  reason: z.string().trim().min(1, 'a written reason is required').max(2000),
+});
+/** TNC-19: docomo's notice that the docomo-billed course is cancelled. */
+export const carrierCourseEndBody = z.strictObject({
+  courseEndsOn: isoDate,
+  reference: z.string().trim().min(1, "docomo's reference for its notice is required").max(200),
+});
+/** NGN-41.1: cancel one part on its desired date. */
+export const partCancellationBody = z.strictObject({ desiredDate: isoDate });
+/** NGN-43.3: the erasure certificate of an ended part. */
+export const partErasureBody = z.strictObject({ equipmentReturned: z.boolean() });
+/** JP-INVOICE: a correction (修正・返還) of an open invoice, issued as a new invoice. */
+export const invoiceCorrectionBody = z.strictObject({
+  reason: z.string().trim().min(1, 'a correction states its reason').max(1000),
+  lines: z
+    .array(
+      z.strictObject({
+        description: z.string().trim().min(1, 'say what is corrected').max(500),
+        taxClass: z.enum(['taxable', 'out-of-scope']),
+        amount: z.string().regex(/^-?\d+$/, 'must be whole yen as a string of digits, negative for a return (返還), e.g. "-5000"'),
+      }),
+    )
+    .min(1, 'a correction has at least one line')
+    .max(50),
+});
 export const contractorChangeBody = z.strictObject({
   kind: z.enum(['name-change', 'address-change', 'payment-method-change', 'succession', 'transfer']),
   name: z.string().trim().min(1).max(200).optional(),

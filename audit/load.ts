@@ -17,13 +17,14 @@ export class ContractNotFoundError extends Error {
 export async function loadReportInput(client: Client, db: Db, contractId: string, now: Date = new Date()): Promise<ReportInput> {
   const where = { contractId };
   const byId = { id: 'asc' } as const;
-  const [contract, ledger, invoices, payments, notices, events] = await Promise.all([
+  const [contract, ledger, invoices, payments, notices, events, carrierMessages] = await Promise.all([
     db.contract.findUnique({ where: { id: contractId } }),
     db.ledgerEntry.findMany({ where, orderBy: byId }),
     db.invoice.findMany({ where, orderBy: byId }),
     db.payment.findMany({ where, orderBy: byId }),
     db.notice.findMany({ where, orderBy: byId }),
     db.contractEvent.findMany({ where, orderBy: byId }),
+    db.carrierMessage.findMany({ where, orderBy: byId }),
   ]);
   let runs: ReportInput['runs'] = [];
   let historyNote: string | undefined;
@@ -36,7 +37,7 @@ export async function loadReportInput(client: Client, db: Db, contractId: string
     if (!contract) throw new ContractNotFoundError(contractId);
     historyNote = 'Temporal holds no workflow for this contract (retention expired or never started)';
   }
-  return { contractId, generatedAt: now.toISOString(), contract, ledger, invoices, payments, notices, events, runs, historyNote };
+  return { contractId, generatedAt: now.toISOString(), contract, ledger, invoices, payments, notices, events, carrierMessages, runs, historyNote };
 }
 
 export async function contractReport(client: Client, db: Db, contractId: string, now?: Date): Promise<AuditReport> {

@@ -61,11 +61,20 @@ export interface LedgerRow {
 }
 
 /** An invoice row as the billing activity wrote it (activities/types InvoiceDraft) plus its run. */
-export interface InvoiceRow extends InvoiceDraft {
+export interface InvoiceRow extends Omit<InvoiceDraft, 'kind' | 'billTo' | 'issuerName' | 'recipientName' | 'taxBreakdown' | 'correctsInvoiceId' | 'carrierMessageKey'> {
   runId?: string;
   /** NGN-40 2項 / NGN-41 (期限の利益の喪失): the due date before acceleration, and the clause. */
   acceleratedFrom?: string | null;
   accelerationClauseId?: string | null;
+  /** JP-INVOICE / TNC-30 columns (rows written before them have the defaults). */
+  kind?: string | null;
+  billTo?: string | null;
+  issuerName?: string | null;
+  registrationNumber?: string | null;
+  recipientName?: string | null;
+  taxBreakdown?: string | null;
+  correctsInvoiceId?: string | null;
+  carrierMessageKey?: string | null;
 }
 
 export interface PaymentRow {
@@ -96,6 +105,17 @@ export interface NoticeRow {
   escalatedAt?: When;
 }
 
+/** A message to the carrier (CarrierMessage row): TNC-30 assignments are reconciled against it. */
+export interface CarrierMessageRow {
+  idempotencyKey: string;
+  kind: string;
+  clauseId: string;
+  payload: string;
+  status: string;
+  sentAt?: When;
+  responseStatus?: number | null;
+}
+
 export interface ContractEventRow {
   id: number;
   kind: string;
@@ -115,6 +135,8 @@ export interface ReportInput {
   payments: readonly PaymentRow[];
   notices: readonly NoticeRow[];
   events: readonly ContractEventRow[];
+  /** Carrier messages (TNC-30 receivable assignments carry the proof of each assignment); none when absent. */
+  carrierMessages?: readonly CarrierMessageRow[];
   /** Every run of the workflow, in chain order; empty when Temporal no longer holds the history. */
   runs: readonly RunHistory[];
   /** Why there is no (complete) history, when that is the case. */
@@ -146,7 +168,9 @@ export interface Mismatch {
     | 'notice-differs-from-history'
     | 'notice-missing-from-db'
     | 'contract-missing-from-db'
-    | 'history-chain-broken';
+    | 'history-chain-broken'
+    | 'assignment-proof-missing'
+    | 'assignment-differs-from-proof';
   message: string;
   clauseId?: string;
   invoiceId?: string;
@@ -232,9 +256,14 @@ export interface InvoiceReconciliation {
   totalText: string;
   paidText: string;
   openText: string;
-  status: 'paid' | 'open' | 'overpaid' | 'credit';
+  status: 'paid' | 'open' | 'overpaid' | 'credit' | 'assigned';
   ok: boolean;
   payments: { id: number; amount: string; amountText: string; paidOn: string; method: string }[];
+  /** 'carrier' (TNC-30): assigned to docomo, settled by the assignment; `assignment` is its proof. */
+  billTo?: string;
+  assignment?: { messageKey: string; sentAt?: string; responseStatus?: number };
+  /** JP-INVOICE: the invoice a correction (修正・返還) corrects. */
+  corrects?: string;
 }
 
 export interface Totals {
@@ -242,6 +271,8 @@ export interface Totals {
   invoicedLines: string;
   unbilled: string;
   invoiced: string;
+  /** TNC-30: assigned to docomo (not owed to the provider by the customer). */
+  assigned: string;
   paid: string;
   open: string;
   byTaxClass: Record<string, string>;
@@ -402,8 +433,40 @@ export function buildAuditReport(input: ReportInput): AuditReport {
       const total = amount(inv.total, `invoice ${inv.id} total`, { invoiceId: inv.id });
       const pays = input.payments.filter((p) => p.invoiceId === inv.id);
       const paid = pays.reduce((s, p) => s.plus(amount(p.amount, `payment ${p.idempotencyKey}`, { invoiceId: inv.id })), zero());
-      const open = total.minus(paid);
+      // TNC-30: a receivable assigned to docomo is settled by the assignment (its proof is checked below).
+      const assigned = inv.billTo === 'carrier';
+      const open = assigned ? zero() : total.minus(paid);
       let ok = true;
+      let assignment: InvoiceReconciliation['assignment'];
+      if (assigned) {
+        const msg = inv.carrierMessageKey ? input.carrierMessages?.find((m) => m.idempotencyKey === inv.carrierMessageKey) : undefined;
+        let payloadTotal: string | undefined;
+        try {
+          payloadTotal = msg ? String((JSON.parse(msg.payload) as { total?: unknown }).total) : undefined;
+        } catch {
+          payloadTotal = undefined;
+        }
+        if (!msg || msg.status !== 'sent' || !msg.sentAt) {
+          ok = false;
+          mismatches.push({
+            code: 'assignment-proof-missing',
+            message: `invoice ${inv.id}: assigned to docomo (TNC-30) but ${msg ? `its carrier message ${msg.idempotencyKey} is ${msg.status}` : `no carrier message ${inv.carrierMessageKey ?? '(none named)'} exists`}: no proof the receivable reached docomo`,
+            invoiceId: inv.id,
+            clauseId: inv.clauseId,
+          });
+        } else if (payloadTotal !== inv.total) {
+          ok = false;
+          mismatches.push({
+            code: 'assignment-differs-from-proof',
+            message: `invoice ${inv.id}: assigned ${safeYen(inv.total)} but carrier message ${msg.idempotencyKey} carried ${payloadTotal === undefined ? 'no total' : safeYen(payloadTotal)}`,
+            invoiceId: inv.id,
+            clauseId: inv.clauseId,
+            expected: inv.total,
+            actual: payloadTotal,
+          });
+        }
+        if (msg) assignment = { messageKey: msg.idempotencyKey, sentAt: msg.sentAt ? new Date(msg.sentAt as string | number | Date).toISOString() : undefined, responseStatus: msg.responseStatus ?? undefined };
+      }
       if (!linesTotal.eq(total)) {
         ok = false;
         mismatches.push({
@@ -431,7 +494,8 @@ export function buildAuditReport(input: ReportInput): AuditReport {
           });
         }
       }
-      if (open.isNegative()) {
+      // A 返還 correction has a negative total and takes no payment; only money paid over the total is overpaid.
+      if (paid.gt(0) && paid.gt(total)) {
         ok = false;
         mismatches.push({
           code: 'invoice-overpaid',
@@ -457,9 +521,11 @@ export function buildAuditReport(input: ReportInput): AuditReport {
         totalText: formatYen(total),
         paidText: formatYen(paid),
         openText: formatYen(open),
-        status: open.isNegative() ? 'overpaid' : total.isNegative() ? 'credit' : open.isZero() ? 'paid' : 'open',
+        status: assigned ? 'assigned' : paid.gt(0) && paid.gt(total) ? 'overpaid' : total.isNegative() ? 'credit' : open.isZero() ? 'paid' : 'open',
         ok,
         payments: pays.map((p) => ({ id: p.id, amount: p.amount, amountText: safeYen(p.amount), paidOn: p.paidOn, method: p.method })),
+        ...(assigned ? { billTo: 'carrier', ...(assignment ? { assignment } : {}) } : {}),
+        ...(inv.correctsInvoiceId ? { corrects: inv.correctsInvoiceId } : {}),
       };
     });
 
@@ -472,6 +538,7 @@ export function buildAuditReport(input: ReportInput): AuditReport {
     invoicedLines: sum(ledger.filter((l) => l.invoiceId)),
     unbilled: sum(unbilledLines),
     invoiced: invoiceRecs.reduce((s, i) => s.plus(i.total), zero()),
+    assigned: invoiceRecs.filter((i) => i.status === 'assigned').reduce((s, i) => s.plus(i.total), zero()),
     paid: sum(input.payments),
     open: invoiceRecs.reduce((s, i) => s.plus(i.open), zero()),
   };

@@ -52,6 +52,10 @@ export interface AcceptInput {
   serviceStartDate?: IsoDate;
   /** NGN: billing start date (課金開始日); default: the service start date. Ignored under TNC-26. */
   billingStartDate?: IsoDate;
+  /** Recurring add-ons of the plan the contract starts with (sites, options): NGN-41.1 parts. */
+  addOns?: { addOnId: string; partId?: string }[];
+  /** TNC-27: the payment method registered with the application (stored on the contract). */
+  paymentMethod?: PaymentMethod;
 }
 
 export interface CancellationInput {
@@ -127,6 +131,18 @@ export interface OpenInvoice {
   total: string;
   paid: string;
   overdueNotified?: boolean;
+  /** Sum of the 返還 corrections issued against this invoice (negative): what is owed is total + adjusted − paid. */
+  adjusted?: string;
+}
+
+/** JP-INVOICE: a correction (修正・返還) is a new invoice naming the invoice it corrects; the original is never edited. */
+export interface InvoiceCorrectionInput {
+  /** An invoice of this contract that is still open. */
+  invoiceId: string;
+  /** Why it is corrected (stated on the correction invoice). */
+  reason: string;
+  /** Whole-yen lines: negative returns (返還) or positive additions (修正), taxed at the contract's rate or 不課税. */
+  lines: { description: string; taxClass: 'taxable' | 'out-of-scope'; amount: string }[];
 }
 
 // ---- Breaches, suspensions, outages (NGN-25/27/33/36/37, TNC-26.2/40/41/42/43) -------------
@@ -177,6 +193,9 @@ export interface MeasureInput {
 export interface SuspensionInput {
   /** One of the catalog's suspension grounds: NGN-36 (maintenance etc.), NGN-37 (stoppage), TNC-39, TNC-41 (no prior notice). */
   clauseId: string;
+  /** The item of the clause, e.g. TNC-39 (1) maintenance, (2) equipment fault, (3) a carrier's stop, (4) a TNC-38 restriction. */
+  /** The item (号) of the suspension clause that grounds this stop, e.g. TNC-39 (1) or TNC-41 (2). */
+  item?: number;
   reason: string;
   /** ISO instant; the suspension never starts before its prior notice was sent (NGN-36/37). */
   startsAt: string;
@@ -208,6 +227,10 @@ export interface Suspension {
    */
   cureBy?: string;
   cureLapsed?: boolean;
+  /** The item (号) of the suspension clause that grounds this stop, e.g. TNC-39 (1) or TNC-41 (2). */
+  item?: number;
+  /** TNC-26.2: the fee exemption this stop earned when it ended (a 第39条 stop of 24 hours or more). */
+  exemption?: { amount: string; tax: string; days: number };
 }
 
 export type OutageCause =
@@ -237,8 +260,12 @@ export interface Outage {
   cause: OutageCause;
   grossNegligence: boolean;
   restoredAt?: string;
-  /** Credit posted on restoration (negative line on the next invoice), with its clause. */
-  credit?: { amount: string; days: number; clauseId: string };
+  /**
+   * Credit posted on restoration (negative line on the next invoice), with its clause. `remedy`
+   * 'exemption' (TNC-26.2: the fee and its tax, `tax` the tax part) or 'damages' (NGN-33 / TNC-42.1,
+   * 不課税); absent on credits recorded before the distinction.
+   */
+  credit?: { amount: string; days: number; clauseId: string; remedy?: 'exemption' | 'damages'; tax?: string };
   thresholdNotified?: boolean;
 }
 
@@ -355,12 +382,29 @@ export interface ContractState {
   renewalRemindedFor?: IsoDate;
   /** TNC-16: paused since (fees keep accruing: TNC-26; a pause price would come from the 料金表). */
   paused?: { since: IsoDate };
-  /** NGN-13 / TNC-15: accepted plan change, effective from the 1st of the month `from`. */
-  pendingPlan?: { planId: string; from: IsoDate };
+  /**
+   * NGN-13 / TNC-15 / TNC-19: accepted plan change, effective from `from` (the 1st of the next month
+   * before NGN-13.2 was applied; the day its acceptance notice was sent since). `segmented`: the
+   * month of the change is billed by plan segment (planHistory).
+   */
+  pendingPlan?: { planId: string; from: IsoDate; segmented?: boolean; clauseId?: string };
+  /** Plans in force before the current one, oldest first, each through `until` (billing by segment, rules/monthly-fees.ts). */
+  planHistory?: { planId: string; until: IsoDate }[];
+  /** NGN-13.2 / TNC-15: change requests refused on the application grounds, with their written notice. */
+  planChangeRefusals?: { on: IsoDate; planId: string; grounds: number[]; reason: string }[];
+  /** TNC-19: docomo ended the docomo-billed course; the base plan continues from the next day. */
+  carrierCourseEnd?: { receivedOn: IsoDate; courseEndsOn: IsoDate; reference: string; basePlanId: string };
+  /** NGN-40 2項 / NGN-41 2項: debts fell due at once (期限の利益の喪失), under this clause, on this day. */
+  accelerated?: { clauseId: string; on: IsoDate };
+  /** NGN-41.1: recurring parts (sites, options) and their partial cancellation; NGN-43.3 erasure for an ended part. */
+  parts?: ContractPart[];
   /** NGN-14 / NGN-15 / TNC-13: contractor changes recorded (name, address, succession). */
   contractorChanges?: ContractorChange[];
-  /** TNC-27: how the contractor pays, as last reported (TNC-14); absent until reported. */
-  paymentMethod?: { method: PaymentMethod; since: IsoDate };
+  /**
+   * TNC-27: how the contractor pays, registered at acceptance or as last reported (TNC-14), since
+   * that day; absent until either. TNC-41 (2) marks it invalid (`invalidSince`, an instant).
+   */
+  paymentMethod?: { method: PaymentMethod; since: IsoDate; invalidSince?: string };
   /** After the end: NGN-43 erasure certificate and reminders, TNC-37.5 / NGN retention and deletion. */
   aftermath?: { certificateOn?: IsoDate; equipmentReturned?: boolean; reminders: number; escalated?: boolean; personalDataDeletedOn?: IsoDate };
   endedAt?: string;
@@ -380,11 +424,55 @@ export interface ContractView extends ContractState {
   nonRenewalDeadline?: IsoDate;
 }
 
+/** A recurring part of the contract (rules/plans.ts AddOn): NGN-41.1 lets the contractor cancel it alone. */
+export interface ContractPart {
+  id: string;
+  addOnId: string;
+  name: string;
+  /** Tax-exclusive monthly fee at the time the part was added. */
+  monthlyFee: string;
+  from: IsoDate;
+  /** NGN-41.1: accepted cancellation of this part (same lead as the whole contract). */
+  cancellation?: { receivedOn: IsoDate; desiredDate: IsoDate; latestNoticeDay?: IsoDate };
+  /** The part's last day of service (24:00 JST); its fee stops after it. */
+  endedOn?: IsoDate;
+  /** NGN-43.3: the erasure certificate for the ended part, with the requests sent. */
+  erasure?: { requests: number; certificateOn?: IsoDate; equipmentReturned?: boolean; escalated?: boolean };
+}
+
+/** NGN-41.1: cancel one part of the contract on `desiredDate` (24:00 JST), with the NGN-41 lead. */
+export interface PartCancellationInput {
+  partId: string;
+  desiredDate: IsoDate;
+}
+
+/** NGN-43.3: the certificate for an ended part. */
+export interface PartErasureCertificateInput {
+  partId: string;
+  equipmentReturned: boolean;
+}
+
+/** NGN-13.2 / TNC-15: refuse a change request on the application grounds, with a written notice. */
+export interface PlanChangeRefusalInput {
+  newPlanId: string;
+  grounds: number[];
+  reason: string;
+}
+
+/** TNC-19: docomo's notice that the docomo-billed course is cancelled; the base plan continues. */
+export interface CarrierCourseEndInput {
+  /** Last day of the docomo-billed course (JST), as docomo's notice states it. */
+  courseEndsOn: IsoDate;
+  /** docomo's reference for the notice (kept for the record). */
+  reference: string;
+}
+
 /** NGN-40 (1)–(5),(9),(10), NGN-42, TNC-18: termination by the provider, effective today. */
 export interface ProviderTerminationInput {
   /** One of the catalog's termination grounds: NGN-40, NGN-42, TNC-18. */
   clauseId: string;
   /** Item of the clause (NGN-40 (1)–(10), NGN-42 (1)–(5)) or its paragraph (TNC-18 1項/2項). */
+  /** The item (号) of the suspension clause that grounds this stop, e.g. TNC-39 (1) or TNC-41 (2). */
   item?: number;
   reason: string;
   /** NGN-40 (6): the demand (催告) whose period passed uncured; default: the latest such demand. */
@@ -423,6 +511,7 @@ export interface Demand {
 /** How the provider ended the contract: the ground and what the history showed for it. */
 export interface TerminationRecord {
   clauseId: string;
+  /** The item (号) of the suspension clause that grounds this stop, e.g. TNC-39 (1) or TNC-41 (2). */
   item?: number;
   reason: string;
   decidedOn: IsoDate;
@@ -544,7 +633,11 @@ export interface LedgerLine {
   /** contract:period:clause:kind, built in the workflow from its identity; unique in the ledger. */
   idempotencyKey: string;
   clauseId: string;
-  kind: 'fee' | 'usage' | 'consumption-tax' | 'penalty' | 'interest' | 'credit' | 'surcharge' | 'damages' | 'dispatch';
+  /**
+   * 'exemption': TNC-26.2 fee exemption, a negative taxable line (its tax leaves with it);
+   * 'correction': a line of a correction invoice (修正・返還, JP-INVOICE).
+   */
+  kind: 'fee' | 'usage' | 'consumption-tax' | 'penalty' | 'interest' | 'credit' | 'surcharge' | 'damages' | 'dispatch' | 'exemption' | 'correction';
   taxClass: TaxClass;
   /** Exact decimal yen as a string. */
   amount: string;

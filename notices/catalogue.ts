@@ -351,12 +351,49 @@ export const NOTICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     kind: 'carrier-notification',
     title: 'ドコモへの通知（他社料金設定コース）',
     clauses: clausesOf('carrier-notification'),
-    trigger: 'on the docomo-billed course: plan change (TNC-15), cancellation (TNC-17), termination by the provider (TNC-18), suspension (TNC-41)',
+    trigger:
+      'on the docomo-billed course: plan change (TNC-15), cancellation (TNC-17), termination by the provider (TNC-18.4), suspension (TNC-41), and each month the receivable assigned to docomo (TNC-30)',
     lead: { TNC: { when: 'on-trigger' } },
     channels: { TNC: ['carrier-webhook'] },
     recipient: 'carrier',
     requires: ['date'],
     docomoCourseOnly: true,
+  },
+  {
+    kind: 'change-acceptance',
+    title: 'ご利用契約の変更（料金プラン）承諾のお知らせ',
+    clauses: clausesOf('change-acceptance'),
+    trigger: 'ops accept a plan change (changePlan update)',
+    lead: {
+      NGN: { when: 'on-trigger', note: 'NGN-13.2: the change is formed when this notice is sent; the new price applies from that day' },
+      TNC: { when: 'on-trigger', note: 'TNC-15 (decided as NGN-13.2): formed when this notice is sent' },
+    },
+    channels: { NGN: ['email'], TNC: ['email'] },
+    recipient: 'customer',
+    requires: ['date'],
+  },
+  {
+    kind: 'change-refusal',
+    title: 'ご利用契約の変更請求について（承諾できない旨のご通知）',
+    clauses: clausesOf('change-refusal'),
+    trigger: 'ops refuse a change request on the application grounds (refusePlanChange update)',
+    lead: { NGN: { when: 'on-trigger' }, TNC: { when: 'on-trigger' } },
+    channels: { NGN: ['email', 'paper'], TNC: ['email'] },
+    recipient: 'customer',
+    requires: ['grounds', 'reason'],
+    decided: 'NGN-13.3 applies NGN-12 to a change request, so the refusal is written (書面): e-mail at once and the same text on paper, as for a rejected application.',
+  },
+  {
+    kind: 'carrier-course-end',
+    title: '他社料金設定コースの解約とバリュープラン継続のお知らせ',
+    clauses: clausesOf('carrier-course-end'),
+    trigger: 'docomo notifies the cancellation of the docomo-billed course (endCarrierCourse update)',
+    lead: { TNC: { when: 'on-trigger', note: 'TNC-19: the course ends, the value plan continues; the customer now pays the provider (TNC-27)' } },
+    channels: { TNC: ['email'] },
+    recipient: 'customer',
+    requires: ['date'],
+    docomoCourseOnly: true,
+    decided: 'TNC-19 prescribes no notice to the customer; we send one because the bills now come from the provider instead of docomo and a payment method must be registered (TNC-27).',
   },
   {
     kind: 'disclosure',
@@ -496,7 +533,8 @@ export type CarrierEvent = 'plan-change' | 'cancellation' | 'termination-by-prov
 export const CARRIER_EVENT_CLAUSE: Readonly<Record<CarrierEvent, ClauseId>> = Object.freeze({
   'plan-change': 'TNC-15',
   cancellation: 'TNC-17',
-  'termination-by-provider': 'TNC-18',
+  // TNC-18.4 (the paragraph that tells docomo of a termination by the provider).
+  'termination-by-provider': 'TNC-18.4',
   suspension: 'TNC-41',
 });
 

@@ -403,19 +403,33 @@ export function creditNotice(
     days: number;
     amount: string;
     appliedTo: string;
+    /**
+     * TNC-26.2: the fee exemption month by month (days over that month's actual days) and the tax
+     * removed with it; `instead` names the damages clause whose smaller amount is not paid.
+     */
+    exemption?: { months: { month: string; days: number; daysInMonth: number; amount: string }[]; tax: string; instead?: { clauseId: string; amount: string } };
   },
 ): Rendered {
+  const facts: [string, string][] = [
+    ['利用不能期間', `${instantJa(p.recognisedAt)}から${instantJa(p.restoredAt)}まで`],
+    ['対象日数', `${p.days}日`],
+  ];
+  const notes: string[] = [];
+  if (p.exemption) {
+    for (const m of p.exemption.months) facts.push([`${m.month} 分の料金（${m.days}日 ÷ ${m.daysInMonth}日）`, jaYen(m.amount)]);
+    facts.push(['免除する消費税相当額', jaYen(p.exemption.tax)], ['免除額（税込）', jaYen(p.amount)]);
+    if (p.exemption.instead) {
+      notes.push(`同じ期間の損害賠償（${p.exemption.instead.clauseId}: ${jaYen(p.exemption.instead.amount)}）とはいずれか多い方のみを適用するため、料金の免除を適用します。`);
+    }
+  } else facts.push(['減額金額', jaYen(p.amount)]);
+  facts.push(['減額するご請求', `${p.appliedTo}分`]);
   return doc(p, {
     kind: 'credit',
     clauseId: p.clauseId,
     subject: subject(p, '故障に伴う料金の減額のお知らせ'),
     paragraphs: ['24時間以上サービスをご利用いただけなかったため、以下のとおり料金を減額いたします。', CREDIT_BASIS[p.clauseId] ?? ''],
-    facts: [
-      ['利用不能期間', `${instantJa(p.recognisedAt)}から${instantJa(p.restoredAt)}まで`],
-      ['対象日数', `${p.days}日`],
-      ['減額金額', jaYen(p.amount)],
-      ['減額するご請求', `${p.appliedTo}分`],
-    ],
+    facts,
+    notes,
     clauses: [p.clauseId],
   });
 }
@@ -468,24 +482,245 @@ export function invoiceNotice(
  * workflow's interim template (workflows/billing-notices.ts), so it can switch to this one.
  */
 export function overdueReminder(
-  p: Party & { clauseId: string; invoiceId: string; dueDate: IsoDate; open: string; annualRate: string },
+  p: Party & {
+    clauseId: string;
+    invoiceId: string;
+    dueDate: IsoDate;
+    open: string;
+    annualRate: string;
+    /** false for an invoice of late damages itself: no damages accrue on damages (no interest on interest). */
+    interestAccrues?: boolean;
+    /** The clause that puts transfer fees on the contractor (NGN-22 / TNC-29.2), when the 約款 has one. */
+    transferFeesClause?: string;
+  },
 ): Rendered {
+  const interest = p.interestAccrues !== false;
+  const notes = ['既にお支払いいただいている場合は、行き違いをご容赦ください。'];
+  if (p.transferFeesClause) notes.unshift(`お支払いに必要な振込手数料その他の費用はお客様のご負担となります（${p.transferFeesClause}）。`);
   return doc(p, {
     kind: 'overdue-reminder',
     clauseId: p.clauseId,
     subject: subject(p, `お支払期日経過のお知らせ（請求書 ${p.invoiceId}）`),
     paragraphs: [
       `請求書 ${p.invoiceId} のお支払期日（${dateJa(p.dueDate)}）を過ぎましたが、${jaYen(p.open)} が未払いです。`,
-      `お支払期日の翌日からお支払いの日までの日数について、${jaAnnualRate(p.annualRate)}の割合（1年を365日とする日割計算）で遅延損害金を申し受けます。`,
+      interest
+        ? `お支払期日の翌日からお支払いの日までの日数について、${jaAnnualRate(p.annualRate)}の割合（1年を365日とする日割計算）で遅延損害金を申し受けます。`
+        : 'このご請求は遅延損害金（遅延利息）のご請求です。遅延損害金に対する遅延損害金は申し受けません。',
     ],
     facts: [
       ['請求書番号', p.invoiceId],
       ['お支払期日', dateJa(p.dueDate)],
       ['未払金額', jaYen(p.open)],
-      ['遅延損害金の利率', jaAnnualRate(p.annualRate)],
+      ...(interest ? ([['遅延損害金の利率', jaAnnualRate(p.annualRate)]] as [string, string][]) : []),
     ],
-    notes: ['既にお支払いいただいている場合は、行き違いをご容赦ください。'],
+    notes,
+    clauses: p.transferFeesClause && p.transferFeesClause !== p.clauseId ? [p.clauseId, p.transferFeesClause] : [p.clauseId],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Qualified invoices (JP-INVOICE 適格請求書), corrections (修正・返還)
+// ---------------------------------------------------------------------------------------------
+
+export interface QualifiedInvoiceLine {
+  description: string;
+  amount: string;
+  taxClass: 'taxable' | 'consumption-tax' | 'out-of-scope';
+  /** The transaction date or period of the line (取引年月日): 'YYYY-MM' or 'YYYY-MM-DD'. */
+  date: string;
+}
+
+/** 'YYYY-MM' → 令和9年4月分, 'YYYY-MM-DD' → 和暦 date. */
+function transactionDateJa(d: string): string {
+  if (/^\d{4}-\d{2}$/.test(d)) return `${dateJa(`${d}-01`).replace(/1日（.*$/, '')}分（${d}）`;
+  return /^\d{4}-\d{2}-\d{2}$/.test(d) ? dateJa(d) : d;
+}
+
+/** Rate '0.10' → '10%'. */
+function ratePercent(rate: string): string {
+  return jaAnnualRate(rate).replace(/^年/, '');
+}
+
+/**
+ * JP-INVOICE: the invoice as a 適格請求書 (消費税法 第57条の4): issuer and registration number, the
+ * recipient, the issue date, each line with its transaction date and whether it is taxed at 10% or
+ * outside consumption tax (不課税), the total per tax rate with the tax computed once on it, the
+ * 不課税 total apart, the total and the due date. A correction (修正・返還) is a new invoice that
+ * names the one it corrects; the original is never changed.
+ */
+export function qualifiedInvoiceNotice(
+  p: Party & {
+    /** The fee clause (NGN-19 / TNC-26), or the clause of the charge (NGN-20, NGN-22, TNC-29 …). */
+    clauseId: string;
+    invoiceId: string;
+    period: string;
+    issuedOn: IsoDate;
+    dueDate: IsoDate;
+    issuer: { name: string; registrationNumber?: string | null };
+    lines: QualifiedInvoiceLine[];
+    rates: { rate: string; base: string; tax: string }[];
+    outOfScopeTotal: string;
+    total: string;
+    /** Due at once (NGN-41 2項 / NGN-40 2項), with the clause. */
+    accelerated?: string;
+    /** The clause that puts transfer fees on the contractor (NGN-19 2項, NGN-22, TNC-29.2). */
+    transferFeesClause?: string;
+    corrects?: { invoiceId: string; reason: string };
+  },
+): Rendered {
+  const marker = (l: QualifiedInvoiceLine) => (l.taxClass === 'out-of-scope' ? '［不課税］' : l.taxClass === 'taxable' ? '［10%対象］' : '');
+  const items = p.lines.map((l) => `${transactionDateJa(l.date)} ${marker(l)}${l.description}: ${jaYen(l.amount)}`);
+  const registration = p.issuer.registrationNumber ?? '未登録（適格請求書の要件を満たしません）';
+  const facts: [string, string][] = [
+    ['請求書番号', p.invoiceId],
+    ['適格請求書発行事業者', p.issuer.name],
+    ['登録番号', registration],
+    ['宛名', `${p.customerName} 様`],
+    ['発行日', dateJa(p.issuedOn)],
+    ['お支払期日', dateJa(p.dueDate)],
+  ];
+  if (p.corrects) facts.push(['訂正の対象となる請求書', p.corrects.invoiceId], ['訂正の理由', required(p.corrects.reason, 'the reason for the correction', JP_INVOICE_ID)]);
+  for (const r of p.rates) {
+    facts.push([`${ratePercent(r.rate)}対象（税抜）`, jaYen(r.base)], [`消費税等（${ratePercent(r.rate)}）`, jaYen(r.tax)]);
+  }
+  facts.push(['不課税', jaYen(p.outOfScopeTotal)], [p.corrects ? '訂正額（税込）' : 'ご請求金額（税込）', jaYen(p.total)]);
+  const notes = [
+    `消費税等は、請求書ごとに税率の異なるごとに合計した額に税率を乗じて1回だけ計算し、円未満を切り捨てています（${JP_INVOICE_ID}）。`,
+    '違約金・割増金・遅延損害金・損害賠償金等は消費税の課税対象外（不課税）のため、課税対象の料金と分けて記載しています。',
+  ];
+  if (p.accelerated) notes.push(`${p.accelerated} により、このご請求は直ちにお支払いいただく必要があります（期限の利益の喪失）。`);
+  if (p.transferFeesClause) notes.push(`お支払いに必要な振込手数料その他の費用はお客様のご負担となります（${p.transferFeesClause}）。`);
+  if (p.corrects) notes.push(`本書は請求書 ${p.corrects.invoiceId} を訂正する新たな請求書（修正・返還）です。元の請求書は変更していません。`);
+  const title = p.corrects ? '適格請求書（訂正）' : `適格請求書 ${p.period} ご請求`;
+  return doc(p, {
+    kind: 'invoice',
+    clauseId: p.clauseId,
+    subject: subject(p, title),
+    paragraphs: [
+      p.corrects
+        ? `請求書 ${p.corrects.invoiceId} の内容を以下のとおり訂正いたします。`
+        : `${p.period === 'final' ? '最終' : p.period}のご請求を以下のとおりお知らせします。${dateJa(p.dueDate)}までにお支払いください。`,
+    ],
+    facts,
+    list: { title: '明細（取引年月日・内容・金額）', items },
+    notes,
+    clauses: [p.clauseId, JP_INVOICE_ID, ...(p.transferFeesClause && p.transferFeesClause !== p.clauseId ? [p.transferFeesClause] : [])],
+  });
+}
+
+const JP_INVOICE_ID = 'JP-INVOICE';
+
+// ---------------------------------------------------------------------------------------------
+// Plan changes (NGN-13.2 / TNC-15), the end of the docomo course (TNC-19)
+// ---------------------------------------------------------------------------------------------
+
+/** NGN-13.2: the change is formed when this notice is sent; the new price applies from that day. */
+export function changeAcceptanceNotice(
+  p: Party & { clauseId: string; fromPlan: string; toPlan: string; effectiveDate: IsoDate; monthlyFee: string; daily: boolean },
+): Rendered {
+  return doc(p, {
+    kind: 'change-acceptance',
+    clauseId: p.clauseId,
+    subject: subject(p, 'ご利用契約の変更（料金プラン）承諾のお知らせ'),
+    paragraphs: [
+      `料金プランの変更のお申込みを承諾いたしました。本通知の発信をもって変更が成立し、${dateJa(p.effectiveDate)}から変更後の料金を適用します。`,
+    ],
+    facts: [
+      ['変更前のプラン', p.fromPlan],
+      ['変更後のプラン', p.toPlan],
+      ['変更後の月額料金（税抜）', jaYen(p.monthlyFee)],
+      ['適用開始日', dateJa(p.effectiveDate)],
+    ],
+    notes: [
+      p.daily
+        ? '変更月の料金は、変更前と変更後のプランそれぞれのご利用日数に応じて日割りで計算します。'
+        : '月単位で請求するプランのため、変更日を含む月から変更後の月額料金を適用します。',
+    ],
     clauses: [p.clauseId],
+  });
+}
+
+/** NGN-13.2 (NGN-12 grounds, 書面) / TNC-15 (TNC-12 grounds): a change request is refused. */
+export function changeRefusalNotice(
+  p: Party & { clauseId: string; groundsClause: string; requestedPlan: string; grounds: { code: number; label: string }[]; reason: string; written: boolean },
+): Rendered {
+  if (p.grounds.length === 0) throw new RangeError(`${p.clauseId}: a refusal names at least one ground`);
+  return doc(p, {
+    kind: 'change-refusal',
+    clauseId: p.clauseId,
+    subject: subject(p, p.written ? 'ご利用契約の変更請求について（書面によるご通知）' : 'ご利用契約の変更のお申出について'),
+    paragraphs: [
+      `誠に恐れ入りますが、料金プラン（${p.requestedPlan}）への変更のお申出を承諾できないことを${p.written ? '書面にて' : ''}ご通知いたします。ご利用契約は変更前の内容で継続します。`,
+    ],
+    list: { title: `該当する事由（${p.groundsClause} 各号）`, items: p.grounds.map((g) => `(${g.code}) ${g.label}`) },
+    facts: [['理由', required(p.reason, 'the reason', p.clauseId)]],
+    clauses: [p.clauseId, p.groundsClause],
+  });
+}
+
+/** TNC-19: docomo ended the docomo-billed course; the value plan continues, billed by the provider. */
+export function carrierCourseEndNotice(
+  p: Party & { clauseId: string; courseEndsOn: IsoDate; basePlan: string; monthlyFee: string; paymentClause: string },
+): Rendered {
+  return doc(p, {
+    kind: 'carrier-course-end',
+    clauseId: p.clauseId,
+    subject: subject(p, '他社料金設定コースの解約とバリュープラン継続のお知らせ'),
+    paragraphs: [
+      `株式会社NTTドコモより他社料金設定コースの解約の通知があったため、同コースは${dateJa(p.courseEndsOn)}をもって解約されました。`,
+      `${p.basePlan}は継続し、翌日からの料金は当社からご請求します。お支払方法のご登録をお願いします（${p.paymentClause}）。`,
+    ],
+    facts: [
+      ['他社料金設定コースの解約日', dateJa(p.courseEndsOn)],
+      ['継続するプラン', p.basePlan],
+      ['月額料金（税抜）', jaYen(p.monthlyFee)],
+    ],
+    clauses: [p.clauseId, p.paymentClause],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partial cancellation (NGN-41.1) and the erasure certificate for the ended part (NGN-43.3)
+// ---------------------------------------------------------------------------------------------
+
+export function partCancellationReceipt(
+  p: Party & { clauseId: string; receivedOn: IsoDate; endDate: IsoDate; partName: string; monthlyFee: string; erasureClause?: string },
+): Rendered {
+  const notes = ['ご利用契約のその他の部分は継続します。'];
+  if (p.erasureClause) notes.push(`解約された部分について、貸与機器・資料のご返却とソフトウェアの消去、消去証明書のご提出をお願いします（${p.erasureClause}）。`);
+  return doc(p, {
+    kind: 'cancellation-receipt',
+    clauseId: p.clauseId,
+    subject: subject(p, 'ご利用契約の一部解約のお申出を承りました'),
+    paragraphs: [`${dateJa(p.receivedOn)}に「${p.partName}」の解約のお申出を受け付けました。${dateJa(p.endDate)} 24時をもって当該部分の提供を終了し、その翌日から料金が変わります。`],
+    facts: [
+      ['お申出受付日', dateJa(p.receivedOn)],
+      ['解約する部分', p.partName],
+      ['解約日', dateJa(p.endDate)],
+      ['解約する部分の月額料金（税抜）', jaYen(p.monthlyFee)],
+    ],
+    notes,
+    clauses: p.erasureClause ? [p.clauseId, p.erasureClause] : [p.clauseId],
+  });
+}
+
+/** NGN-43.3: the part that ended: return equipment, erase software, submit the certificate. */
+export function partErasureCertificateRequest(
+  p: Party & { clauseId: string; partClause: string; partName: string; endedOn: IsoDate; requestNo: number; maxRequests: number },
+): Rendered {
+  return doc(p, {
+    kind: 'erasure-certificate-reminder',
+    clauseId: p.clauseId,
+    subject: subject(p, `一部解約に伴う消去証明書ご提出のお願い（${p.requestNo}回目）`),
+    paragraphs: [
+      `ご利用契約のうち「${p.partName}」は${dateJa(p.endedOn)}に終了しました。当該部分について貸与した機器・資料のご返却、ソフトウェアの消去のうえ、消去証明書をご提出ください。`,
+    ],
+    facts: [
+      ['終了した部分', p.partName],
+      ['終了日', dateJa(p.endedOn)],
+      ['ご案内', `${p.requestNo}回目（最大${p.maxRequests}回）`],
+    ],
+    clauses: [p.partClause, p.clauseId],
   });
 }
 
@@ -635,6 +870,41 @@ export function carrierNotification(p: {
       ...(p.newPlanId ? { newPlanId: p.newPlanId } : {}),
       ...(p.reason ? { reason: p.reason } : {}),
       summaryJa: `他社料金設定コース 契約番号 ${p.contractId}: ${what[p.event]}（効力発生日 ${dateJa(p.effectiveDate)}、根拠 ${clauseId}）`,
+    },
+  };
+}
+
+export interface CarrierAssignmentPayload {
+  schema: 'yakkan.carrier-receivable-assignment/v1';
+  contractId: string;
+  course: 'docomo-billed';
+  clauseId: string;
+  /** The assignment statement (an invoice row with billTo 'carrier') this message carries. */
+  statementId: string;
+  period: string;
+  issuedOn: IsoDate;
+  issuer: { name: string; registrationNumber: string | null };
+  lines: QualifiedInvoiceLine[];
+  rates: { rate: string; base: string; tax: string }[];
+  outOfScopeTotal: string;
+  total: string;
+  summaryJa: string;
+}
+
+/**
+ * TNC-30 (第30条2項): the provider's receivable for the month on the docomo-billed course, assigned
+ * to docomo, which bills it with its own charges (TNC-26.4, TNC-27.3). The customer gets no invoice
+ * and no notice of the assignment (第30条2項: 個別の通知 … を省略).
+ */
+export function carrierReceivableAssignment(p: Omit<CarrierAssignmentPayload, 'schema' | 'course' | 'summaryJa'>): { kind: string; clauseId: string; payload: CarrierAssignmentPayload } {
+  return {
+    kind: 'docomo:receivable-assignment',
+    clauseId: p.clauseId,
+    payload: {
+      schema: 'yakkan.carrier-receivable-assignment/v1',
+      course: 'docomo-billed',
+      ...p,
+      summaryJa: `他社料金設定コース 契約番号 ${p.contractId}: ${p.period === 'final' ? '最終' : p.period}分の債権 ${jaYen(p.total)}（税込）を譲渡します（根拠 ${p.clauseId}、明細 ${p.statementId}）`,
     },
   };
 }

@@ -10,7 +10,7 @@
  *   rounding step per amount.
  */
 import { Decimal } from 'decimal.js';
-import { daysBetween, monthsBetween, type IsoDate } from './calendar.js';
+import { daysBetween, daysInMonth, jstDateOf, monthKey, monthsBetween, type IsoDate } from './calendar.js';
 
 export type Amount = Decimal | string;
 
@@ -289,6 +289,70 @@ export function tncFeeExemption(a: {
   const amount = floorYen(fee.times(days).div(a.daysInMonth)); // TNC-26.2 decided daily proration, 円未満切り捨て
   const tax = consumptionTax(amount); // NGN-23-style per-line tax; removed together with the fee
   return { days, amount, tax, total: amount.plus(tax) };
+}
+
+/** One billing month's part of a TNC-26.2 fee exemption. */
+export interface ExemptionMonth {
+  /** 'YYYY-MM' (JST) the exempted days belong to. */
+  month: string;
+  days: number;
+  /** Actual days of that month (28–31): the daily basis. */
+  daysInMonth: number;
+  /** floorYen(monthlyFee × days ÷ daysInMonth), never more than the monthly fee. */
+  amount: Decimal;
+  /** Its consumption tax (consumptionTax(amount)), which the exemption removes with it. */
+  tax: Decimal;
+}
+
+/**
+ * TNC-26.2 fee exemption over an unusable period that may cross months: the fee and its consumption
+ * tax for the unusable days are not owed when a flat-rate service was totally unusable for at least
+ * `thresholdHours` (24) from the moment the provider recognised it.
+ * Decisions (terms catalog feeExemption, documented there):
+ * - days = whole 24-hour periods from recognition (as TNC-42.1); each period belongs to the JST
+ *   month in which it starts, and is priced over that month's actual days (the billing month);
+ * - per month: floorYen(monthlyFee × days ÷ daysInMonth) (円未満切り捨て), never more than the fee;
+ * - not capped by TNC-43 (an exemption is not damages) and not reduced by TNC-39.3 (which excludes
+ *   damages only).
+ * Example: 5,000 yen, recognised 04-02 11:00, restored 05-12 11:00 (40 periods): April 29 days
+ * → 5,000 × 29 ÷ 30 = 4,833.33… → 4,833 (tax 483); May 11 days → 5,000 × 11 ÷ 31 = 1,774.19… →
+ * 1,774 (tax 177).
+ */
+export function feeExemptionByMonth(a: { monthlyFee: Amount; fromMs: number; toMs: number; thresholdHours: number }): {
+  days: number;
+  months: ExemptionMonth[];
+  amount: Decimal;
+  tax: Decimal;
+} {
+  const fee = integerYen(nonNegative(a.monthlyFee, 'monthlyFee'), 'monthlyFee');
+  const { ms, wholeDays } = outageSpan(a.fromMs, a.toMs);
+  if (ms < a.thresholdHours * HOUR_MS) return { days: 0, months: [], amount: new Decimal(0), tax: new Decimal(0) };
+  const perMonth = new Map<string, number>();
+  for (let i = 0; i < wholeDays; i++) {
+    const m = monthKey(jstDateOf(a.fromMs + i * DAY_MS));
+    perMonth.set(m, (perMonth.get(m) ?? 0) + 1);
+  }
+  const months = [...perMonth.entries()].map(([month, days]) => {
+    const dim = daysInMonth(`${month}-01`);
+    const amount = Decimal.min(floorYen(fee.times(days).div(dim)), fee); // TNC-26.2 decided daily basis, 円未満切り捨て
+    return { month, days, daysInMonth: dim, amount, tax: consumptionTax(amount) };
+  });
+  const sum = (f: (x: ExemptionMonth) => Decimal) => months.reduce((s, x) => s.plus(f(x)), new Decimal(0));
+  return { days: wholeDays, months, amount: sum((x) => x.amount), tax: sum((x) => x.tax) };
+}
+
+/**
+ * TNC-26.2 exemption or TNC-42.1 damages for the same unusable days: the customer gets ONE of them,
+ * the larger (terms catalog exemptionAndDamages). Both remedy the same loss — the fee paid for days
+ * the service could not be used, which is also the measure of the TNC-42.1 limit — so paying both
+ * would pay those days twice. The exemption is worth its fee part plus the tax removed with it; the
+ * damages are outside consumption tax. On a tie the exemption is chosen (it also corrects the tax).
+ */
+export function largerRemedy(exemption: { amount: Amount; tax: Amount } | undefined, damages: Amount | undefined): 'exemption' | 'damages' | undefined {
+  const e = exemption ? yen(exemption.amount).plus(yen(exemption.tax)) : new Decimal(0);
+  const d = damages === undefined ? new Decimal(0) : yen(damages);
+  if (e.isZero() && d.isZero()) return undefined;
+  return e.gte(d) ? 'exemption' : 'damages';
 }
 
 // ---------------------------------------------------------------------------------------------

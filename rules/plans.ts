@@ -20,6 +20,14 @@ export interface MeteredOption {
   readonly unit: string;
 }
 
+/** A recurring part of a contract with its own monthly fee (a site, an option): NGN-41.1 lets the contractor cancel it alone. */
+export interface AddOn {
+  readonly id: string;
+  readonly name: string;
+  /** Tax-exclusive yen per month, decimal string; billed by the plan's partialMonth rule. */
+  readonly monthlyFee: string;
+}
+
 export interface Plan {
   readonly id: string;
   readonly terms: TermsId;
@@ -32,6 +40,13 @@ export interface Plan {
   readonly docomoBilled: boolean;
   readonly partialMonth: 'whole' | 'daily';
   readonly meteredOptions: readonly MeteredOption[];
+  /** Recurring add-ons a contract may hold (NGN-41.1: cancellable one by one); none when absent. */
+  readonly addOns?: readonly AddOn[];
+  /**
+   * TNC-19: on a carrier-billed course, the plan that continues when the carrier ends the course
+   * (他社料金設定コース → フレッツ・光対応バリュープラン, billed by the provider itself).
+   */
+  readonly carrierCourseBasePlanId?: string;
 }
 
 function deepFreeze<T>(o: T): T {
@@ -57,6 +72,10 @@ const PLANS: readonly Plan[] = deepFreeze([
       { id: 'ngn-extra-site', name: '拠点追加 (site add-on, per site-month)', unitPrice: '3000', unit: 'site-month' },
       { id: 'ngn-closed-dns', name: '閉域DNS問合せ (closed DNS queries)', unitPrice: '0.05', unit: 'query' },
     ],
+    addOns: [
+      { id: 'ngn-site', name: '拠点接続（1拠点・月額）', monthlyFee: '8000' },
+      { id: 'ngn-redundancy', name: '回線冗長化オプション（月額）', monthlyFee: '12000' },
+    ],
   },
   {
     id: 'ngn-vpn-90k',
@@ -68,6 +87,7 @@ const PLANS: readonly Plan[] = deepFreeze([
     docomoBilled: false,
     partialMonth: 'whole',
     meteredOptions: [{ id: 'ngn-extra-site', name: '拠点追加 (site add-on, per site-month)', unitPrice: '3000', unit: 'site-month' }],
+    addOns: [{ id: 'ngn-site', name: '拠点接続（1拠点・月額）', monthlyFee: '8000' }],
   },
   {
     id: 'ngn-vpn-lite',
@@ -104,6 +124,17 @@ const PLANS: readonly Plan[] = deepFreeze([
     meteredOptions: [{ id: 'tnc-extra-ip', name: '追加固定IPアドレス (extra fixed IP)', unitPrice: '1500', unit: 'ip-month' }],
   },
   {
+    id: 'tnc-home-10g',
+    terms: 'TNC',
+    name: 'TNC 光 ホーム 10G',
+    monthlyFee: '6000',
+    initialFee: '3000',
+    customerKind: 'consumer',
+    docomoBilled: false,
+    partialMonth: 'daily',
+    meteredOptions: [{ id: 'tnc-mail-extra', name: '追加メールアドレス (extra mailbox)', unitPrice: '200', unit: 'mailbox-month' }],
+  },
+  {
     id: 'tnc-docomo',
     terms: 'TNC',
     name: 'TNC 他社料金設定コース (docomo billed)',
@@ -111,6 +142,19 @@ const PLANS: readonly Plan[] = deepFreeze([
     initialFee: '0',
     customerKind: 'consumer',
     docomoBilled: true,
+    partialMonth: 'daily',
+    meteredOptions: [],
+    carrierCourseBasePlanId: 'tnc-value',
+  },
+  {
+    // TNC-19: what continues when docomo ends the docomo-billed course; billed by TNC (TNC-26/27).
+    id: 'tnc-value',
+    terms: 'TNC',
+    name: 'TNC フレッツ・光対応バリュープラン',
+    monthlyFee: '4800',
+    initialFee: '0',
+    customerKind: 'consumer',
+    docomoBilled: false,
     partialMonth: 'daily',
     meteredOptions: [],
   },

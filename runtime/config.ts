@@ -6,6 +6,7 @@
  * An empty variable counts as unset. Every problem names its variable; all problems are reported
  * together in one ConfigError.
  */
+import { isRegistrationNumber } from '../rules/invoice.js';
 
 /** What the activities need from the configuration (passed into createActivities / createWorker). */
 export interface ActivitySettings {
@@ -15,6 +16,11 @@ export interface ActivitySettings {
   carrierWebhookUrl?: string;
   /** CARRIER_WEBHOOK_SECRET: the HMAC-SHA256 key those notifications are signed with. */
   carrierWebhookSecret?: string;
+  /**
+   * INVOICE_REGISTRATION_NUMBERS: JP-INVOICE registration number (登録番号, T + 13 digits) of the
+   * provider of each 約款, by terms id: `NGN=T1234567890123,TNC=T9876543210987`.
+   */
+  invoiceRegistrationNumbers?: Record<string, string>;
 }
 
 export interface Config {
@@ -76,6 +82,7 @@ export function loadConfig(env: Environment = process.env): Config {
       opsAlertEmail: r.optional('OPS_ALERT_EMAIL', email),
       carrierWebhookUrl: r.optional('CARRIER_WEBHOOK_URL', urlWith(['http:', 'https:'], 'an http:// or https:// URL')),
       carrierWebhookSecret: r.optional('CARRIER_WEBHOOK_SECRET', (v) => v),
+      invoiceRegistrationNumbers: r.optional('INVOICE_REGISTRATION_NUMBERS', registrationNumbers),
     },
     chromiumPath: r.get('CHROMIUM_PATH', '/usr/bin/chromium', (v) => v),
   };
@@ -251,6 +258,23 @@ function urlWith(protocols: string[], what: string): Parse<string> {
     }
     return must(name, what, v);
   };
+}
+
+/**
+ * `NGN=T1234567890123,TNC=T9876543210987`: terms id = JP-INVOICE registration number (T + 13 digits),
+ * each 約款 once.
+ */
+function registrationNumbers(v: string, name: string): Record<string, string> | Invalid {
+  const out: Record<string, string> = {};
+  for (const entry of v.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const m = /^([A-Z][A-Z0-9]*)=(.*)$/.exec(entry);
+    if (!m) return must(name, 'a list of TERMS=T followed by 13 digits, e.g. NGN=T1234567890123,TNC=T9876543210987', v);
+    const [, terms, number] = m as unknown as [string, string, string];
+    if (!isRegistrationNumber(number)) return new Invalid(`${name}: the registration number of ${terms} must be T followed by 13 digits (JP-INVOICE); got "${number}"`);
+    if (out[terms]) return new Invalid(`${name}: ${terms} is given twice`);
+    out[terms] = number;
+  }
+  return Object.keys(out).length ? out : must(name, 'at least one TERMS=T followed by 13 digits', v);
 }
 
 /** The same check as the workflows' requireEmail: something@something, no spaces. */

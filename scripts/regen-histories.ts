@@ -25,6 +25,10 @@ import {
   acceptApplication,
   announce,
   applyMeasure,
+  cancelPart,
+  changePlan,
+  correctInvoice,
+  endCarrierCourse,
   getContract,
   giveNonRenewalNotice,
   objectToTermsChange,
@@ -35,6 +39,9 @@ import {
   reportViolation,
   requestCancellation,
   restoreOutage,
+  submitPartErasureCertificate,
+  terminateByProvider,
+  type AcceptInput,
   type ContractInput,
   type Customer,
   type TermsId,
@@ -43,6 +50,7 @@ import { fetchContractHistory } from '../audit/export.js';
 import { GOLDEN_FORMAT, serializeGolden, type GoldenFile } from '../audit/sources.js';
 import { replayAll, replayOptions } from '../audit/replay.js';
 import { application, createWorld, type World } from '../test/helpers/world-core.js';
+import { listenLocal } from '../test/helpers/http.js';
 
 const OUT_DIR = resolve('test/histories');
 
@@ -53,8 +61,9 @@ interface Ctx {
   sleepUntil(date: string): Promise<void>;
   /** Moves the clock to an ISO instant. */
   sleepUntilInstant(iso: string): Promise<void>;
-  /** Starts contract `name` and (unless `accept` is false) accepts it with service start `start`. */
-  start(a: { terms: TermsId; planId: string; customer: Customer; start: string; accept?: boolean }): Promise<WorkflowHandle>;
+  /** Starts contract `name` and (unless `accept` is false) accepts it with service start `start` (and `acceptWith`). */
+  start(a: { terms: TermsId; planId: string; customer: Customer; start: string; accept?: boolean; acceptWith?: AcceptInput }): Promise<WorkflowHandle>;
+  invoices(): Promise<{ id: string; kind: string; billTo: string; total: string; dueDate: string }[]>;
   /** Notices recorded for the contract, oldest first. */
   notices(): Promise<{ kind: string; clauseId: string }[]>;
   ledger(): Promise<{ clauseId: string; kind: string; taxClass: string; amount: string; period: string | null }[]>;
@@ -266,6 +275,109 @@ const SCENARIOS: Scenario[] = [
       check((await ledger()).some((r) => r.period === `${Y}-06` && r.kind === 'fee' && r.amount === '166'), 'June billed 166');
     },
   },
+  // ---- issue 13: the branches of the patches in workflows/contract/patches.ts ----------------------
+  {
+    name: 'tnc-26-2-fee-exemption',
+    description:
+      'TNC outage recognised 04-10 09:00 (provider fault), restored 04-13 09:00: 3 days exempt under TNC-26.2 (5,000 × 3 ÷ 30 = 500 and its tax), the larger of it and TNC-42.1 damages (500); the April invoice computes its tax once: (5,000 − 500) × 10% = 450 (JP-INVOICE).',
+    clauses: ['TNC-26.2', 'TNC-42.1', 'JP-INVOICE', 'TNC-26'],
+    async run({ Y, sleepUntil, sleepUntilInstant, start, ledger, check }) {
+      const h = await start({ terms: 'TNC', planId: 'tnc-home-1g', customer: consumer('golden-cust-12'), start: `${Y}-04-01` });
+      await sleepUntilInstant(`${Y}-04-10T09:30:00+09:00`);
+      await h.executeUpdate(reportOutage, { args: [{ outageId: 'O-3d', startedAt: `${Y}-04-10T09:00:00+09:00`, recognisedAt: `${Y}-04-10T09:00:00+09:00`, cause: 'provider-fault', description: '収容装置故障' }] });
+      await sleepUntilInstant(`${Y}-04-13T10:00:00+09:00`);
+      const o = await h.executeUpdate(restoreOutage, { args: [{ outageId: 'O-3d', restoredAt: `${Y}-04-13T09:00:00+09:00` }] });
+      check(o.credit?.amount === '550' && o.credit.clauseId === 'TNC-26.2', 'exemption of 550 under TNC-26.2');
+      await sleepUntil(`${Y}-05-02`);
+      const rows = await ledger();
+      check(rows.some((r) => r.kind === 'exemption' && r.amount === '-500'), 'exemption line −500');
+      check(rows.some((r) => r.kind === 'consumption-tax' && r.amount === '450'), 'April tax 450, once');
+    },
+  },
+  {
+    name: 'ngn-13-2-plan-change-on-acceptance',
+    description:
+      'NGN plan change to the 90,000 plan accepted on 04-15: formed when its acceptance notice is sent (NGN-13.2), the contract continues as new under the new plan at once, and April is billed once at the new price (whole months: the plan in force on the last day).',
+    clauses: ['NGN-13.2', 'NGN-19', 'JP-INVOICE'],
+    async run({ Y, sleepUntil, start, ledger, check }) {
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-13'), start: `${Y}-04-01` });
+      await sleepUntil(`${Y}-04-15`);
+      const v = await h.executeUpdate(changePlan, { args: [{ newPlanId: 'ngn-vpn-90k' }] });
+      check(v.pendingPlan?.from === `${Y}-04-15`, 'new price from 04-15');
+      await sleepUntil(`${Y}-05-02`);
+      check((await h.query(getContract)).planId === 'ngn-vpn-90k', 'on the 90k plan');
+      check((await ledger()).some((r) => r.period === `${Y}-04` && r.kind === 'fee' && r.amount === '90000'), 'April billed 90,000');
+    },
+  },
+  {
+    name: 'ngn-40-termination-acceleration',
+    description:
+      'NGN contract terminated on 05-10 on a 第40条1項 ground (item 3): the April invoice (due 05-31) falls due on 05-10 and the final invoice on issue (NGN-40 2項, acceleration-by-ground-v1).',
+    clauses: ['NGN-40', 'NGN-19', 'JP-INVOICE'],
+    async run({ Y, sleepUntil, start, invoices, check }) {
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-14'), start: `${Y}-04-01` });
+      await sleepUntil(`${Y}-05-10`);
+      await h.executeUpdate(terminateByProvider, { args: [{ clauseId: 'NGN-40', item: 3, reason: '解散の決議' }] });
+      await sleepUntil(`${Y}-05-12`);
+      const inv = await invoices();
+      check(inv.find((i) => i.id.endsWith(`:${Y}-04`))?.dueDate === `${Y}-05-10`, 'April due 05-10');
+      check(inv.find((i) => i.id.endsWith(':final'))?.dueDate === `${Y}-05-11`, 'final due on issue');
+    },
+  },
+  {
+    name: 'ngn-21-22-correction-no-interest-on-interest',
+    description:
+      'NGN contract with a site add-on: the April invoice (63,800) is corrected by a new invoice returning the site (−8,800, JP-INVOICE 修正・返還); 55,000 paid 10 days late bears 220 (NGN-21) on its own invoice due at month end (NGN-22); that invoice paid late bears nothing (no interest on interest).',
+    clauses: ['JP-INVOICE', 'NGN-21', 'NGN-22', 'NGN-41.1'],
+    async run({ Y, sleepUntil, start, ledger, check }) {
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-15'), start: `${Y}-04-01`, acceptWith: { addOns: [{ addOnId: 'ngn-site', partId: 'osaka' }] } });
+      await sleepUntil(`${Y}-05-10`);
+      const april = (await h.query(getContract)).openInvoices[0]!;
+      const c = await h.executeUpdate(correctInvoice, { args: [{ invoiceId: april.id, reason: '大阪拠点は5月開通', lines: [{ description: '拠点接続 4月分', taxClass: 'taxable', amount: '-8000' }] }] });
+      check(c.total === '-8800', 'correction −8,800');
+      await sleepUntil(`${Y}-06-10`);
+      const p = await h.executeUpdate(recordPayment, { args: [{ invoiceId: april.id, amount: '55000', method: 'bank-transfer', paidOn: `${Y}-06-10` }] });
+      check(p.lateDamages?.amount === '220', 'late damages 220');
+      await sleepUntil(`${Y}-07-20`);
+      const q = await h.executeUpdate(recordPayment, { args: [{ invoiceId: p.lateDamages!.invoiceId, amount: '220', method: 'bank-transfer', paidOn: `${Y}-07-20` }] });
+      check(q.lateDamages === undefined, 'no late damages on late damages');
+      check((await ledger()).filter((r) => r.kind === 'interest').length === 1, 'one interest line');
+    },
+  },
+  {
+    name: 'ngn-41-1-partial-cancellation',
+    description:
+      'NGN contract with the Osaka site (8,000 a month) from 01-10; after the minimum term (ends next 01-31) the site alone is cancelled on next 02-01 for next 03-31 (NGN-41.1, NGN-41 lead): March bills it, April does not; the erasure certificate of the part is asked for on next 04-01 and received on next 04-10 (NGN-43.3). Two runs.',
+    clauses: ['NGN-41.1', 'NGN-43.3', 'NGN-17', 'NGN-19'],
+    async run({ Y, sleepUntil, start, ledger, check }) {
+      const h = await start({ terms: 'NGN', planId: 'ngn-vpn-standard', customer: corporate('golden-cust-16'), start: `${Y}-01-10`, acceptWith: { addOns: [{ addOnId: 'ngn-site', partId: 'osaka' }] } });
+      await sleepUntil(`${Y + 1}-02-01`);
+      await h.executeUpdate(cancelPart, { args: [{ partId: 'osaka', desiredDate: `${Y + 1}-03-31` }] });
+      await sleepUntil(`${Y + 1}-04-10`);
+      await h.executeUpdate(submitPartErasureCertificate, { args: [{ partId: 'osaka', equipmentReturned: true }] });
+      await sleepUntil(`${Y + 1}-05-02`);
+      const rows = await ledger();
+      check(rows.some((r) => r.period === `${Y + 1}-03` && r.kind === 'fee' && r.amount === '8000'), 'March bills the site');
+      check(!rows.some((r) => r.period === `${Y + 1}-04` && r.kind === 'fee' && r.amount === '8000'), 'April does not');
+      check((await h.query(getContract)).parts?.[0]?.erasure?.certificateOn === `${Y + 1}-04-10`, 'certificate received');
+    },
+  },
+  {
+    name: 'tnc-30-docomo-assignment-tnc-19',
+    description:
+      'TNC docomo-billed course from 04-11: April (3,200 + 320) is assigned to docomo through the signed carrier channel (TNC-30), no invoice to the customer; docomo ends the course on 05-20 (TNC-19): May is split between docomo (05-01 … 05-20) and the value plan invoiced by TNC (05-21 … 05-31).',
+    clauses: ['TNC-30', 'TNC-26.4', 'TNC-19', 'JP-INVOICE'],
+    async run({ Y, sleepUntil, start, invoices, check }) {
+      const h = await start({ terms: 'TNC', planId: 'tnc-docomo', customer: consumer('golden-cust-17'), start: `${Y}-04-11` });
+      await sleepUntil(`${Y}-05-20`);
+      await h.executeUpdate(endCarrierCourse, { args: [{ courseEndsOn: `${Y}-05-20`, reference: 'DCM-CXL-0001' }] });
+      await sleepUntil(`${Y}-06-02`);
+      const inv = await invoices();
+      check(inv.find((i) => i.id.endsWith(`:${Y}-04:assignment`))?.total === '3520', 'April assigned: 3,520');
+      check(inv.find((i) => i.id.endsWith(`:${Y}-05:assignment`))?.total === '3405', 'May 1–20 assigned: 3,405');
+      check(inv.find((i) => i.id.endsWith(`:${Y}-05`))?.total === '1873', 'May 21–31 invoiced: 1,873');
+    },
+  },
 ];
 
 class ScenarioFailed extends Error {}
@@ -292,16 +404,17 @@ async function recordScenario(world: World, s: Scenario): Promise<GoldenFile> {
     Y,
     sleepUntil,
     sleepUntilInstant,
-    async start({ terms, planId, customer, start, accept = true }) {
+    async start({ terms, planId, customer, start, accept = true, acceptWith = {} }) {
       if (accept) await sleepUntil(start);
       // The tests' application, under the scenario's fixed contract id (the golden's workflow id).
       const input: ContractInput = { ...application(terms, planId, customer, await world.env.currentTimeMs()), contractId };
       handle = await world.env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: contractId, args: [input] });
-      if (accept) await handle.executeUpdate(acceptApplication, { args: [{ serviceStartDate: start }] });
+      if (accept) await handle.executeUpdate(acceptApplication, { args: [{ serviceStartDate: start, ...acceptWith }] });
       return handle;
     },
     ledger: () => world.db.ledgerEntry.findMany({ where: { contractId }, orderBy: { id: 'asc' } }),
     notices: () => world.db.notice.findMany({ where: { contractId }, orderBy: { id: 'asc' } }),
+    invoices: () => world.db.invoice.findMany({ where: { contractId }, orderBy: { createdAt: 'asc' } }),
     check(ok, what) {
       if (!ok) throw new ScenarioFailed(`${s.name}: expected ${what}`);
     },
@@ -350,8 +463,16 @@ async function main() {
 
   const goldens: GoldenFile[] = [];
   let world: World | undefined;
+  // A local "docomo" answering 202, so the TNC-30 scenario records delivered carrier messages.
+  const carrier = await listenLocal((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end('{"accepted":true}');
+    });
+  });
   try {
-    world = await createWorld('time-skipping', { dbTemplate: template });
+    world = await createWorld('time-skipping', { dbTemplate: template, activities: { carrierWebhookUrl: `${carrier.base}/docomo`, carrierWebhookSecret: 'golden-carrier-secret' } });
     for (const s of chosen) {
       const t0 = Date.now();
       const g = await recordScenario(world, s);
@@ -361,6 +482,7 @@ async function main() {
     }
   } finally {
     await world?.close();
+    await carrier.close();
     rmSync(scratch, { recursive: true, force: true });
     try {
       rmdirSync(dirname(scratch)); // only when no other run is using it

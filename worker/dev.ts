@@ -116,6 +116,9 @@ const client = new Client({ connection, namespace: config.namespace });
 // Idempotent: adds what a data/temporal.db from an older start lacks.
 await registerSearchAttributes(connection, config.namespace);
 const nativeConnection = await NativeConnection.connect({ address: config.temporalAddress });
+if (!config.activities.invoiceRegistrationNumbers) {
+  say('INVOICE_REGISTRATION_NUMBERS is not set: invoices show no registration number (not 適格請求書, JP-INVOICE); fine for development only');
+}
 const worker = await createWorker({ connection: nativeConnection, namespace: config.namespace, db, mailer, client, ...config.activities });
 const workerRun = worker.run();
 

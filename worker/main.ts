@@ -1,18 +1,26 @@
 /**
  * Worker entry point for deployments: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL, SMTP_URL,
- * MAIL_FROM, OPS_ALERT_EMAIL, CARRIER_WEBHOOK_URL / _SECRET (runtime/config.ts).
+ * MAIL_FROM, OPS_ALERT_EMAIL, CARRIER_WEBHOOK_URL / _SECRET, INVOICE_REGISTRATION_NUMBERS (runtime/config.ts).
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/client.js';
 import { createSmtpMailer } from '../activities/mailer.js';
 import { loadConfigOrExit } from '../runtime/config.js';
+import { listTermsIds } from '../rules/terms/index.js';
 import { createWorker } from './worker.js';
 import { registerSearchAttributes } from './search-attributes.js';
 
 const config = loadConfigOrExit();
 if (!config.smtpUrl) {
   console.error('SMTP_URL is not set: notices cannot be delivered. Set it, e.g. SMTP_URL=smtp://127.0.0.1:2525');
+  process.exit(2);
+}
+// JP-INVOICE: an invoice without the issuer's registration number is not a 適格請求書. A deployment
+// names one for every 約款 it bills under (npm start, for development, runs without them).
+const missing = listTermsIds().filter((t) => !config.activities.invoiceRegistrationNumbers?.[t]);
+if (missing.length) {
+  console.error(`INVOICE_REGISTRATION_NUMBERS must name the registration number (T + 13 digits) of ${missing.join(', ')}, e.g. INVOICE_REGISTRATION_NUMBERS=NGN=T1234567890123,TNC=T9876543210987`);
   process.exit(2);
 }
 const db = createDb(config.databaseUrl);

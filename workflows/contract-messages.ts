@@ -8,6 +8,7 @@ import type {
   AcceptInput,
   AnnouncementInput,
   CancellationInput,
+  CarrierCourseEndInput,
   CarrierShareInput,
   ContractorChangeInput,
   ContractView,
@@ -22,6 +23,7 @@ import type {
   ErasureCertificateInput,
   FaultContactInput,
   ForceMajeureInput,
+  InvoiceCorrectionInput,
   InvoiceResult,
   MalwareAlert,
   MalwareAlertInput,
@@ -30,9 +32,12 @@ import type {
   ObjectionInput,
   Outage,
   OutageInput,
+  PartCancellationInput,
+  PartErasureCertificateInput,
   PaymentInput,
   PaymentResult,
   PlanChangeInput,
+  PlanChangeRefusalInput,
   ProviderTerminationInput,
   RejectInput,
   RestoreInput,
@@ -72,8 +77,18 @@ export const setQueuePriority = defineUpdate<ContractView, [{ priority: number }
 /** TNC-16: pause and resume; refused on the docomo-billed course and under NGN. */
 export const pauseService = defineUpdate<ContractView, [Record<string, never>]>('pauseService');
 export const resumeService = defineUpdate<ContractView, [Record<string, never>]>('resumeService');
-/** NGN-13 / TNC-15: an accepted plan change; the new price applies from the 1st of the next month. */
+/** NGN-13.2 / TNC-15: an accepted plan change, formed when its acceptance notice is sent; the new price applies from that day. */
 export const changePlan = defineUpdate<ContractView, [PlanChangeInput]>('changePlan');
+/** NGN-13.2 / TNC-15: a change request refused on the application grounds, with a written notice. */
+export const refusePlanChange = defineUpdate<ContractView, [PlanChangeRefusalInput]>('refusePlanChange');
+/** TNC-19: docomo notified the cancellation of the docomo-billed course; the value plan continues. */
+export const endCarrierCourse = defineUpdate<ContractView, [CarrierCourseEndInput]>('endCarrierCourse');
+/** NGN-41.1: the contractor cancels one part (a site, an option) with the NGN-41 lead; the contract continues. */
+export const cancelPart = defineUpdate<ContractView, [PartCancellationInput]>('cancelPart');
+/** NGN-43.3: the erasure certificate for a part that ended. */
+export const submitPartErasureCertificate = defineUpdate<ContractView, [PartErasureCertificateInput]>('submitPartErasureCertificate');
+/** JP-INVOICE: a correction (修正・返還) of an open invoice, issued as a new invoice; the original is never edited. */
+export const correctInvoice = defineUpdate<InvoiceResult, [InvoiceCorrectionInput]>('correctInvoice');
 export const changeContractor = defineUpdate<ContractView, [ContractorChangeInput]>('changeContractor');
 /** NGN-48: a disclosure to another carrier that asked, recorded (also after the end: NGN-54). */
 export const recordCarrierDisclosure = defineUpdate<CarrierDisclosure, [CarrierDisclosureInput]>('recordCarrierDisclosure');

@@ -13,11 +13,15 @@
  *   suspensions.ts    NGN-36/37, TNC-39/41: suspensions, non-payment stoppage
  *   outages.ts        NGN-33/52, TNC-35/42/43: outages, credits, carrier shares
  *   announcements.ts  NGN-2/38, TNC-3/24: terms changes, abolition, objections
- *   changes.ts        NGN-13/14/15/52, TNC-13/15/16: plan, contractor, pause, fault contact
+ *   changes.ts        NGN-13/14/15/52, TNC-13/15/16: plan (NGN-13.2 formed on the acceptance notice), contractor, pause, fault contact
  *   termination.ts    NGN-40/42, TNC-18: termination by the provider
  *   force-majeure.ts  NGN-40 (10)
  *   disclosures.ts    NGN-46, TNC-45
  *   aftermath.ts      NGN-43, TNC-37.5: erasure certificate, deletion of personal data
+ *   parts.ts          NGN-41.1, NGN-43.3: cancelling one part (a site, an option); its erasure certificate
+ *   carrier-course.ts TNC-19: docomo ends the docomo-billed course, the value plan continues
+ *   (billing.ts also: JP-INVOICE qualified invoices and corrections, TNC-30 receivables assigned to docomo,
+ *    NGN-22 payment terms; outages.ts: TNC-26.2 fee exemption; patches.ts names every patch id)
  */
 import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ContractInput, ContractView } from '../model/contract.js';
@@ -32,7 +36,9 @@ import { dueTable, handleDue } from './contract/deadlines.js';
 import { disclosures } from './contract/disclosures.js';
 import { forceMajeure } from './contract/force-majeure.js';
 import { awaitDecision, formation } from './contract/formation.js';
+import { carrierCourse } from './contract/carrier-course.js';
 import { outages } from './contract/outages.js';
+import { parts } from './contract/parts.js';
 import { suspensions } from './contract/suspensions.js';
 import { term } from './contract/term.js';
 import { termination } from './contract/termination.js';
@@ -56,6 +62,8 @@ export const CONTRACT_MODULES: readonly ContractModule[] = [
   forceMajeure,
   disclosures,
   aftermath,
+  parts,
+  carrierCourse,
 ];
 
 /** Which module handles each kind of deadline (built once; every kind exactly once). */

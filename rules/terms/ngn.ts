@@ -225,6 +225,32 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
   // --- Docomo course -------------------------------------------------------------------------
   docomoCourse: { value: { supported: false, notifyOn: [], damagesPerDocomoTerms: false }, clause: 'NGN-1', note: 'NGN has no carrier-billed course' },
 
+  // --- Second reading (issue 13) ---------------------------------------------------------------
+  changeFormation: {
+    value: { formedWhen: 'acceptance-notice-sent', priceFrom: 'formation-date', refusalNotice: 'written' },
+    clause: 'NGN-13.2',
+    note: '第13条2項: 承諾の通知を発信したときに成立; 3項: 第12条 (grounds, 書面) applies to a change request',
+  },
+  acceleration: {
+    value: { onCancellation: 'NGN-41', onTerminationGrounds: ['NGN-40'] },
+    clause: 'NGN-40',
+    note: '第41条2項: unpaid fees and late damages fall due at once on the contractor’s 解約; 第40条2項: 期限の利益の喪失 when the contractor falls under a 第40条1項 ground. Expiry (NGN-39), abolition (NGN-38), NGN-25 (3) and NGN-42 terminations accelerate nothing.',
+  },
+  paymentTerms: {
+    value: { monthly: 'NGN-19', penalties: 'NGN-22', lateInterest: 'NGN-22', penaltyInvoiceApart: true },
+    clause: 'NGN-22',
+    decided: true,
+    reason:
+      '第19条2項 (期日・方法は当社指定, 振込手数料は契約者負担) applies to 違約金・割増金・遅延損害金 by 第22条. The 違約金 is therefore billed on its own invoice with the monthly due-date rule (月末), not folded into the final bill that 第41条2項 makes due at once: 第41条2項 names unpaid 利用料金等 and 遅延損害金等, the 違約金 arises only with the 解約 and has its own rule in 第22条.',
+  },
+  feeExemptionGrounds: { value: null, clause: 'NGN-16.2', note: 'no fee exemption: fees accrue during 第35条/第36条 measures (第16条2項); outages are compensated under NGN-33 only' },
+  carrierBilling: { value: null, clause: 'NGN-19', note: 'NGN has no carrier-billed course; every invoice is the provider’s (第19条)' },
+  partialCancellation: {
+    value: { allowed: true, erasureForEndedPart: 'NGN-43.3' },
+    clause: 'NGN-41.1',
+    note: '第41条1項: 利用契約の全部又は一部を解約 with the same lead (1 month + 5 business days); 第43条3項: the post-termination duties apply to the part that ended',
+  },
+
   // --- Data and after termination ------------------------------------------------------------
   retentionDaysAfterTermination: {
     value: 90,
@@ -269,5 +295,7 @@ export const NGN_2020_02_01: TermsCatalog = deepFreeze({
     'data-deletion': ['NGN-43'],
     'disclosure': ['NGN-46'],
     'contractor-change': ['NGN-15'],
+    'change-acceptance': ['NGN-13.2'],
+    'change-refusal': ['NGN-13.2', 'NGN-12'],
   },
 } satisfies TermsCatalog);

@@ -248,6 +248,43 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
     note: '他社料金設定コース: docomo notified on TNC-15.2 plan change, TNC-17.2 cancellation, TNC-18.4 termination, TNC-41.3 suspension; no pause (TNC-16.2); damages per docomo’s terms (第42条3項); fees per docomo’s terms (第26条4項)',
   },
 
+  // --- Second reading (issue 13) ---------------------------------------------------------------
+  changeFormation: {
+    value: { formedWhen: 'acceptance-notice-sent', priceFrom: 'formation-date', refusalNotice: 'any-channel' },
+    clause: 'TNC-15',
+    decided: true,
+    reason:
+      'TNC-15 lets the provider refuse a change on the TNC-12 grounds but does not say when an accepted change is formed. We read it as NGN-13.2 does: formed when the acceptance notice is sent (TNC-5 electronic notice), which gives the customer a dated record of the day the new price starts; the refusal is notified as a TNC-12 refusal is (その旨を通知).',
+  },
+  acceleration: {
+    value: { onCancellation: null, onTerminationGrounds: [] },
+    clause: 'TNC-18',
+    note: 'TNC has no 期限の利益の喪失 clause: after a cancellation (TNC-17) or a termination (TNC-18) every invoice keeps its own due date (TNC-28)',
+  },
+  paymentTerms: {
+    value: { monthly: null, penalties: null, lateInterest: 'TNC-29.2', penaltyInvoiceApart: false },
+    clause: 'TNC-29.2',
+    note: '第29条2項: the transfer fees for paying late amounts are the contractor’s; TNC-28 says nothing about fees for ordinary payment (debit or card)',
+  },
+  feeExemptionGrounds: {
+    value: { outageCauses: ['provider-fault'], stops: [{ clause: 'TNC-39', items: [1, 2] }], withDamages: 'larger-only' },
+    clause: 'TNC-26.2',
+    decided: true,
+    reason:
+      'The text (第26条2項 ただし書) exempts the fee and its tax only when the service was unusable 当社の責に帰すべき事由により for 24h from recognition. Provider faults qualify, and so do 第39条 stops for the provider’s own maintenance or works (1) and faults of its own equipment (2); a carrier’s stop (39 (3)) and carrier-caused outages are not the provider’s own fault (第42条2項 settles them by what the carrier pays), nor is a TNC-38 restriction (39 (4)) or force majeure. TNC-26.2 and TNC-42.1 both measure the loss of the fee for the unusable days, so the customer gets one of them, the larger (the exemption with its tax, or the damages).',
+  },
+  carrierBilling: {
+    value: { receivablesAssigned: true, courseEnd: 'TNC-19', terminationNotice: 'TNC-18.4' },
+    clause: 'TNC-30',
+    note: '第30条2項: receivables of the value plan are assigned to docomo without notice to the customer; 第26条4項 / 第27条3項: fees and payment per docomo’s terms; 第19条: docomo’s cancellation ends the course and the value plan continues; 第18条4項: docomo is told of a termination',
+  },
+  partialCancellation: {
+    value: { allowed: false, erasureForEndedPart: null },
+    clause: 'TNC-17',
+    decided: true,
+    reason: 'TNC-17 cancels the 利用契約 as a whole; options and plan changes go through TNC-15. There is no erasure-certificate duty under TNC.',
+  },
+
   // --- Data and after termination ------------------------------------------------------------
   retentionDaysAfterTermination: {
     value: 180,
@@ -280,7 +317,10 @@ export const TNC_2022_07_01: TermsCatalog = deepFreeze({
     'abolition': ['TNC-24'],
     'terms-change': ['TNC-3'],
     'data-deletion': ['TNC-37.5'],
-    'carrier-notification': ['TNC-15', 'TNC-17', 'TNC-18', 'TNC-41'],
+    'carrier-notification': ['TNC-15', 'TNC-17', 'TNC-18.4', 'TNC-41', 'TNC-30'],
+    'change-acceptance': ['TNC-15'],
+    'change-refusal': ['TNC-15', 'TNC-12'],
+    'carrier-course-end': ['TNC-19'],
     'malware-alert': ['TNC-45'],
   },
 } satisfies TermsCatalog);

@@ -84,7 +84,13 @@ export type NoticeKind =
   | 'disclosure'
   | 'malware-alert'
   | 'contractor-change'
-  | 'carrier-notification';
+  | 'carrier-notification'
+  /** NGN-13.2 / TNC-15: a plan change is accepted; NGN-13.2: the change is formed when this is sent. */
+  | 'change-acceptance'
+  /** NGN-13.2 (NGN-12 grounds, in writing) / TNC-15 (TNC-12 grounds): a change request is refused. */
+  | 'change-refusal'
+  /** TNC-19: docomo ended the docomo-billed course; the value plan continues, billed by the provider. */
+  | 'carrier-course-end';
 
 /** A kind of violation case, how its window runs and under which clauses its measures act. */
 export interface BreachCase {
@@ -276,6 +282,60 @@ export interface TermsCatalog {
     readonly notifyOn: readonly ('plan-change' | 'cancellation' | 'termination-by-provider' | 'suspension')[];
     readonly damagesPerDocomoTerms: boolean;
   }>;
+
+  // --- Second reading (issue 13): rules the first reading missed or read too widely ---------------
+  // Added to the published versions without changing the text they read: running contracts reach
+  // them through patched() branches of the workflow (docs/VERSIONING.md), never by a new version.
+
+  /**
+   * NGN-13.2 (TNC-15 decided alike): a plan change is formed when its acceptance notice is sent and
+   * its price applies from that date (rules/monthly-fees.ts); a refusal on the application's grounds
+   * is notified (`refusalNotice`: NGN-12 書面, TNC-12 any channel).
+   */
+  readonly changeFormation: Param<{ readonly formedWhen: 'acceptance-notice-sent'; readonly priceFrom: 'formation-date'; readonly refusalNotice: 'written' | 'any-channel' }>;
+  /**
+   * 期限の利益の喪失 only where the text gives it: on the contractor's own cancellation
+   * (`onCancellation`, NGN-41 2項) and on a termination under one of `onTerminationGrounds`
+   * (NGN-40 2項: the 第40条1項 grounds). Other ends keep each invoice's own due date.
+   */
+  readonly acceleration: Param<{ readonly onCancellation: ClauseId | null; readonly onTerminationGrounds: readonly ClauseId[] }>;
+  /**
+   * Payment terms stated on invoices: the clause that puts transfer fees (振込手数料) on the
+   * contractor for monthly invoices (NGN-19 2項), for 違約金・割増金・遅延損害金 (NGN-22) and for late
+   * interest (NGN-22 / TNC-29.2); null where the 約款 says nothing. `penaltyInvoiceApart`: the
+   * NGN-18 違約金 is billed on its own invoice under the 第19条2項 due-date rule (NGN-22).
+   */
+  readonly paymentTerms: Param<{
+    readonly monthly: ClauseId | null;
+    readonly penalties: ClauseId | null;
+    readonly lateInterest: ClauseId | null;
+    readonly penaltyInvoiceApart: boolean;
+  }>;
+  /**
+   * TNC-26.2: what exempts the fee (and its tax) for unusable days — outages of these causes, and
+   * stops under these clauses and items (TNC-39 (1)(2)) — and how it meets TNC-42.1 damages for the
+   * same days (`withDamages`: one of them, the larger). null = no fee exemption in this 約款.
+   */
+  readonly feeExemptionGrounds: Param<{
+    readonly outageCauses: readonly OutageCause[];
+    readonly stops: readonly { readonly clause: ClauseId; readonly items: readonly number[] }[];
+    readonly withDamages: 'larger-only';
+  } | null>;
+  /**
+   * TNC-30 (TNC-26.4, TNC-27.3): on the carrier-billed course the month's charges are assigned to the
+   * carrier as a receivable (no invoice, no TNC-29 interest, no TNC-41 (1) stoppage here);
+   * `courseEnd`: the clause under which the carrier ends the course and the base plan continues
+   * (TNC-19); `terminationNotice`: the clause under which the carrier is told of a termination
+   * (TNC-18.4). null = no carrier-billed course.
+   */
+  readonly carrierBilling: Param<{ readonly receivablesAssigned: boolean; readonly courseEnd: ClauseId; readonly terminationNotice: ClauseId } | null>;
+  /**
+   * NGN-41.1: the contractor may cancel a part (a site, an option) with the cancellation's lead
+   * time; the contract continues. `erasureForEndedPart`: the clause under which the post-termination
+   * duties (erasure certificate) apply to the part that ended (NGN-43.3), null for none. `allowed:
+   * false` where the 約款 knows no partial cancellation.
+   */
+  readonly partialCancellation: Param<{ readonly allowed: boolean; readonly erasureForEndedPart: ClauseId | null }>;
 
   // --- Data and after termination ---------------------------------------------------------------
   readonly retentionDaysAfterTermination: Param<number>;

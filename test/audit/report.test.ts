@@ -154,7 +154,7 @@ describe('NGN-19 NGN-23 NGN-21 NGN-11 report of a recorded NGN contract', () => 
 });
 
 describe('NGN-18 NGN-41 NGN-17 report of a recorded cancellation inside the minimum term', () => {
-  test('NGN-18: the 違約金 of ¥500,000 is out of scope on the final invoice of ¥555,000; NGN-41 notice deadline met; the minimum term ended early', () => {
+  test('NGN-18 NGN-22: the 違約金 of ¥500,000 is out of scope on its own invoice, due at month end, while the final invoice of ¥55,000 is due on issue (NGN-41); NGN-41 notice deadline met; the minimum term ended early', () => {
     const [g] = loadHistorySources(['test/histories/ngn-18-cancellation-inside-minimum-term.json']);
     const rows = rowsFromHistory(g!.runs);
     const gy = Number((historyFacts(g!.runs).updates[0]!.args[0] as { serviceStartDate: string }).serviceStartDate.slice(0, 4));
@@ -162,12 +162,13 @@ describe('NGN-18 NGN-41 NGN-17 report of a recorded cancellation inside the mini
     expect(r.mismatches).toEqual([]);
     expect(r.contract.status).toBe('ended');
     expect(r.ledger.filter((l) => l.kind === 'penalty').map((l) => [l.clauseId, l.taxClass, l.taxClassLabel, l.amountText, l.invoiceId])).toEqual([
-      ['NGN-18', 'out-of-scope', '不課税 (out of scope)', '¥500,000', `${g!.contractId}:final`],
+      ['NGN-18', 'out-of-scope', '不課税 (out of scope)', '¥500,000', `${g!.contractId}:penalty`],
     ]);
     expect(r.reconciliation.invoices.map((i) => [i.period, i.clauseId, i.totalText, i.dueDate])).toEqual([
       [`${gy}-06`, 'NGN-19', '¥55,000', `${gy}-07-31`],
       [`${gy}-07`, 'NGN-19', '¥55,000', `${gy}-08-31`],
-      ['final', 'NGN-41', '¥555,000', `${gy}-09-01`], // NGN-41: unpaid amounts fall due at once
+      ['final', 'NGN-41', '¥55,000', `${gy}-09-01`], // NGN-41 2項: unpaid amounts fall due at once
+      ['penalty', 'NGN-18', '¥500,000', `${gy}-09-30`], // NGN-22: 第19条2項 due-date rule (月末)
     ]);
     expect(r.reconciliation.totals.byTaxClass).toEqual({ taxable: '150000', 'consumption-tax': '15000', 'out-of-scope': '500000' });
     const byKind = Object.fromEntries(r.deadlines.filter((d) => d.source === 'contract').map((d) => [d.kind, [d.due, d.status, d.clauseIds]]));

@@ -117,6 +117,7 @@ export async function buildWorld(kind: WorldKind, options: WorldOptions): Promis
         client: t.client,
         // Activities see the test server's (skipped) clock, as workflow code does.
         now: async () => new Date(await t.currentTimeMs()),
+        invoiceRegistrationNumbers: TEST_REGISTRATION_NUMBERS,
         ...options.activities,
         workerOptions,
       });
@@ -294,3 +295,6 @@ export function application(terms: TermsId, planId: string, customer: Customer, 
     appliedAt: new Date(appliedAtMs).toISOString(),
   };
 }
+
+/** JP-INVOICE registration numbers the test worlds' activities use (INVOICE_REGISTRATION_NUMBERS; made up, T + 13 digits). */
+export const TEST_REGISTRATION_NUMBERS: Readonly<Record<string, string>> = Object.freeze({ NGN: 'T1010001000001', TNC: 'T2020002000002' });

@@ -217,13 +217,13 @@ describe('TNC-17 / TNC-18 carrier delivery policy on the time-skipping server (w
           expect(proof).toMatchObject({ delivered: false, escalatedAt: expect.any(String) });
           expect(proof!.error).toMatch(/503/);
           const row = await world.db.carrierMessage.findFirstOrThrow({ where: { contractId } });
-          expect(row).toMatchObject({ status: 'failed', kind: 'docomo:termination-by-provider', clauseId: 'TNC-18', responseStatus: 503, sentAt: null });
+          expect(row).toMatchObject({ status: 'failed', kind: 'docomo:termination-by-provider', clauseId: 'TNC-18.4', responseStatus: 503, sentAt: null });
           expect(row.attempts).toBeGreaterThanOrEqual(10);
           expect(row.lastError).toContain('[ops alerted at ');
           const alerts = world.sink.messages.filter((m) => m.to.includes(OPS) && m.raw.includes(row.idempotencyKey));
           expect(alerts).toHaveLength(1);
           const a = parseMail(alerts[0]!.raw);
-          expect(a.subject).toContain('TNC-18');
+          expect(a.subject).toContain('TNC-18.4');
           expect(a.text).toContain(contractId);
           expect(received.filter((r) => r.body.contractId === contractId)).toHaveLength(0);
         } finally {

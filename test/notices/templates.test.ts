@@ -211,6 +211,21 @@ const samples: Record<Exclude<NoticeKind, 'carrier-notification'>, () => { r: T.
     must: ['NGN-15', '第15条', '令和8年5月12日', '承認いたしかねます', '承継株式会社', evil],
     data: evil,
   }),
+  'change-acceptance': () => ({
+    r: T.changeAcceptanceNotice({ ...party, customerName: evil, clauseId: 'NGN-13.2', fromPlan: 'スタンダード', toPlan: '多拠点', effectiveDate: '2026-04-15', monthlyFee: '90000', daily: false }),
+    must: ['NGN-13.2', '第13条2項', '本通知の発信をもって変更が成立', '令和8年4月15日（2026-04-15）', '90,000円', '変更日を含む月から'],
+    data: evil,
+  }),
+  'change-refusal': () => ({
+    r: T.changeRefusalNotice({ ...party, clauseId: 'NGN-13.2', groundsClause: 'NGN-12', requestedPlan: '多拠点', grounds: [{ code: 5, label: '債務の支払いを怠るおそれがある' }], reason: evil, written: true }),
+    must: ['NGN-13.2', 'NGN-12（第12条）', '書面にて', '(5) 債務の支払いを怠るおそれがある', `理由: ${evil}`, '変更前の内容で継続'],
+    data: evil,
+  }),
+  'carrier-course-end': () => ({
+    r: T.carrierCourseEndNotice({ ...tncParty, customerName: evil, clauseId: 'TNC-19', courseEndsOn: '2026-06-15', basePlan: 'TNC フレッツ・光対応バリュープラン', monthlyFee: '4800', paymentClause: 'TNC-27' }),
+    must: ['TNC-19', '第19条', '令和8年6月15日（2026-06-15）', 'バリュープラン', '4,800円', 'TNC-27'],
+    data: evil,
+  }),
 };
 
 describe('templates: each catalogue entry renders text and HTML with its required elements', () => {
@@ -273,7 +288,8 @@ describe('templates: each catalogue entry renders text and HTML with its require
     expect(n.payload).toMatchObject({ event: 'cancellation', clauseId: 'TNC-17', course: 'docomo-billed', effectiveDate: '2026-04-30' });
     expect(n.payload.summaryJa).toContain('令和8年4月30日');
     expect(T.carrierNotification({ contractId: 'c', event: 'plan-change', effectiveDate: '2026-05-01', planId: 'tnc-docomo', newPlanId: 'x' }).clauseId).toBe('TNC-15');
-    expect(T.carrierNotification({ contractId: 'c', event: 'termination-by-provider', effectiveDate: '2026-05-01', planId: 'tnc-docomo' }).clauseId).toBe('TNC-18');
+    // TNC-18.4: the paragraph of 第18条 that tells docomo of a termination by the provider.
+    expect(T.carrierNotification({ contractId: 'c', event: 'termination-by-provider', effectiveDate: '2026-05-01', planId: 'tnc-docomo' }).clauseId).toBe('TNC-18.4');
     expect(T.carrierNotification({ contractId: 'c', event: 'suspension', effectiveDate: '2026-05-01', planId: 'tnc-docomo' }).clauseId).toBe('TNC-41');
   });
 

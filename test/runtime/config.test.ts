@@ -169,6 +169,33 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
     expect(redactedUrl('file:./data/yakkan.db')).toBe('file:./data/yakkan.db');
   });
 
+  test('JP-INVOICE: INVOICE_REGISTRATION_NUMBERS gives each 約款 its registration number, T and 13 digits, and names what is wrong', () => {
+    expect(loadConfig({ INVOICE_REGISTRATION_NUMBERS: 'NGN=T1234567890123, TNC=T9876543210987' }).activities.invoiceRegistrationNumbers).toEqual({
+      NGN: 'T1234567890123',
+      TNC: 'T9876543210987',
+    });
+    expect(problems({ INVOICE_REGISTRATION_NUMBERS: 'NGN=1234567890123' })).toEqual({
+      INVOICE_REGISTRATION_NUMBERS: 'INVOICE_REGISTRATION_NUMBERS: the registration number of NGN must be T followed by 13 digits (JP-INVOICE); got "1234567890123"',
+    });
+    expect(problems({ INVOICE_REGISTRATION_NUMBERS: 'NGN=T1234567890123,NGN=T1234567890124' })).toEqual({
+      INVOICE_REGISTRATION_NUMBERS: 'INVOICE_REGISTRATION_NUMBERS: NGN is given twice',
+    });
+    expect(problems({ INVOICE_REGISTRATION_NUMBERS: 'T1234567890123' })).toEqual({
+      INVOICE_REGISTRATION_NUMBERS:
+        'INVOICE_REGISTRATION_NUMBERS must be a list of TERMS=T followed by 13 digits, e.g. NGN=T1234567890123,TNC=T9876543210987; got "T1234567890123"',
+    });
+  });
+
+  test('JP-INVOICE: the deployment worker refuses to start without a registration number for every 約款 (exit code 2, naming the variable)', () => {
+    const r = spawnSync(resolve('node_modules/.bin/tsx'), ['worker/main.ts'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, SMTP_URL: 'smtp://127.0.0.1:2525', INVOICE_REGISTRATION_NUMBERS: 'NGN=T1234567890123' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stderr).toContain('INVOICE_REGISTRATION_NUMBERS must name the registration number (T + 13 digits) of TNC');
+    expect(r.status).toBe(2);
+  });
+
   test('an entry point started with a bad variable exits with code 2 and names it (worker/main.ts)', () => {
     const r = spawnSync(resolve('node_modules/.bin/tsx'), ['worker/main.ts'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, SMTP_URL: 'smtp://127.0.0.1:2525', OPS_ALERT_EMAIL: 'ops' },

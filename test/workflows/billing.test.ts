@@ -118,8 +118,14 @@ describe('NGN-19 metered usage, NGN-21 late damages, NGN-20 surcharge, NGN-29 di
         [`${id}:${Y}-05`, `${Y}-04`, '6000'],
         [`${id}:${Y}-06`, `${Y}-04`, '617'],
       ]);
-      const taxes = await world.db.ledgerEntry.findMany({ where: { idempotencyKey: { in: lines.map((l) => `${l.idempotencyKey}:tax`) } }, orderBy: { id: 'asc' } });
-      expect(taxes.map((t) => [t.clauseId, t.amount])).toEqual([['NGN-23', '600'], ['NGN-23', '61']]);
+      // JP-INVOICE: one NGN-23 tax line per invoice, on its taxable total: May 56,000 × 10% = 5,600;
+      // June 50,617 × 10% = 5,061.7 → 5,061 (円未満切り捨て once).
+      const taxes = await world.db.ledgerEntry.findMany({ where: { contractId: id, kind: 'consumption-tax' }, orderBy: { id: 'asc' } });
+      expect(taxes.map((t) => [t.invoiceId, t.clauseId, t.amount])).toEqual([
+        [`${id}:${Y}-04`, 'NGN-23', '5000'],
+        [`${id}:${Y}-05`, 'NGN-23', '5600'],
+        [`${id}:${Y}-06`, 'NGN-23', '5061'],
+      ]);
       const june = await world.db.invoice.findUniqueOrThrow({ where: { id: `${id}:${Y}-06` } });
       expect([june.taxableTotal, june.taxTotal, june.total]).toEqual(['50617', '5061', '55678']);
       expect((await reconciled(id)).mismatches).toEqual([]);

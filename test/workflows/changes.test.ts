@@ -1,6 +1,7 @@
 /**
  * Applications and changes on the time-skipping server: NGN-11 escalation of an undecided
- * application, TNC-16 pause/resume, NGN-13 / TNC-15 plan changes from the next month, NGN-14
+ * application, TNC-16 pause/resume, NGN-13.2 / TNC-15 plan changes formed on the acceptance notice and
+ * priced from that day, refusals with a written notice, NGN-14
  * contractor changes.
  */
 import { describe, expect, test } from 'vitest';
@@ -10,6 +11,7 @@ import {
   changePlan,
   getContract,
   pauseService,
+  refusePlanChange,
   resumeService,
 } from '../../workflows/contract-messages.js';
 import { BusinessCalendar, jstDateOf, jstMidnightMs, addDays } from '../../rules/calendar.js';
@@ -66,23 +68,65 @@ describe('TNC-16 pause and NGN-13 / TNC-15 plan change', () => {
     });
   });
 
-  test('NGN-13: a plan change accepted in April bills the new fee from May; April stays at the old fee', async () => {
+  test('NGN-13.2: a change to the 90,000 plan accepted on 04-15 is formed when its acceptance notice is sent; on whole-month plans April is billed once, at the new price (90,000), and so is May', async () => {
     const Y = await nextYear(world);
     await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
       await sleepUntil(world, `${Y}-04-15`);
       const v = await h.executeUpdate(changePlan, { args: [{ newPlanId: 'ngn-vpn-90k' }] });
-      expect(v.pendingPlan).toEqual({ planId: 'ngn-vpn-90k', from: `${Y}-05-01` });
+      // Formed when the acceptance notice was sent (04-15 10:00 JST): the new price applies from 04-15.
+      expect(v.pendingPlan).toEqual({ planId: 'ngn-vpn-90k', from: `${Y}-04-15`, segmented: true, clauseId: 'NGN-13.2' });
+      const notice = await world.db.notice.findFirstOrThrow({ where: { contractId: id, kind: 'change-acceptance' } });
+      expect(notice.clauseId).toBe('NGN-13.2');
+      expect(notice.body).toContain('本通知の発信をもって変更が成立');
+      expect(notice.sentAt!.toISOString().slice(0, 10)).toBe(`${Y}-04-15`); // 10:00 JST = 01:00Z, same date
+      await sleepUntil(world, `${Y}-04-16`);
+      const changed = await h.query(getContract);
+      expect([changed.planId, changed.pendingPlan, changed.planHistory]).toEqual(['ngn-vpn-90k', undefined, [{ planId: 'ngn-vpn-standard', until: `${Y}-04-14` }]]);
+      expect((await world.db.contract.findUniqueOrThrow({ where: { id } })).planId).toBe('ngn-vpn-90k');
       await sleepUntil(world, `${Y}-06-02`);
       const fees = await world.db.ledgerEntry.findMany({ where: { contractId: id, kind: 'fee' }, orderBy: { id: 'asc' } });
+      // 'whole' months: the plan in force on the month's last day bills it once.
       expect(fees.map((f) => [f.period, f.amount])).toEqual([
-        [`${Y}-04`, '50000'],
+        [`${Y}-04`, '90000'],
         [`${Y}-05`, '90000'],
       ]);
-      const after = await h.query(getContract);
-      expect([after.planId, after.pendingPlan]).toEqual(['ngn-vpn-90k', undefined]);
-      expect((await world.db.contract.findUniqueOrThrow({ where: { id } })).planId).toBe('ngn-vpn-90k');
       const refused = await h.executeUpdate(changePlan, { args: [{ newPlanId: 'tnc-home-1g' }] }).catch((x: any) => x.cause.details?.[0]?.field);
       expect(refused).toBe('newPlanId');
+    });
+  });
+
+  test('TNC-15: a change from the 5,000 to the 6,000 yen daily plan accepted on 04-11 bills April pro rata: 1,666 (10 days) + 4,000 (20 days), tax once 566', async () => {
+    const Y = await nextYear(world);
+    await withContract(world, 'TNC', 'tnc-home-1g', consumerCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(world, `${Y}-04-11`);
+      await h.executeUpdate(changePlan, { args: [{ newPlanId: 'tnc-home-10g' }] });
+      await sleepUntil(world, `${Y}-05-02`);
+      const april = await world.db.invoice.findUniqueOrThrow({ where: { id: `${id}:${Y}-04` }, include: { lines: { orderBy: { id: 'asc' } } } });
+      // 04-01 … 04-10: 5,000 × 10 ÷ 30 = 1,666.66… → 1,666; 04-11 … 04-30: 6,000 × 20 ÷ 30 = 4,000.
+      // Taxable 5,666; tax once 566.6 → 566; total 6,232.
+      expect(april.lines.map((l) => [l.kind, l.amount, l.effectiveDate])).toEqual([
+        ['fee', '1666', `${Y}-04-10`],
+        ['fee', '4000', `${Y}-04-30`],
+        ['consumption-tax', '566', `${Y}-05-01`],
+      ]);
+      expect(april.lines[0]!.idempotencyKey).toBe(`${id}:${Y}-04:TNC-26:fee:tnc-home-1g:${Y}-04-01`);
+      expect(april.total).toBe('6232');
+      const notice = await world.db.notice.findFirstOrThrow({ where: { contractId: id, kind: 'change-acceptance' } });
+      expect([notice.clauseId, notice.body.includes('日割り')]).toEqual(['TNC-15', true]);
+    });
+  });
+
+  test('NGN-13.2 NGN-12: a change refused on ground (5) is notified in writing with the ground and the reason; the plan stays; an unknown ground is refused by field', async () => {
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      const bad = await h.executeUpdate(refusePlanChange, { args: [{ newPlanId: 'ngn-vpn-90k', grounds: [10], reason: 'x' }] }).catch((x: any) => x.cause.details?.[0]?.field);
+      expect(bad).toBe('grounds');
+      const v = await h.executeUpdate(refusePlanChange, { args: [{ newPlanId: 'ngn-vpn-90k', grounds: [5], reason: '前月分の料金が未払いのため' }] });
+      expect(v.planId).toBe('ngn-vpn-standard');
+      expect(v.planChangeRefusals).toEqual([{ on: `${Y}-04-01`, planId: 'ngn-vpn-90k', grounds: [5], reason: '前月分の料金が未払いのため' }]);
+      const n = await world.db.notice.findFirstOrThrow({ where: { contractId: id, kind: 'change-refusal' } });
+      expect(n.clauseId).toBe('NGN-13.2');
+      for (const s of ['書面にて', '(5) 債務の支払いを怠るおそれがある', '理由: 前月分の料金が未払いのため', 'NGN-12（第12条）']) expect(n.body).toContain(s);
     });
   });
 

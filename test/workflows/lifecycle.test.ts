@@ -147,12 +147,13 @@ describe('TNC-17 customer cancellation', () => {
       await sleepUntil(world, `${Y}-05-22`);
       expect((await h.query(getContract)).status).toBe('ended');
       const rows = await ledger(id);
-      // April whole (5,000 + 500); May 1–20 = 5,000 × 20/31 = 3,225.80… → 3,225, tax 322.
+      // April whole (5,000 + 500); May 1–20 = 5,000 × 20/31 = 3,225.80… → 3,225, tax 322 — computed
+      // once on the final invoice (JP-INVOICE), so its tax line carries the invoice's period.
       expect(rows.map((r) => [r.period, r.kind, r.amount])).toEqual([
         [`${Y}-04`, 'fee', '5000'],
         [`${Y}-04`, 'consumption-tax', '500'],
         [`${Y}-05`, 'fee', '3225'],
-        [`${Y}-05`, 'consumption-tax', '322'],
+        ['final', 'consumption-tax', '322'],
       ]);
       expect(rows.some((r) => r.kind === 'credit')).toBe(false);
     });

@@ -50,7 +50,8 @@ async function ledgerRows(contractId: string) {
 function expectedRows(contractId: string, start: string, months: number) {
   return Array.from({ length: months }, (_, i) => monthKey(addMonthsClamped(start, i))).flatMap((m) => [
     [m, 'NGN-19', 'fee', 'taxable', '50000', `${contractId}:${m}:NGN-19:fee`],
-    [m, 'NGN-23', 'consumption-tax', 'consumption-tax', '5000', `${contractId}:${m}:NGN-23:consumption-tax`],
+    // JP-INVOICE: one tax line per invoice and rate, keyed by the invoice (contract:month) and the rate.
+    [m, 'NGN-23', 'consumption-tax', 'consumption-tax', '5000', `${contractId}:${m}:NGN-23:consumption-tax:0.10`],
   ]);
 }
 

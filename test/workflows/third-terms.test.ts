@@ -76,7 +76,7 @@ describe('XYZ-9 XYZ-15 XYZ-20: a third 約款 added as a catalog runs on the unc
       const final = await world.db.invoice.findFirstOrThrow({ where: { contractId: input.contractId, period: 'final' }, include: { lines: { orderBy: { id: 'asc' } } } });
       expect(final.lines.map((l) => [l.kind, l.clauseId, l.amount, l.period])).toEqual([
         ['fee', 'XYZ-20', '2700', '2031-05'],
-        ['consumption-tax', 'XYZ-26', '270', '2031-05'],
+        ['consumption-tax', 'XYZ-26', '270', 'final'], // JP-INVOICE: once per invoice, the invoice's period
       ]);
       expect({ clauseId: final.clauseId, issuedOn: final.issuedOn, dueDate: final.dueDate, total: final.total }).toEqual({
         clauseId: 'XYZ-15',

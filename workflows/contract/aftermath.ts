@@ -12,6 +12,7 @@ import { submitErasureCertificate } from '../contract-messages.js';
 import { notify } from '../notify.js';
 import { conflict } from '../refusals.js';
 import { acts, type ContractContext, type ContractModule } from './context.js';
+import { PATCHES } from './patches.js';
 
 export const aftermath: ContractModule = {
   name: 'aftermath',
@@ -41,7 +42,7 @@ export const aftermath: ContractModule = {
 export async function runAftermath(ctx: ContractContext): Promise<void> {
   const { state, catalog } = ctx;
   if (!state.aftermath?.personalDataDeletedOn) await remindAndDelete(ctx);
-  if (catalog.survivingDuties.value && patched('ngn-54-survival-v1')) await survive(ctx);
+  if (catalog.survivingDuties.value && patched(PATCHES.ngn54Survival)) await survive(ctx);
 }
 
 /** Records a run takes after the deletion before it continues as new (keeps each run's history short). */

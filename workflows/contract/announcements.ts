@@ -21,6 +21,7 @@ import { announce, objectToTermsChange, resendAnnouncement } from '../contract-m
 import { notify } from '../notify.js';
 import { conflict, invalid, lateNotice } from '../refusals.js';
 import type { ContractContext, ContractModule } from './context.js';
+import { PATCHES } from './patches.js';
 import type { Deadline } from './deadlines.js';
 
 function validateAnnouncement(ctx: ContractContext, a: AnnouncementInput): void {
@@ -126,7 +127,7 @@ async function delivered(ctx: ContractContext, a: AnnouncementRecord, proof: Not
 async function receiveAnnouncement(ctx: ContractContext, a: AnnouncementInput): Promise<{ noticeSent: boolean; effectiveOn?: string }> {
   const { state } = ctx;
   if (state.announcements?.some((x) => x.id === a.announcementId)) return { noticeSent: true };
-  const ownLead = patched('announcement-own-lead-v1');
+  const ownLead = patched(PATCHES.announcementOwnLead);
   const rec: AnnouncementRecord = {
     id: a.announcementId,
     kind: a.kind,

@@ -13,6 +13,7 @@ import { applyMeasure, recordCure, reportViolation } from '../contract-messages.
 import { notify } from '../notify.js';
 import { conflict, invalid, lateNotice } from '../refusals.js';
 import type { ContractContext, ContractModule } from './context.js';
+import { PATCHES } from './patches.js';
 import type { Deadline } from './deadlines.js';
 import { instantField } from './fields.js';
 import { startSuspension } from './suspensions.js';
@@ -59,7 +60,7 @@ function windowDays(ctx: ContractContext, c: BreachCase | undefined, v: Violatio
   if (c?.window === 'cure-window') return ctx.catalog.cureWindowDays.value;
   if (c?.window === 'designated-period') {
     if (v.designatedDays !== undefined) return v.designatedDays;
-    return patched('tnc-40-own-window-v1') ? ctx.catalog.cureWindowDays.value : ctx.catalog.demandCurePeriodDays.value;
+    return patched(PATCHES.tnc40OwnWindow) ? ctx.catalog.cureWindowDays.value : ctx.catalog.demandCurePeriodDays.value;
   }
   return 0;
 }

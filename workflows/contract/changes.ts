@@ -1,19 +1,22 @@
 /**
  * Changes during the contract (NGN-13/14/15/52, TNC-13/15/16): pause and resume where the catalog
- * allows it, an accepted plan change from the 1st of the next month (docomo told on its course),
+ * allows it, a plan change formed on its acceptance notice (NGN-13.2; docomo told on its course) or refused in writing,
  * a change of the contractor's details or a succession (the run's input changes, so the workflow
  * continues as new with it), and the NGN-52 fault contact.
  */
 import { patched, setHandler } from '@temporalio/workflow';
-import { firstOfNextMonth, jstMidnightMs } from '../../rules/calendar.js';
+import { addDays, firstOfNextMonth, jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
+import { rejectionGrounds } from '../../rules/contract-rules.js';
 import { getPlan } from '../../rules/plans.js';
-import type { ContractInput, ContractorChangeInput, FaultContactInput, PlanChangeInput } from '../../model/contract.js';
-import { contractorChangeNotice } from '../../notices/templates.js';
-import { changeContractor, changePlan, pauseService, registerFaultContact, resumeService } from '../contract-messages.js';
+import type { ContractInput, ContractorChangeInput, FaultContactInput, PlanChangeInput, PlanChangeRefusalInput } from '../../model/contract.js';
+import { noticeClauseOf } from '../../notices/catalogue.js';
+import { changeAcceptanceNotice, changeRefusalNotice, contractorChangeNotice } from '../../notices/templates.js';
+import { changeContractor, changePlan, pauseService, refusePlanChange, registerFaultContact, resumeService } from '../contract-messages.js';
 import { notify, notifyCarrierOfEvent } from '../notify.js';
-import { conflict, invalid, requireEmail } from '../refusals.js';
+import { conflict, invalid, requireEmail, undeliverable } from '../refusals.js';
 import type { ContractContext, ContractModule } from './context.js';
 import type { Deadline } from './deadlines.js';
+import { PATCHES } from './patches.js';
 
 /**
  * Continues as new with the changed input: the contractor change waiting in `restartWith` and, on
@@ -25,6 +28,8 @@ function restart(ctx: ContractContext, withPlanChange: boolean): Promise<never> 
   if (withPlanChange && pending) {
     next.planId = pending.planId;
     ctx.state.pendingPlan = undefined;
+    // NGN-13.2 / TNC-19: the old plan was in force through the day before; its month is billed by segment.
+    if (pending.segmented) ctx.state.planHistory = [...(ctx.state.planHistory ?? []), { planId: ctx.input.planId, until: addDays(pending.from, -1) }];
   }
   return ctx.continueAsNew(next);
 }
@@ -70,6 +75,88 @@ function validateContractorChange(ctx: ContractContext, c: ContractorChangeInput
   if (c.email !== undefined) requireEmail('email', c.email);
 }
 
+/**
+ * NGN-13.2 (TNC-15 decided alike, catalog changeFormation): the change is formed when its
+ * acceptance notice is sent, and the new plan's price applies from that day — the month of the change
+ * is billed by plan segment (rules/monthly-fees.ts). The plan-change deadline falls on that day, so
+ * the workflow continues as new under the new plan at once. No notice sent, no change formed: the
+ * update fails (ops were alerted) and nothing changes. TNC-15.2: docomo is told on its course.
+ */
+async function acceptPlanChange(ctx: ContractContext, c: PlanChangeInput) {
+  const { state, input, plan, catalog } = ctx;
+  const next = getPlan(c.newPlanId)!;
+  state.seq += 1;
+  const clauseId = noticeClauseOf(catalog, 'change-acceptance') ?? catalog.changeFormation.clause;
+  const proof = await notify({
+    contractId: input.contractId,
+    idempotencyKey: `${input.contractId}:change-acceptance:${state.seq}:${clauseId}`,
+    recipient: input.customer.email,
+    ...changeAcceptanceNotice({
+      ...ctx.party(),
+      clauseId,
+      fromPlan: plan.name,
+      toPlan: next.name,
+      effectiveDate: ctx.today(),
+      monthlyFee: next.monthlyFee,
+      daily: next.partialMonth === 'daily',
+    }),
+  });
+  if (!proof.delivered) {
+    undeliverable(`${clauseId}: the acceptance notice of the change could not be sent (${proof.error ?? 'unknown'}); the change is not formed. Ops were alerted; accept again once delivery works.`);
+  }
+  const from = jstDateOf(proof.sentAt);
+  state.pendingPlan = { planId: c.newPlanId, from, segmented: true, clauseId };
+  // The change is due at once: the loop continues as new under the new plan (and saves the projection
+  // with it) as soon as this handler yields, so the view is taken now and no older projection is saved.
+  const view = ctx.view();
+  await notifyCarrierOfEvent({
+    contractId: input.contractId,
+    terms: input.terms,
+    planId: input.planId,
+    newPlanId: c.newPlanId,
+    docomoBilled: plan.docomoBilled,
+    event: 'plan-change',
+    effectiveDate: from,
+  });
+  return view;
+}
+
+function validateRefusal(ctx: ContractContext, r: PlanChangeRefusalInput): void {
+  const { state, input, rules } = ctx;
+  if (state.status !== 'active') conflict(`contract ${input.contractId} is ${state.status}`);
+  const next = getPlan(r.newPlanId);
+  if (!next || next.terms !== input.terms) invalid('newPlanId', `plan ${r.newPlanId} does not exist under ${input.terms}`);
+  const labels = rejectionGrounds(input.terms, input.termsVersion);
+  if (!Array.isArray(r.grounds) || r.grounds.length === 0) invalid('grounds', `at least one ${rules.rejectionClause} ground is required`);
+  for (const g of r.grounds) if (!labels[g]) invalid('grounds', `${g} is not a ground of ${rules.rejectionClause} (1–9)`);
+  if (!r.reason?.trim()) invalid('reason', 'a written reason is required');
+}
+
+/** NGN-13.3 / TNC-15: a change request refused on the application grounds, notified (NGN: in writing); the contract is unchanged. */
+async function refuseChange(ctx: ContractContext, r: PlanChangeRefusalInput) {
+  const { state, input, rules, catalog } = ctx;
+  const labels = rejectionGrounds(input.terms, input.termsVersion);
+  const clauseId = noticeClauseOf(catalog, 'change-refusal') ?? catalog.changeFormation.clause;
+  state.seq += 1;
+  await notify({
+    contractId: input.contractId,
+    idempotencyKey: `${input.contractId}:change-refusal:${state.seq}:${clauseId}`,
+    recipient: input.customer.email,
+    ...changeRefusalNotice({
+      ...ctx.party(),
+      clauseId,
+      groundsClause: rules.rejectionClause,
+      requestedPlan: getPlan(r.newPlanId)?.name ?? r.newPlanId,
+      grounds: r.grounds.map((code) => ({ code, label: labels[code] ?? '' })),
+      reason: r.reason.trim(),
+      written: catalog.changeFormation.value.refusalNotice === 'written',
+    }),
+  });
+  state.planChangeRefusals = [...(state.planChangeRefusals ?? []), { on: ctx.today(), planId: r.newPlanId, grounds: [...r.grounds], reason: r.reason.trim() }];
+  await ctx.save();
+  return ctx.view();
+}
+
 export const changes: ContractModule = {
   name: 'changes',
   register(ctx) {
@@ -109,6 +196,8 @@ export const changes: ContractModule = {
     setHandler(
       changePlan,
       async (c: PlanChangeInput) => {
+        if (patched(PATCHES.planChangeOnAcceptance)) return acceptPlanChange(ctx, c);
+        // Before NGN-13.2 was applied: the new price from the 1st of the next month (replays).
         const from = firstOfNextMonth(ctx.today());
         state.pendingPlan = { planId: c.newPlanId, from };
         // TNC-15: on the docomo-billed course docomo is notified of the plan change.
@@ -136,6 +225,7 @@ export const changes: ContractModule = {
         },
       },
     );
+    setHandler(refusePlanChange, (r: PlanChangeRefusalInput) => refuseChange(ctx, r), { validator: (r: PlanChangeRefusalInput) => validateRefusal(ctx, r) });
 
     setHandler(
       registerFaultContact,
@@ -165,7 +255,7 @@ export const changes: ContractModule = {
           return ctx.view();
         }
         const clauseId = c.kind === 'succession' ? rule.succession : rule.nameChange;
-        if (c.kind === 'succession' && rule.successionNeedsApproval && patched('ngn-15-decision-v1')) {
+        if (c.kind === 'succession' && rule.successionNeedsApproval && patched(PATCHES.ngn15Decision)) {
           // NGN-15: the transfer takes effect only with the provider's approval; the decision is written.
           const denied = c.decision === 'deny';
           state.contractorChanges = [

@@ -31,6 +31,10 @@ export type Deadline =
   | { atMs: number; kind: 'terms-change'; announcementId: string }
   /** NGN-13 / TNC-15: an accepted plan change takes effect. */
   | { atMs: number; kind: 'plan-change' }
+  /** NGN-41.1: a cancelled part's last day has passed; its fee stops and (NGN-43.3) its erasure certificate is asked for. */
+  | { atMs: number; kind: 'part-end'; partId: string }
+  /** NGN-43.3: the erasure certificate of an ended part is still missing; it is asked for again. */
+  | { atMs: number; kind: 'part-erasure-reminder'; partId: string }
   /** A command changed the contract's input (NGN-14/15, TNC-13): continue as new with it, now. */
   | { atMs: number; kind: 'restart' }
   /** NGN-39: the period ends without a timely non-renewal notice and renews. */
@@ -57,8 +61,10 @@ export const DEADLINE_ORDER: readonly DeadlineKind[] = [
   'force-majeure',
   'outage-threshold',
   'renewal-reminder',
+  'part-erasure-reminder',
   'terms-change',
   'plan-change',
+  'part-end',
   'restart',
   'renewal',
   'contract-end',
@@ -96,6 +102,9 @@ export function deadlineLabel(d: Deadline): string {
       return `${d.kind}:${d.announcementId}`;
     case 'demand-lapse':
       return `${d.kind}:${d.demandId}`;
+    case 'part-end':
+    case 'part-erasure-reminder':
+      return `${d.kind}:${d.partId}`;
     default:
       return d.kind;
   }

@@ -54,6 +54,15 @@ export const formation: ContractModule = {
         }
         state.formedAt = formedAt;
         state.serviceStart = serviceStart;
+        // NGN-41.1: the parts (sites, options) the contract starts with, each cancellable on its own.
+        if (a.addOns?.length) {
+          state.parts = a.addOns.map((x, i) => {
+            const addOn = ctx.plan.addOns!.find((o) => o.id === x.addOnId)!;
+            return { id: x.partId ?? `P${i + 1}`, addOnId: addOn.id, name: addOn.name, monthlyFee: addOn.monthlyFee, from: serviceStart };
+          });
+        }
+        // TNC-27: the payment method registered with the application is kept on the contract.
+        if (a.paymentMethod) state.paymentMethod = { method: a.paymentMethod, since: jstDateOf(formedAt) };
         // NGN: fees accrue from the billing start date (課金開始日); TNC-26: from the formation date.
         state.billingStart = rules.feeAccrualStart === 'billing-start' ? (a.billingStartDate ?? serviceStart) : jstDateOf(formedAt);
         if (rules.minimumTermMonths > 0) {
@@ -88,6 +97,20 @@ export const formation: ContractModule = {
           }
           if (a.serviceStartDate && a.billingStartDate && a.billingStartDate < a.serviceStartDate) {
             invalid('billingStartDate', `${a.billingStartDate} is before serviceStartDate ${a.serviceStartDate}`);
+          }
+          const offered = ctx.plan.addOns ?? [];
+          const ids = new Set<string>();
+          (a.addOns ?? []).forEach((x, i) => {
+            if (!offered.some((o) => o.id === x?.addOnId)) {
+              invalid(`addOns.${i}.addOnId`, `plan ${ctx.plan.id} has no add-on ${x?.addOnId} (${offered.map((o) => o.id).join(', ') || 'none'})`);
+            }
+            const id = x.partId ?? `P${i + 1}`;
+            if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id)) invalid(`addOns.${i}.partId`, 'must be 1–64 letters, digits, _ or -');
+            if (ids.has(id)) invalid(`addOns.${i}.partId`, `part ${id} is given twice`);
+            ids.add(id);
+          });
+          if (a.paymentMethod !== undefined && !rules.paymentMethods.includes(a.paymentMethod)) {
+            invalid('paymentMethod', `${a.paymentMethod} is not a payment method of ${input.terms} (${rules.paymentMethods.join(', ')})`);
           }
         },
       },

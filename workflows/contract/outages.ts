@@ -4,11 +4,11 @@
  * its catalog's formula gives is netted on the next invoice as a negative line outside consumption
  * tax. Carrier-caused outages are settled in a batch (TNC-42.2 shares).
  */
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { jstDateOf } from '../../rules/calendar.js';
-import { ngnOutageCompensation, tncOutageDamages, yen } from '../../rules/money.js';
+import { feeExemptionByMonth, largerRemedy, ngnOutageCompensation, tncOutageDamages, yen } from '../../rules/money.js';
 import type { CreditFormulaId, NoticeKind } from '../../rules/terms/index.js';
-import type { CarrierShareInput, Outage, OutageCause, OutageInput, RestoreInput } from '../../model/contract.js';
+import type { CarrierShareInput, LedgerLine, Outage, OutageCause, OutageInput, RestoreInput, Suspension } from '../../model/contract.js';
 import { noticeClauseOf, recipientFor } from '../../notices/catalogue.js';
 import { creditNotice, outageNotice, outageThresholdNotice, restorationNotice } from '../../notices/templates.js';
 import { grantCarrierShare, reportOutage, restoreOutage } from '../contract-messages.js';
@@ -17,6 +17,7 @@ import { conflict, invalid } from '../refusals.js';
 import type { ContractContext, ContractModule } from './context.js';
 import type { Deadline } from './deadlines.js';
 import { instantField } from './fields.js';
+import { PATCHES } from './patches.js';
 
 const CAUSES: readonly OutageCause[] = [
   'provider-fault',
@@ -87,7 +88,7 @@ function compensable(ctx: ContractContext, o: Outage): boolean {
   return ctx.catalog.compensableOutageCauses.value.includes(o.cause);
 }
 
-type Credit = { amount: string; days: number; clauseId: string };
+type Credit = { amount: string; days: number; clauseId: string; remedy?: 'damages' };
 
 /** The catalog's credit formula for a compensable outage, or undefined when it yields nothing. */
 const CREDIT_FORMULAS: Record<CreditFormulaId, (ctx: ContractContext, o: Outage, recognisedAtMs: number, restoredAtMs: number) => Credit | undefined> = {
@@ -110,12 +111,91 @@ const CREDIT_FORMULAS: Record<CreditFormulaId, (ctx: ContractContext, o: Outage,
   },
 };
 
+// ---- TNC-26.2 fee exemption ---------------------------------------------------------------------
+
+type Exemption = ReturnType<typeof feeExemptionByMonth>;
+
 /**
- * Restoration: the customer is told, and the credit the catalog's formula gives is netted on the
- * next invoice as a negative line outside consumption tax. Causes the catalog does not compensate
- * earn none (NGN-33.3; under TNC carrier-caused outages go to the TNC-42.2 batch). Decide: under TNC
- * the TNC-42.1 amount is the one credit posted (it equals the TNC-26.2 fee exemption for the same
- * days at ÷30); posting both would pay the same days twice.
+ * TNC-26.2: the fee and its tax for the days a flat-rate service was totally unusable through the
+ * provider's fault, for 24 hours or more from recognition (catalog feeExemption and
+ * feeExemptionGrounds). Not on a carrier-billed plan: there TNC-26.4 leaves the fees to docomo's
+ * terms. Undefined when nothing is exempted.
+ */
+function exemptionFor(ctx: ContractContext, fromMs: number, toMs: number): Exemption | undefined {
+  const rule = ctx.catalog.feeExemption.value;
+  if (!rule || !ctx.catalog.feeExemptionGrounds.value) return undefined;
+  if (ctx.plan.docomoBilled && ctx.catalog.carrierBilling.value?.receivablesAssigned) return undefined;
+  const e = feeExemptionByMonth({ monthlyFee: ctx.plan.monthlyFee, fromMs, toMs, thresholdHours: rule.thresholdHours });
+  return e.amount.gt(0) ? e : undefined;
+}
+
+/**
+ * The exemption as credits for the next invoice: one negative *taxable* line per month (the tax on
+ * it leaves with it when the invoice computes its tax, JP-INVOICE), citing TNC-26.2 and the month
+ * the days belong to (for days already billed, a 返還 on the next invoice).
+ */
+function exemptionLines(ctx: ContractContext, e: Exemption, what: string, keyOf: string, effectiveDate: string): LedgerLine[] {
+  const clauseId = ctx.catalog.feeExemption.clause;
+  return e.months.map((m) => ({
+    idempotencyKey: `${ctx.input.contractId}:${keyOf}:${clauseId}:${m.month}`,
+    clauseId,
+    kind: 'exemption' as const,
+    taxClass: 'taxable' as const,
+    amount: m.amount.negated().toFixed(),
+    period: m.month,
+    effectiveDate,
+    description: `料金の免除（${what}、${m.month}分 ${m.days}日 ÷ ${m.daysInMonth}日 × 月額 ${ctx.plan.monthlyFee}円、消費税相当額とともに免除）`,
+  }));
+}
+
+/** Sends the credit notice of a TNC-26.2 exemption (the months, the tax removed, the damages it replaces). */
+async function notifyExemption(
+  ctx: ContractContext,
+  a: { id: string; recognisedAt: string; restoredAt: string; e: Exemption; instead?: { clauseId: string; amount: string } },
+): Promise<void> {
+  const clauseId = ctx.catalog.feeExemption.clause;
+  await notify({
+    contractId: ctx.input.contractId,
+    idempotencyKey: `${ctx.input.contractId}:credit:${a.id}:${clauseId}`,
+    recipient: ctx.input.customer.email,
+    ...creditNotice({
+      ...ctx.party(),
+      clauseId,
+      recognisedAt: a.recognisedAt,
+      restoredAt: a.restoredAt,
+      days: a.e.days,
+      amount: a.e.amount.plus(a.e.tax).toFixed(),
+      appliedTo: '次回請求',
+      exemption: { months: a.e.months.map((m) => ({ ...m, amount: m.amount.toFixed() })), tax: a.e.tax.toFixed(), instead: a.instead },
+    }),
+  });
+}
+
+/**
+ * TNC-39: a 第39条 stop for the provider's maintenance or works (1) or a fault of its own
+ * equipment (2) that lasted 24 hours or more exempts the fee and its tax for those days (TNC-26.2;
+ * TNC-39.3 excludes damages, not the exemption). A stop recorded without its item is taken as (1).
+ * Called when the stop ends; returns undefined (no work) when nothing is exempted.
+ */
+export function exemptStop(ctx: ContractContext, s: Suspension): Promise<void> | undefined {
+  const grounds = ctx.catalog.feeExemptionGrounds.value;
+  const stop = grounds?.stops.find((x) => x.clause === s.clauseId);
+  if (!stop || s.exemption || !s.endsAt || !stop.items.includes(s.item ?? 1)) return undefined;
+  const e = exemptionFor(ctx, Date.parse(s.startsAt), Date.parse(s.endsAt));
+  if (!e || !patched(PATCHES.feeExemption)) return undefined;
+  s.exemption = { amount: e.amount.toFixed(), tax: e.tax.toFixed(), days: e.days };
+  ctx.state.pendingLines.push(...exemptionLines(ctx, e, `${s.clauseId}(${s.item ?? 1}) 提供中止 ${s.id}`, `stop:${s.id}`, jstDateOf(s.endsAt)));
+  return notifyExemption(ctx, { id: s.id, recognisedAt: s.startsAt, restoredAt: s.endsAt, e });
+}
+
+/**
+ * Restoration: the customer is told, and the credit is netted on the next invoice. Damages (the
+ * catalog's formula: NGN-33.2, TNC-42.1 with the TNC-43 cap) are a negative line outside
+ * consumption tax; causes the catalog does not compensate earn none (NGN-33.3; under TNC
+ * carrier-caused outages go to the TNC-42.2 batch). Since tnc-26-2-fee-exemption-v1, where the
+ * catalog has a fee exemption and the cause qualifies, the TNC-26.2 exemption (the fee and its tax)
+ * is computed too and the customer gets the larger of the two for the same days (catalog
+ * feeExemptionGrounds.withDamages). Before, the TNC-42.1 amount was the one credit (replays).
  */
 async function restore(ctx: ContractContext, r: RestoreInput): Promise<Outage> {
   const { state, input, catalog } = ctx;
@@ -132,6 +212,22 @@ async function restore(ctx: ContractContext, r: RestoreInput): Promise<Outage> {
   const recognisedAtMs = Date.parse(o.recognisedAt);
   const restoredAtMs = Date.parse(r.restoredAt);
   const credit = compensable(ctx, o) ? CREDIT_FORMULAS[catalog.creditFormula.value](ctx, o, recognisedAtMs, restoredAtMs) : undefined;
+  const exempt = catalog.feeExemptionGrounds.value?.outageCauses.includes(o.cause) ? exemptionFor(ctx, recognisedAtMs, restoredAtMs) : undefined;
+  if (exempt && patched(PATCHES.feeExemption)) {
+    if (largerRemedy(exempt, credit?.amount) === 'exemption') {
+      o.credit = { amount: exempt.amount.plus(exempt.tax).toFixed(), days: exempt.days, clauseId: catalog.feeExemption.clause, remedy: 'exemption', tax: exempt.tax.toFixed() };
+      state.pendingLines.push(...exemptionLines(ctx, exempt, `障害 ${o.id}（${o.recognisedAt} 認知〜${r.restoredAt} 復旧）`, `outage:${o.id}`, jstDateOf(restoredAtMs)));
+      await notifyExemption(ctx, {
+        id: o.id,
+        recognisedAt: o.recognisedAt,
+        restoredAt: r.restoredAt,
+        e: exempt,
+        instead: credit ? { clauseId: credit.clauseId, amount: credit.amount } : undefined,
+      });
+      return o;
+    }
+    if (credit) credit.remedy = 'damages';
+  }
   if (credit) {
     o.credit = credit;
     state.pendingLines.push({

@@ -13,14 +13,17 @@ import { liftSuspension, reportPaymentMethodInvalid, scheduleSuspension } from '
 import { notify, notifyCarrierOfEvent } from '../notify.js';
 import { conflict, invalid, lateNotice, undeliverable } from '../refusals.js';
 import type { ContractContext, ContractModule } from './context.js';
+import { PATCHES } from './patches.js';
 import type { Deadline } from './deadlines.js';
 import { instantField } from './fields.js';
+import { exemptStop } from './outages.js';
 
 function validateSuspension(ctx: ContractContext, s: SuspensionInput): void {
   ctx.requireActive();
   const grounds: string[] = ctx.catalog.suspensionGrounds.value.map((g) => g.clause);
   if (!grounds.includes(s.clauseId)) invalid('clauseId', `${ctx.input.terms} suspends under ${grounds.join(' or ')}`);
   if (!s.reason.trim()) invalid('reason', 'a reason is required (理由 and 期間 are notified)');
+  if (s.item !== undefined && (!Number.isInteger(s.item) || s.item < 1 || s.item > 9)) invalid('item', `${s.item} is not an item of ${s.clauseId} (1–9)`);
   const start = instantField('startsAt', s.startsAt)!;
   const end = instantField('endsAt', s.endsAt, { optional: true });
   if (end !== undefined && end <= start) invalid('endsAt', `${s.endsAt} is not after startsAt ${s.startsAt}`);
@@ -77,8 +80,8 @@ export async function startSuspension(ctx: ContractContext, s: SuspensionInput, 
   const prior = needsPriorNotice(ctx, s);
   const lead = catalog.suspensionNoticeLeadDays.value;
   // Patched: contracts running before these rules keep the start and period they were told.
-  const withLead = prior && lead > 0 && patched('suspension-notice-lead-v1');
-  const withCure = designatesCurePeriod(ctx, s.clauseId) && patched('tnc-18-cure-period-v1');
+  const withLead = prior && lead > 0 && patched(PATCHES.suspensionNoticeLead);
+  const withCure = designatesCurePeriod(ctx, s.clauseId) && patched(PATCHES.tnc18CurePeriod);
   let startsAt = withLead ? later(s.startsAt, jstMidnightMs(earliestStartAfterNotice(ctx.today(), lead))) : s.startsAt;
   const cureBy = withCure ? new Date(dayCountedPeriod(startsAt, catalog.demandCurePeriodDays.value).endsAtMs).toISOString() : undefined;
   const cureClause = withCure ? catalog.terminationGrounds.value.find((g) => g.requires === 'suspended-uncured-or-default')?.clause : undefined;
@@ -118,6 +121,7 @@ export async function startSuspension(ctx: ContractContext, s: SuspensionInput, 
   const susp: Suspension = {
     id,
     clauseId: s.clauseId,
+    ...(s.item !== undefined ? { item: s.item } : {}),
     reason: s.reason,
     startsAt,
     endsAt: s.endsAt,
@@ -137,12 +141,14 @@ function validateLift(ctx: ContractContext, l: { suspensionId: string }): void {
   if (s.status === 'lifted') conflict(`suspension ${l.suspensionId} is already lifted`);
 }
 
-function lift(ctx: ContractContext, l: { suspensionId: string }): Suspension {
+/** Ends a suspension now; a 第39条 stop of 24 hours or more earns its TNC-26.2 exemption (synchronous when it earns none). */
+function lift(ctx: ContractContext, l: { suspensionId: string }): Suspension | Promise<Suspension> {
   const s = ctx.state.suspensions?.find((x) => x.id === l.suspensionId);
   if (!s) return invalid('suspensionId', `no suspension ${l.suspensionId}`);
   s.status = 'lifted';
   s.endsAt = ctx.nowIso();
-  return s;
+  const exempting = exemptStop(ctx, s);
+  return exempting ? exempting.then(() => s) : s;
 }
 
 /** TNC-18 1項: the designated periods of active stoppages that have passed uncured (termination becomes possible). */
@@ -152,11 +158,29 @@ function lapseCurePeriods(ctx: ContractContext): void {
   }
 }
 
-/** Timer work: scheduled suspensions start, timed ones end. */
-function advanceSuspensions(ctx: ContractContext): void {
+/** Timer work: scheduled suspensions start, timed ones end (a TNC-26.2 exemption for a long 第39条 stop). */
+function advanceSuspensions(ctx: ContractContext): void | Promise<void> {
+  const work: Suspension[] = [];
   for (const s of ctx.state.suspensions ?? []) {
     if (s.status === 'scheduled' && Date.parse(s.startsAt) <= Date.now()) s.status = 'active';
-    if (s.status === 'active' && s.endsAt && Date.parse(s.endsAt) <= Date.now()) s.status = 'lifted';
+    if (s.status === 'active' && s.endsAt && Date.parse(s.endsAt) <= Date.now()) {
+      s.status = 'lifted';
+      work.push(s);
+    }
+  }
+  return exemptStops(ctx, work);
+}
+
+/** The exemptions of stops that just ended, one after the other; nothing (synchronous) when none earns one. */
+function exemptStops(ctx: ContractContext, ended: Suspension[]): void | Promise<void> {
+  for (let i = 0; i < ended.length; i++) {
+    const first = exemptStop(ctx, ended[i]!);
+    if (first) {
+      return (async () => {
+        await first;
+        for (const s of ended.slice(i + 1)) await exemptStop(ctx, s);
+      })();
+    }
   }
 }
 
@@ -197,9 +221,16 @@ function validateInvalidPaymentMethod(ctx: ContractContext, x: { reason: string 
   if (!x.reason?.trim()) invalid('reason', 'say what was invalid (card, account)');
 }
 
-/** TNC-41 (2): an invalid card or account stops the service without prior notice. */
+/**
+ * TNC-41 (2): an invalid card or account stops the service without prior notice. The payment method
+ * registered on the contract (TNC-27) is marked invalid from now and named in the notice.
+ */
 function stopForInvalidPaymentMethod(ctx: ContractContext, x: { reason: string }): Promise<Suspension> {
-  return startSuspension(ctx, { clauseId: ctx.catalog.paymentMethodInvalidStoppage.clause, reason: `(2) お支払い方法が無効です: ${x.reason}`, startsAt: ctx.nowIso() });
+  const pm = ctx.state.paymentMethod;
+  const now = ctx.nowIso();
+  if (pm && !pm.invalidSince) pm.invalidSince = now;
+  const which = pm ? `（登録のお支払い方法: ${pm.method}、${pm.since} から）` : '';
+  return startSuspension(ctx, { clauseId: ctx.catalog.paymentMethodInvalidStoppage.clause, item: 2, reason: `(2) お支払い方法が無効です${which}: ${x.reason}`, startsAt: now });
 }
 
 export const suspensions: ContractModule = {

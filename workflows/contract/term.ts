@@ -4,7 +4,7 @@
  * cancels with the catalog's lead time; at 24:00 JST of the last day of service the final invoice
  * is issued (with the NGN-18 early-termination fee inside the minimum term) and the contract ends.
  */
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { addDays, addMonthsClamped, isValidIsoDate, jstMidnightMs, latestCancellationNoticeDay, nonRenewalDeadline, type IsoDate } from '../../rules/calendar.js';
 import { earlyTerminationFee } from '../../rules/money.js';
 import type { CancellationInput, LedgerLine, NonRenewalInput } from '../../model/contract.js';
@@ -13,9 +13,10 @@ import { cancellationReceipt, nonRenewalReceipt, renewalReminder } from '../../n
 import { giveNonRenewalNotice, requestCancellation } from '../contract-messages.js';
 import { notify, notifyCarrierOfEvent } from '../notify.js';
 import { conflict, invalid, lateNotice } from '../refusals.js';
-import { finalInvoice } from './billing.js';
+import { finalInvoice, issueInvoice } from './billing.js';
 import type { ContractContext, ContractModule } from './context.js';
 import { endOfDayMs, type Deadline } from './deadlines.js';
+import { PATCHES } from './patches.js';
 
 /** NGN-41: latest notice day for a desired date; undefined when the 約款 sets no lead (TNC-17). */
 function cancellationLeadDay(ctx: ContractContext, desired: IsoDate): IsoDate | undefined {
@@ -31,10 +32,30 @@ function nextPeriodEnd(end: IsoDate, periodMonths: number): IsoDate {
 }
 
 /**
+ * The clause under which open amounts fall due at once when the contract ends, if any. Since
+ * acceleration-by-ground-v1 only where the text gives it (catalog acceleration): the contractor's
+ * own cancellation (NGN-41 2項) and a termination under 第40条1項 (NGN-40 2項, decided when the
+ * contract was terminated: state.accelerated). Expiry after non-renewal (NGN-39), abolition
+ * (NGN-38), NGN-25 (3) and NGN-42 terminations and TNC ends keep each invoice's own due date.
+ * Before, every NGN end accelerated under NGN-41 (replays).
+ */
+function accelerationAtEnd(ctx: ContractContext): string | undefined {
+  const { state, rules, catalog } = ctx;
+  const rule = catalog.acceleration.value;
+  const couldAccelerate = rules.unpaidDueOnEnd || !!rule.onCancellation || rule.onTerminationGrounds.length > 0;
+  if (!couldAccelerate) return undefined;
+  if (!patched(PATCHES.accelerationByGround)) return rules.unpaidDueOnEnd ? rules.cancellation.clause : undefined;
+  if (state.endReason === 'cancellation') return rule.onCancellation ?? undefined;
+  if (state.endReason === 'provider-termination') return state.accelerated?.clauseId;
+  return undefined;
+}
+
+/**
  * Ends the contract at 24:00 JST of its last day: the final invoice bills the last month(s) up to
  * that day and, when the end falls inside the minimum term, the NGN-18 early-termination fee
- * (outside consumption tax). TNC-17: nothing already paid is refunded (fees are billed in arrears,
- * so no credit is posted).
+ * (outside consumption tax; since ngn-22-payment-terms-v1 on an invoice of its own under the
+ * 第19条2項 due-date rule, NGN-22). TNC-17: nothing already paid is refunded (fees are billed in
+ * arrears, so no credit is posted).
  */
 async function endContract(ctx: ContractContext): Promise<void> {
   const { state, rules, plan, input, catalog } = ctx;
@@ -58,7 +79,19 @@ async function endContract(ctx: ContractContext): Promise<void> {
       });
     }
   }
-  await finalInvoice(ctx, end, extra);
+  const acceleratedBy = accelerationAtEnd(ctx);
+  const apart = extra.length > 0 && catalog.paymentTerms.value.penaltyInvoiceApart && patched(PATCHES.paymentTerms);
+  await finalInvoice(ctx, end, apart ? [] : extra, acceleratedBy);
+  if (apart) {
+    // NGN-22: the 違約金 follows 第19条2項 — its own invoice, due by the monthly rule, transfer fees the contractor's.
+    await issueInvoice(ctx, {
+      id: 'penalty',
+      period: 'penalty',
+      clauseId: catalog.earlyTerminationFee.clause,
+      lines: extra,
+      transferFeesClause: catalog.paymentTerms.value.penalties,
+    });
+  }
   state.status = 'ended';
   state.endedAt = ctx.nowIso();
 }

@@ -8,7 +8,7 @@
  * A refusal names the missing step. Where the 約款 gives it (NGN-40 2項), every open amount falls
  * due at once.
  */
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { dayCountedPeriod } from '../../rules/calendar.js';
 import { yen } from '../../rules/money.js';
 import type { TerminationGround } from '../../rules/terms/index.js';
@@ -21,6 +21,21 @@ import { accelerateOpenInvoices } from './billing.js';
 import type { ContractContext, ContractModule } from './context.js';
 import type { Deadline } from './deadlines.js';
 import { textField } from './fields.js';
+import { PATCHES } from './patches.js';
+
+/**
+ * NGN-40 2項: 期限の利益の喪失 only when the contractor falls under a 第40条1項 ground (catalog
+ * acceleration.onTerminationGrounds, every item of the clause as the text says 前項各号の一). NGN-42
+ * and NGN-25 (3) terminations accelerate nothing. Before acceleration-by-ground-v1 every
+ * termination under a catalog with accelerationOnTermination did (replays). Returns the clause.
+ */
+function accelerationClause(ctx: ContractContext, clauseId: string): string | undefined {
+  const { catalog } = ctx;
+  const grounds = catalog.acceleration.value.onTerminationGrounds;
+  if (!catalog.accelerationOnTermination.value && grounds.length === 0) return undefined;
+  if (!patched(PATCHES.accelerationByGround)) return catalog.accelerationOnTermination.value ? catalog.accelerationOnTermination.clause : undefined;
+  return grounds.includes(clauseId as never) ? clauseId : undefined;
+}
 
 /**
  * Ends the contract by the provider's decision on `endDate`. NGN-40 2項 (catalog
@@ -28,9 +43,10 @@ import { textField } from './fields.js';
  * are accelerated to today and the final invoice is due on issue.
  */
 export async function terminate(ctx: ContractContext, t: { clauseId: string; item?: number; reason: string; endDate: string }): Promise<void> {
-  const { state, input, catalog } = ctx;
-  const accelerate = catalog.accelerationOnTermination;
-  const accelerated = accelerate.value ? await accelerateOpenInvoices(ctx, accelerate.clause) : yen(0);
+  const { state, input } = ctx;
+  const clause = accelerationClause(ctx, t.clauseId);
+  const accelerated = clause ? await accelerateOpenInvoices(ctx, clause) : yen(0);
+  if (clause) state.accelerated = { clauseId: clause, on: ctx.today() };
   state.endDate = t.endDate;
   state.endReason = 'provider-termination';
   await notify({
