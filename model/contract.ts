@@ -315,9 +315,21 @@ export interface ContractState {
   endedAt?: string;
   /** Number of workflow runs so far (continue-as-new count + 1). */
   run: number;
+  /**
+   * The last commands the API sent with an Idempotency-Key (update id and result), carried through
+   * continue-as-new so a retry after it returns the first outcome (workflows/contract/guard.ts).
+   * Not part of the view.
+   */
+  recentCommands?: RecentCommand[];
 }
 
-export interface ContractView extends ContractState {
+/** A command carried out under an Idempotency-Key: its update id and (when small) its result. */
+export interface RecentCommand {
+  id: string;
+  result?: unknown;
+}
+
+export interface ContractView extends Omit<ContractState, 'recentCommands'> {
   contractId: string;
   terms: TermsId;
   termsVersion: string;
