@@ -4,12 +4,11 @@
  * turned into workflow starts and queries; a refused request starts nothing. A written objection
  * to a terms change (TNC-3) is a contract command (api/commands.ts).
  */
-import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { isValidIsoDate, jstDateOf } from '../rules/calendar.js';
+import { jstDateOf } from '../rules/calendar.js';
 import { listTermsVersions } from '../rules/terms/index.js';
 import { CONTRACT_TASK_QUEUE } from '../workflows/contract-messages.js';
 import { announcementLead, announcementWorkflowId, getProgress, getSettlementProgress, settlementWorkflowId, type AnnouncementWorkflowInput, type SettlementWorkflowInput } from '../workflows/fanout-messages.js';
@@ -17,27 +16,33 @@ import type { announcementWorkflow } from '../workflows/announcement.js';
 import type { carrierSettlementWorkflow } from '../workflows/carrier-settlement.js';
 import { requireRole } from './auth.js';
 import { HttpError } from './errors.js';
+import { IDEMPOTENCY_HEADER, MEMO_REQUEST, idFromKey, idempotencyKeyOf, requestHash, type IdempotencyKey } from './idempotency.js';
+import { clientId, isoDate, requiredText, yenAmount } from './schemas.js';
+import { DEFAULT_CALL_LIMITS, read, write, type CallLimits } from './temporal-calls.js';
 
+/** The `:id` of an announcement or settlement: a caller's id or one derived from a key; 404 otherwise. */
+function fanoutIdOf(req: Request): string {
+  const id = String(req.params.id ?? '');
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/.test(id)) throw new HttpError(404, 'not_found', `${JSON.stringify(id.slice(0, 80))} does not exist`);
+  return id;
+}
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
-const callerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, 'must be 3–64 letters, digits, _ or -');
-const yenAmount = z.string().regex(/^\d+$/, 'must be whole yen as a string of digits, e.g. "12345"');
 
 export const announcementBody = z.strictObject({
-  /** Caller's id (idempotency): a second request with the same id is refused with 409. */
-  announcementId: callerId.optional(),
+  /** Caller's id (idempotency): the same request again returns the first answer; another request with this id is a 409. */
+  announcementId: clientId.optional(),
   kind: z.enum(['abolition', 'terms-change']),
   terms: z.enum(['NGN', 'TNC']),
   effectiveDate: isoDate,
-  newTermsVersion: z.string().min(1).optional(),
-  summary: z.string().trim().min(1, 'say what is announced').max(4000),
+  newTermsVersion: requiredText('newTermsVersion').optional(),
+  summary: requiredText('summary', 'say what is announced'),
 });
 
 export const settlementBody = z.strictObject({
-  batchId: callerId.optional(),
+  batchId: clientId.optional(),
   received: yenAmount,
   claims: z
-    .array(z.strictObject({ contractId: z.string().min(1), claim: yenAmount }))
+    .array(z.strictObject({ contractId: clientId, claim: yenAmount }))
     .min(1, 'at least one claim is required')
     .max(5000, 'at most 5,000 claims per batch'),
 });
@@ -48,9 +53,10 @@ export interface AnnouncementRouterDeps {
   taskQueue?: string;
   /** "Today" for the lead-time check (the API's injected clock). */
   now?: () => Date;
+  limits?: CallLimits;
 }
 
-export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date() }: AnnouncementRouterDeps): Router {
+export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date(), limits = DEFAULT_CALL_LIMITS }: AnnouncementRouterDeps): Router {
   const r = Router();
   const ops = requireRole('ops');
   const readAll = requireRole('ops', 'auditor');
@@ -59,10 +65,10 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     '/announcements',
     ops,
     async (req, res) => {
-      const body = announcementBody.parse(req.body);
-      if (!isValidIsoDate(body.effectiveDate)) {
-        throw new HttpError(400, 'invalid_request', `effectiveDate: not a calendar date: ${body.effectiveDate}`, 'effectiveDate');
-      }
+      const body = announcementBody.parse(req.body ?? {});
+      const hash = requestHash('POST /announcements', '', body);
+      const key = idempotencyKeyOf(req, hash, now());
+      res.setHeader(IDEMPOTENCY_HEADER, key.key);
       const announcedOn = jstDateOf(now().getTime());
       // NGN-38 / TNC-24 (abolition), NGN-2 / TNC-3 (terms change): enough clear days of notice.
       const lead = announcementLead(body.terms, body.kind, announcedOn);
@@ -91,7 +97,7 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
           );
         }
       }
-      const announcementId = body.announcementId ?? `ann-${randomUUID()}`;
+      const announcementId = body.announcementId ?? idFromKey('ann', key);
       const input: AnnouncementWorkflowInput = {
         announcementId,
         kind: body.kind,
@@ -102,21 +108,24 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
         ...(body.newTermsVersion !== undefined ? { newTermsVersion: body.newTermsVersion } : {}),
       };
       const workflowId = announcementWorkflowId(announcementId);
-      await startOnce(
-        () =>
+      const answer = { announcementId, workflowId, kind: body.kind, terms: body.terms, effectiveDate: body.effectiveDate, announcedOn, earliest: lead.earliest };
+      const first = await startOnce(
+        key,
+        hash,
+        workflowId,
+        answer,
+        (memo) =>
           client.workflow.start<typeof announcementWorkflow>('announcementWorkflow', {
             taskQueue,
             workflowId,
             args: [input],
+            memo,
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
           }),
         `announcement ${announcementId} already exists`,
-        'announcementId',
+        body.announcementId ? 'announcementId' : undefined,
       );
-      res
-        .status(202)
-        .location(`/announcements/${announcementId}`)
-        .json({ announcementId, workflowId, kind: body.kind, terms: body.terms, effectiveDate: body.effectiveDate, announcedOn, earliest: lead.earliest });
+      res.status(202).location(`/announcements/${announcementId}`).json(first);
     },
   );
 
@@ -124,7 +133,7 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     '/announcements/:id',
     readAll,
     async (req, res) => {
-      const id = String(req.params.id);
+      const id = fanoutIdOf(req);
       res.json(await progressOf(announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress)));
     },
   );
@@ -133,7 +142,10 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     '/carrier-settlements',
     ops,
     async (req, res) => {
-      const body = settlementBody.parse(req.body);
+      const body = settlementBody.parse(req.body ?? {});
+      const hash = requestHash('POST /carrier-settlements', '', body);
+      const key = idempotencyKeyOf(req, hash, now());
+      res.setHeader(IDEMPOTENCY_HEADER, key.key);
       const ids = body.claims.map((c) => c.contractId);
       const firstIndex = new Map<string, number>();
       ids.forEach((id, i) => {
@@ -154,21 +166,26 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
           );
         }
       });
-      const batchId = body.batchId ?? `cs-${randomUUID()}`;
+      const batchId = body.batchId ?? idFromKey('cs', key);
       const input: SettlementWorkflowInput = { batchId, received: body.received, claims: body.claims };
       const workflowId = settlementWorkflowId(batchId);
-      await startOnce(
-        () =>
+      const first = await startOnce(
+        key,
+        hash,
+        workflowId,
+        { batchId, workflowId, received: body.received, claims: body.claims.length },
+        (memo) =>
           client.workflow.start<typeof carrierSettlementWorkflow>('carrierSettlementWorkflow', {
             taskQueue,
             workflowId,
             args: [input],
+            memo,
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
           }),
         `carrier settlement ${batchId} already exists`,
-        'batchId',
+        body.batchId ? 'batchId' : undefined,
       );
-      res.status(202).location(`/carrier-settlements/${batchId}`).json({ batchId, workflowId, received: body.received, claims: body.claims.length });
+      res.status(202).location(`/carrier-settlements/${batchId}`).json(first);
     },
   );
 
@@ -176,18 +193,35 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     '/carrier-settlements/:id',
     readAll,
     async (req, res) => {
-      const id = String(req.params.id);
+      const id = fanoutIdOf(req);
       res.json(await progressOf(settlementWorkflowId(id), `carrier settlement ${id}`, (h) => h.query(getSettlementProgress)));
     },
   );
 
-  /** Starts a workflow whose id must be new; an id already used (running or closed) is a 409. */
-  async function startOnce(start: () => Promise<unknown>, message: string, field: string): Promise<void> {
+  /**
+   * Starts a workflow whose id must be new, recording the request's hash and answer in its memo. The
+   * same request again (same hash) gets the first answer; another request for the id is a 409, or a
+   * 422 when the id came from a reused Idempotency-Key.
+   */
+  async function startOnce<A extends object>(
+    key: IdempotencyKey,
+    hash: string,
+    workflowId: string,
+    answer: A,
+    start: (memo: Record<string, unknown>) => Promise<unknown>,
+    message: string,
+    field: string | undefined,
+  ): Promise<A> {
     try {
-      await start();
+      await write(client, limits, key.key, message.replace(' already exists', ''), () => start({ [MEMO_REQUEST]: hash, answer }));
+      return answer;
     } catch (e) {
-      if (e instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'already_exists', message, field);
-      throw e;
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+      const d = await read(client, limits, () => client.workflow.getHandle(workflowId).describe());
+      const memo = (d.memo ?? {}) as Record<string, unknown>;
+      if (memo[MEMO_REQUEST] === hash && memo.answer && typeof memo.answer === 'object') return memo.answer as A;
+      if (field) throw new HttpError(409, 'already_exists', message, field);
+      throw new HttpError(422, 'idempotency_key_reused', `the ${IDEMPOTENCY_HEADER} ${key.key} was already used for a different request`, IDEMPOTENCY_HEADER);
     }
   }
 
@@ -196,10 +230,10 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
   async function progressOf(workflowId: string, what: string, query: (h: Handle) => Promise<object>): Promise<object> {
     const h = client.workflow.getHandle(workflowId);
     try {
-      const d = await h.describe();
+      const d = await read(client, limits, () => h.describe());
       const status = d.status.name;
-      if (status === 'RUNNING') return { status, ...(await query(h)) };
-      if (status === 'COMPLETED') return { status, ...((await h.result()) as object) };
+      if (status === 'RUNNING') return { status, ...(await read(client, limits, () => query(h))) };
+      if (status === 'COMPLETED') return { status, ...((await read(client, limits, () => h.result())) as object) };
       return { status, workflowId, runId: d.runId, closedAt: d.closeTime?.toISOString() };
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', `${what} does not exist`);

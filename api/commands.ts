@@ -11,7 +11,7 @@
  *
  * Reads, POST /contracts (which starts a workflow) and the fan-outs are ordinary routes elsewhere.
  */
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
@@ -47,7 +47,11 @@ import {
   submitErasureCertificate,
   terminateByProvider,
 } from '../workflows/contract-messages.js';
+import { FIELD_RULES, checkField } from '../rules/limits.js';
 import { requireRole, type Role } from './auth.js';
+import { contractIdOf } from './contract-id.js';
+import { IDEMPOTENCY_HEADER, commandUpdateId, idempotencyKeyOf, requestHash, type IdempotencyKey } from './idempotency.js';
+import { DEFAULT_CALL_LIMITS, write, type CallLimits } from './temporal-calls.js';
 import { HttpError } from './errors.js';
 import {
   acceptBody,
@@ -148,18 +152,44 @@ export const COMMANDS: readonly ContractCommand[] = [
   command({ path: '/contracts/:id/objections', update: objectToTermsChange, body: objectionBody, role: 'ops', status: 200 }),
 ];
 
-/** Mounts every command of the table: POST path → role → body → update on the contract's workflow. */
-export function commandRouter({ client, db }: { client: Client; db: Db }): Router {
+export interface CommandRouterDeps {
+  client: Client;
+  db: Db;
+  limits?: CallLimits;
+  /** The API's clock: the day a derived Idempotency-Key is scoped to. */
+  now?: () => Date;
+}
+
+/**
+ * Mounts every command of the table: POST path → role → contract id → body → idempotency key →
+ * update on the contract's workflow, bounded in time. The update id carries the request's hash and
+ * its Idempotency-Key (api/idempotency.ts), so a retry returns the first outcome; the key used is
+ * echoed in the Idempotency-Key response header.
+ */
+export function commandRouter({ client, db, limits = DEFAULT_CALL_LIMITS, now = () => new Date() }: CommandRouterDeps): Router {
   const r = Router();
   for (const c of COMMANDS) {
     r.post(c.path, requireRole(c.role), async (req, res) => {
+      const id = contractIdOf(req);
       const body = c.body.parse(req.body ?? {});
-      const fromPath = Object.fromEntries(Object.entries(c.params).map(([param, field]) => [field, String(req.params[param])]));
-      const result = await updateContract(client, db, String(req.params.id), c.update, { ...body, ...fromPath });
+      const fromPath = Object.fromEntries(Object.entries(c.params).map(([param, field]) => [field, pathParam(req, param, field)]));
+      const args = { ...body, ...fromPath };
+      const hash = requestHash(`POST ${c.path}`, id, args);
+      const key = idempotencyKeyOf(req, hash, now());
+      res.setHeader(IDEMPOTENCY_HEADER, key.key);
+      const result = await updateContract(client, db, limits, id, c.update, args, key, commandUpdateId(key, hash));
       res.status(c.status).json(result);
     });
   }
   return r;
+}
+
+/** A path parameter copied into the update (a case id): the field's limits apply, as for the body. */
+function pathParam(req: Request, param: string, field: string): string {
+  const value = String(req.params[param] ?? '');
+  const problem = checkField(FIELD_RULES[field] ?? { kind: 'text', max: 64 }, value);
+  if (problem || value.length === 0) throw new HttpError(404, 'not_found', `${field} ${JSON.stringify(value.slice(0, 80))} does not exist`, field);
+  return value;
 }
 
 /**
@@ -167,9 +197,20 @@ export function commandRouter({ client, db }: { client: Client; db: Db }): Route
  * workflow and for a closed one; the database tells them apart: a contract that exists but is
  * closed (rejected, ended) is a 409 conflict, an unknown one a 404.
  */
-async function updateContract<Ret, Args extends object>(client: Client, db: Db, id: string, update: UpdateDefinition<Ret, [Args]>, args: Args): Promise<Ret> {
+async function updateContract<Ret, Args extends object>(
+  client: Client,
+  db: Db,
+  limits: CallLimits,
+  id: string,
+  update: UpdateDefinition<Ret, [Args]>,
+  args: Args,
+  key: IdempotencyKey,
+  updateId: string,
+): Promise<Ret> {
   try {
-    return await client.workflow.getHandle(id).executeUpdate(update, { args: [args] });
+    return await write(client, limits, key.key, `${update.name} on contract ${id}`, () =>
+      client.workflow.getHandle(id).executeUpdate(update, { args: [args], updateId }),
+    );
   } catch (e) {
     if (!(e instanceof WorkflowNotFoundError)) throw e;
     const row = await db.contract.findUnique({ where: { id }, select: { status: true } });

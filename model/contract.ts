@@ -323,6 +323,18 @@ export interface ContractState {
   recentCommands?: RecentCommand[];
 }
 
+/** Prefix of the update ids the API derives from an Idempotency-Key: `idem:<request hash>:<scoped key>`. */
+export const IDEMPOTENT_UPDATE_PREFIX = 'idem:';
+
+/** Parses `idem:<hash>:<key>`; undefined for update ids the API did not derive from a key. */
+export function parseIdempotentUpdateId(updateId: string): { hash: string; key: string } | undefined {
+  if (!updateId.startsWith(IDEMPOTENT_UPDATE_PREFIX)) return undefined;
+  const rest = updateId.slice(IDEMPOTENT_UPDATE_PREFIX.length);
+  const colon = rest.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { hash: rest.slice(0, colon), key: rest.slice(colon + 1) };
+}
+
 /** A command carried out under an Idempotency-Key: its update id and (when small) its result. */
 export interface RecentCommand {
   id: string;

@@ -37,12 +37,10 @@ import {
   type WorkflowInterceptorsFactory,
 } from '@temporalio/workflow';
 import type { ContractActivities } from '../../activities/types.js';
-import type { ContractState, RecentCommand } from '../../model/contract.js';
+import { parseIdempotentUpdateId, type ContractState, type RecentCommand } from '../../model/contract.js';
 import { checkCommandFields } from '../../rules/limits.js';
 import { invalid } from '../refusals.js';
 
-/** Prefix of the update ids the API derives from an Idempotency-Key (api/idempotency.ts). */
-export const IDEMPOTENT_UPDATE_PREFIX = 'idem:';
 /** API-keyed commands remembered through continue-as-new. */
 export const RECENT_COMMANDS = 64;
 /** A result larger than this (as JSON) is not kept; a retry then gets the contract's current view. */
@@ -83,15 +81,6 @@ const alerts = proxyActivities<ContractActivities>({
   scheduleToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
-
-/** Parses `idem:<hash>:<key>`; undefined for ids the API did not derive from a key. */
-export function parseIdempotentUpdateId(updateId: string): { hash: string; key: string } | undefined {
-  if (!updateId.startsWith(IDEMPOTENT_UPDATE_PREFIX)) return undefined;
-  const rest = updateId.slice(IDEMPOTENT_UPDATE_PREFIX.length);
-  const colon = rest.indexOf(':');
-  if (colon <= 0) return undefined;
-  return { hash: rest.slice(0, colon), key: rest.slice(colon + 1) };
-}
 
 function recent(state: ContractState): RecentCommand[] {
   return state.recentCommands ?? [];
