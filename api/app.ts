@@ -38,6 +38,17 @@ export interface AppDeps {
 /** Largest request body (JSON); a larger one is a 413. */
 export const BODY_LIMIT = '100kb';
 
+/**
+ * HTTP-level bounds for the listening server (api/main.ts, worker/dev.ts): a client that sends its
+ * headers or body too slowly is cut off (Node answers 408), so no connection is held for ever.
+ * The Temporal calls inside a request have their own, shorter bounds (api/temporal-calls.ts).
+ */
+export function boundServer(server: import('node:http').Server): void {
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+}
+
 export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date(), limits = DEFAULT_CALL_LIMITS }: AppDeps) {
   const app = express();
   app.disable('x-powered-by');

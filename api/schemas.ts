@@ -5,9 +5,14 @@
  */
 import { z } from 'zod';
 import {
+  DATE_PATTERN,
   DATE_RANGES,
   FIELD_RULES,
+  INSTANT_PATTERN,
+  MONTH_PATTERN,
   MULTILINE_PATTERN,
+  MULTILINE_REQUIRED_PATTERN,
+  SINGLE_LINE_REQUIRED_PATTERN,
   QUANTITY_MAX_LENGTH,
   SINGLE_LINE_PATTERN,
   TEXT_LIMITS,
@@ -18,16 +23,19 @@ import {
   checkMonth,
   isWellFormedText,
 } from '../rules/limits.js';
+import { RESERVED_ID_PREFIXES } from './contract-id.js';
 
 /** Text of field `name` (its maximum length and line rule from FIELD_RULES), well-formed Unicode; `required`: trimmed, not blank. */
 export function text(name: string, opts: { required?: string } = {}) {
   const rule = FIELD_RULES[name];
   if (!rule || rule.kind !== 'text') throw new Error(`rules/limits.ts has no text rule for ${name}`);
   const multiline = !!rule.multiline;
-  const base = opts.required !== undefined ? z.string().trim().min(1, opts.required) : z.string();
+  const required = opts.required !== undefined;
+  const base = required ? z.string().trim().min(1, opts.required) : z.string();
+  const pattern = required ? (multiline ? MULTILINE_REQUIRED_PATTERN : SINGLE_LINE_REQUIRED_PATTERN) : multiline ? MULTILINE_PATTERN : SINGLE_LINE_PATTERN;
   return base
     .max(rule.max, `must be at most ${rule.max} characters`)
-    .regex(new RegExp(multiline ? MULTILINE_PATTERN : SINGLE_LINE_PATTERN), multiline ? 'holds a control character (only line breaks and tabs are allowed)' : 'holds a control character')
+    .regex(new RegExp(pattern), multiline ? 'holds a control character (only line breaks and tabs are allowed)' : 'holds a control character')
     .refine(isWellFormedText, 'is not well-formed Unicode (a lone UTF-16 surrogate)');
 }
 
@@ -44,26 +52,26 @@ const plausible = (kind: keyof typeof DATE_RANGES) => `${DATE_RANGES[kind].earli
 /** A calendar date that exists and lies in the plausible range (2026-02-30 and 1900-01-01 are refused). */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .regex(new RegExp(DATE_PATTERN), `must be a date YYYY-MM-DD in ${plausible('date')}`)
   .superRefine((v, ctx) => {
     const problem = checkDate(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
-  .meta({ format: 'date', description: `a calendar day, ${plausible('date')}` });
+  .meta({ description: `a calendar day YYYY-MM-DD, ${plausible('date')}` });
 
 /** An ISO instant with offset whose day (Asia/Tokyo) lies in the plausible range. */
 export const instant = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO instant with offset, e.g. 2027-04-01T10:00:00+09:00')
+  .regex(new RegExp(INSTANT_PATTERN), `must be an ISO instant with offset in ${plausible('instant')}, e.g. 2027-04-01T10:00:00+09:00`)
   .superRefine((v, ctx) => {
     const problem = checkInstant(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
-  .meta({ format: 'date-time', description: `an instant with offset, Asia/Tokyo day ${plausible('instant')}` });
+  .meta({ description: `an ISO instant with offset (e.g. 2027-04-01T10:00:00+09:00), Asia/Tokyo day ${plausible('instant')}` });
 
 export const monthField = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')
+  .regex(new RegExp(MONTH_PATTERN), `must be a month YYYY-MM in ${plausible('month')}`)
   .superRefine((v, ctx) => {
     const problem = checkMonth(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -97,7 +105,9 @@ export function int(name: string) {
 }
 
 export const applicationBody = z.strictObject({
-  contractId: clientId.optional(),
+  contractId: clientId
+    .refine((id) => !RESERVED_ID_PREFIXES.some((p) => id.startsWith(p)), `must not start with ${RESERVED_ID_PREFIXES.join(' or ')} (ids of other workflows)`)
+    .optional(),
   terms: z.enum(['NGN', 'TNC']),
   planId: requiredText('planId'),
   channel: z.enum(['form', 'online', 'other']).optional(),

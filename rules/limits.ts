@@ -151,9 +151,20 @@ const CONTROL_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** JSON Schema pattern for texts (what OpenAPI can state): no control character, or none but \t \n \r. */
-export const SINGLE_LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f-\\u009f]*$';
-export const MULTILINE_PATTERN = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$';
+/** JSON Schema patterns for texts (what OpenAPI can state): no control character, or none but \t \n \r. */
+const SINGLE_LINE_CLASS = '\\u0000-\\u001f\\u007f-\\u009f';
+const MULTILINE_CLASS = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f';
+export const SINGLE_LINE_PATTERN = `^[^${SINGLE_LINE_CLASS}]*$`;
+export const MULTILINE_PATTERN = `^[^${MULTILINE_CLASS}]*$`;
+/** The same, holding at least one character that is not white space (a required text). */
+export const SINGLE_LINE_REQUIRED_PATTERN = `^[^${SINGLE_LINE_CLASS}]*[^\\s${SINGLE_LINE_CLASS}][^${SINGLE_LINE_CLASS}]*$`;
+export const MULTILINE_REQUIRED_PATTERN = `^[^${MULTILINE_CLASS}]*[^\\s${MULTILINE_CLASS}][^${MULTILINE_CLASS}]*$`;
+
+/** Shapes of the date kinds inside their range's years (2000–2099), as JSON Schema patterns. */
+const DAY = '20\\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])';
+export const DATE_PATTERN = `^${DAY}$`;
+export const MONTH_PATTERN = '^20\\d{2}-(0[1-9]|1[0-2])$';
+export const INSTANT_PATTERN = `^${DAY}T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$`;
 
 /** Whether `s` is well-formed UTF-16 (no lone surrogate): only such text can be stored and sent as UTF-8. */
 export function isWellFormedText(s: string): boolean {

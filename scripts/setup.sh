@@ -3,6 +3,7 @@
 #   1. npm dependencies (when package.json/package-lock.json changed or node_modules is missing)
 #   2. Temporal dev server + time-skipping test server (scripts/temporal-servers.sh, cached)
 #   3. Prisma client generation (offline JS engine)
+#   4. Schemathesis (API fuzzing in npm test) in a project-local virtualenv, .venv/ (ignored)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -31,6 +32,29 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   else
     log "WARNING: no chromium at ${CHROMIUM_PATH:-/usr/bin/chromium}; install it (or set CHROMIUM_PATH) for test/audit/browser.test.ts"
   fi
+fi
+
+# Schemathesis from PyPI, every package pinned (scripts/schemathesis-requirements.txt), in .venv/.
+# test/api/openapi-fuzz.test.ts runs it against the live API.
+st_want=$(sha256sum < scripts/schemathesis-requirements.txt | cut -c1-16)
+st_stamp=.venv/.yakkan-schemathesis
+if [ ! -x .venv/bin/schemathesis ] || [ "$(cat "$st_stamp" 2>/dev/null)" != "$st_want" ]; then
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      log "installing python3-venv (apt-get)..."
+      apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    else
+      log "WARNING: python3 with venv/ensurepip is needed for the Schemathesis test; install python3-venv"
+    fi
+  fi
+  log "installing Schemathesis into .venv (pip, pinned)..."
+  rm -rf .venv
+  python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check -r scripts/schemathesis-requirements.txt
+  echo "$st_want" > "$st_stamp"
+else
+  log "Schemathesis: up to date"
 fi
 
 schema_hash=$(cat prisma/schema.prisma | sha256sum | cut -c1-16)
