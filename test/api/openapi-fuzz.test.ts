@@ -56,9 +56,10 @@ beforeAll(async () => {
   }
 });
 
-function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((ok, fail) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    // In its own directory: Schemathesis keeps a crash cache (.schemathesis/) in the working directory.
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -109,6 +110,7 @@ describe('issue 15: the OpenAPI document is fuzzed against the live API', () => 
         '--generation-database', 'none',
         '--no-shrink',
       ],
+      dir,
       480_000,
     );
     const seconds = Math.round((Date.now() - started) / 1000);
