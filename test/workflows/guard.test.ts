@@ -23,6 +23,8 @@ import {
   scheduleSuspension,
 } from '../../workflows/contract-messages.js';
 import { explodeForTest } from '../fixtures/faulty-workflows.js';
+import { contractReport } from '../../audit/load.js';
+import { reconcile } from '../../rules/invoice.js';
 import { refusalOf } from '../helpers/refusal.js';
 import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
 import { application, corporateCustomer, uniqueId, useWorld } from '../helpers/world.js';
@@ -165,3 +167,29 @@ describe('issue 15: an Idempotency-Key holds across continue-as-new', () => {
     });
   });
 });
+
+describe('issue 15: two charges from one client request are flagged', () => {
+  test('NGN-20: a blind retry sent without a key (two updates, same arguments, same day) is flagged by the reconciliation and the audit report', async () => {
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      const body = { evadedAmount: '1000', description: '免脱（再送）' };
+      // As a client did before Idempotency-Keys: the request again, under a new update id.
+      const a = await h.executeUpdate(chargeSurcharge, { args: [body] });
+      const b = await h.executeUpdate(chargeSurcharge, { args: [body] });
+      expect(a.invoiceId).not.toBe(b.invoiceId);
+      const [lines, invoices, payments] = await Promise.all([
+        world.db.ledgerEntry.findMany({ where: { contractId: id } }),
+        world.db.invoice.findMany({ where: { contractId: id } }),
+        world.db.payment.findMany({ where: { contractId: id } }),
+      ]);
+      const r = reconcile({ lines, invoices, payments });
+      // NGN-20: 2 × 1,000 = 2,000 yen, twice.
+      expect(r.duplicates.map((d) => [d.clauseId, d.amount, d.invoiceIds])).toEqual([['NGN-20', '2000', [a.invoiceId, b.invoiceId].sort()]]);
+      const report = await contractReport(world.env.client, world.db, id, new Date(await world.env.currentTimeMs()));
+      expect(report.ok).toBe(false);
+      expect(report.mismatches.map((m) => m.code).sort()).toEqual(['duplicate-charge', 'duplicate-request']);
+      expect(report.mismatches.find((m) => m.code === 'duplicate-request')!.message).toContain(`invoices ${a.invoiceId}, ${b.invoiceId}`);
+    });
+  });
+});
+
