@@ -51,6 +51,8 @@ export interface WorldWorkerOptions extends Partial<WorkerOptions> {
 export interface World {
   env: TestWorkflowEnvironment;
   db: Db;
+  /** The database's URL, for processes the test starts (a worker in a child process). */
+  dbUrl: string;
   sink: MailSink;
   mailer: Mailer;
   /** The real worker (worker/worker.ts createWorker) on `taskQueue`, with the server's clock. */
@@ -111,6 +113,9 @@ export function useWorld(kind: WorldKind, options: WorldOptions = {}): World {
     get db() {
       return current().world.db;
     },
+    get dbUrl() {
+      return current().world.dbUrl;
+    },
     get sink() {
       return current().world.sink;
     },
@@ -149,7 +154,7 @@ async function buildWorld(kind: WorldKind, options: WorldOptions): Promise<Built
       const e = env;
       teardown.add('tear down the Temporal test environment', () => e.teardown());
     }
-    const { db } = freshDb(options.dbTemplate);
+    const { db, url: dbUrl } = freshDb(options.dbTemplate);
     teardown.add('disconnect the database', () => db.$disconnect());
     const sink = await startMailSink();
     teardown.add('close the SMTP sink', () => sink.close());
@@ -186,6 +191,7 @@ async function buildWorld(kind: WorldKind, options: WorldOptions): Promise<Built
         return temporal();
       },
       db,
+      dbUrl,
       sink,
       mailer,
       worker,
