@@ -2,7 +2,8 @@
  * Activity implementations: every side effect of yakkan (database, mail, clock) lives here.
  * Built from injected dependencies so tests and entry points share one Prisma client per process.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { defaultCalendarData } from '../rules/holidays-jp.js';
@@ -17,6 +18,7 @@ import { createNoticeActivities } from './notices.js';
 import { createBillingActivities } from './billing.js';
 import { createFanoutActivities } from './fanout.js';
 import { createCarrierActivities } from './carrier.js';
+import { isUniqueViolation } from './prisma-errors.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -95,6 +97,49 @@ export function createActivities({
       }
       await db.contract.update({ where: { id: contractId }, data: { escalatedAt: at } });
       return { escalatedAt: at.toISOString() };
+    },
+
+    async reportCommandFailure({ contractId, update, updateId, error, rolledBack }) {
+      const at = await now();
+      const { workflowExecution } = Context.current().info;
+      const idempotencyKey = `${contractId}:command-failed:${updateId}`;
+      const existing = await db.contractEvent.findUnique({ where: { idempotencyKey } });
+      if (existing) return { recorded: false, alerted: false };
+      const row = await db.contract.findUnique({ where: { id: contractId }, select: { id: true } });
+      let alerted = false;
+      if (opsAlertEmail) {
+        await mailer.send({
+          to: opsAlertEmail,
+          subject: `[yakkan] コマンド失敗 ${contractId}: ${update}`,
+          text:
+            `契約 ${contractId} のコマンド ${update}（update id ${updateId}）がワークフロー内部のエラーで失敗しました。\n` +
+            `エラー: ${error}\n` +
+            (rolledBack ? '契約の状態はコマンド前に戻しました。' : '他の処理が並行していたため、契約の状態はそのままです。') +
+            '契約は動作を続けています。',
+          messageId: `<command-failed.${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@yakkan>`,
+          headers: { 'X-Yakkan-Alert': 'command-failed' },
+        });
+        alerted = true;
+      }
+      // The timeline row needs the contract row (a failure before the first save is only mailed).
+      if (row) {
+        await db.contractEvent
+          .create({
+            data: {
+              contractId,
+              idempotencyKey,
+              kind: 'command-failed',
+              at: at.toISOString(),
+              data: JSON.stringify({ update, updateId, error, rolledBack }),
+              workflowId: workflowExecution?.workflowId ?? contractId,
+              runId: workflowExecution?.runId ?? '',
+            },
+          })
+          .catch((e: unknown) => {
+            if (!isUniqueViolation(e)) throw e;
+          });
+      }
+      return { recorded: !!row, alerted };
     },
 
     async erasePersonalData(contractId) {

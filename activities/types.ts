@@ -74,6 +74,17 @@ export interface UsageLine {
   quantity: string;
 }
 
+export interface CommandFailureReport {
+  contractId: string;
+  /** The update's name and id (the id is `idem:…` when the API sent it with an Idempotency-Key). */
+  update: string;
+  updateId: string;
+  /** The error, one line, no stack. */
+  error: string;
+  /** Whether the contract's state was put back to what it was before the command. */
+  rolledBack: boolean;
+}
+
 export interface ContractProjection {
   id: string;
   terms: string;
@@ -177,6 +188,11 @@ export interface ContractActivities {
   erasePersonalData(contractId: string): Promise<{ erased: boolean }>;
   /** NGN-11: an application waited too long for a decision; marks it and alerts ops (OPS_ALERT_EMAIL). */
   escalateApplication(req: { contractId: string; appliedAt: string; businessDays: number }): Promise<{ escalatedAt: string }>;
+  /**
+   * A command failed inside the workflow (a bug; workflows/contract/guard.ts): records it on the
+   * contract's timeline (ContractEvent 'command-failed') and alerts ops (OPS_ALERT_EMAIL). Idempotent per update id.
+   */
+  reportCommandFailure(r: CommandFailureReport): Promise<{ recorded: boolean; alerted: boolean }>;
   /** Holiday table and closed days for the given years, read once so history records it. */
   loadCalendar(fromYear: number, toYear: number): Promise<CalendarData>;
   saveContract(p: ContractProjection): Promise<void>;

@@ -4,12 +4,11 @@
  * turned into workflow starts and queries; a refused request starts nothing. A written objection
  * to a terms change (TNC-3) is a contract command (api/commands.ts).
  */
-import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { isValidIsoDate, jstDateOf } from '../rules/calendar.js';
+import { jstDateOf } from '../rules/calendar.js';
 import { getTerms, listTermsVersions } from '../rules/terms/index.js';
 import { CONTRACT_TASK_QUEUE } from '../workflows/contract-messages.js';
 import { announcementLead, announcementWorkflowId, getProgress, getSettlementProgress, settlementWorkflowId, type AnnouncementProgress, type AnnouncementWorkflowInput, type SettlementWorkflowInput } from '../workflows/fanout-messages.js';
@@ -17,32 +16,38 @@ import type { announcementWorkflow } from '../workflows/announcement.js';
 import type { carrierSettlementWorkflow } from '../workflows/carrier-settlement.js';
 import { requireRole } from './auth.js';
 import { HttpError } from './errors.js';
+import { IDEMPOTENCY_HEADER, MEMO_REQUEST, idFromKey, idempotencyKeyOf, requestHash, type IdempotencyKey } from './idempotency.js';
+import { clientId, isoDate, requiredText, yenAmount } from './schemas.js';
+import { DEFAULT_CALL_LIMITS, read, write, type CallLimits } from './temporal-calls.js';
 
+/** The `:id` of an announcement or settlement: a caller's id or one derived from a key; 404 otherwise. */
+function fanoutIdOf(req: Request): string {
+  const id = String(req.params.id ?? '');
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/.test(id)) throw new HttpError(404, 'not_found', `${JSON.stringify(id.slice(0, 80))} does not exist`);
+  return id;
+}
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
-const callerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, 'must be 3–64 letters, digits, _ or -');
-const yenAmount = z.string().regex(/^\d+$/, 'must be whole yen as a string of digits, e.g. "12345"');
 
 export const announcementBody = z.strictObject({
-  /** Caller's id (idempotency): a second request with the same id is refused with 409. */
-  announcementId: callerId.optional(),
+  /** Caller's id (idempotency): the same request again returns the first answer; another request with this id is a 409. */
+  announcementId: clientId.optional(),
   /** abolition (NGN-38 / TNC-24 廃止), suspension of the whole service (TNC-24 休止), terms change (NGN-2 / TNC-3). */
   kind: z.enum(['abolition', 'suspension', 'terms-change']),
   terms: z.enum(['NGN', 'TNC']),
   effectiveDate: isoDate,
   /** suspension: the last day of the planned suspension (休止予定期間). */
   until: isoDate.optional(),
-  newTermsVersion: z.string().min(1).optional(),
-  summary: z.string().trim().min(1, 'say what is announced').max(4000),
+  newTermsVersion: requiredText('newTermsVersion').optional(),
+  summary: requiredText('summary', 'say what is announced'),
 });
 
 export type AnnouncementBody = z.infer<typeof announcementBody>;
 
 export const settlementBody = z.strictObject({
-  batchId: callerId.optional(),
+  batchId: clientId.optional(),
   received: yenAmount,
   claims: z
-    .array(z.strictObject({ contractId: z.string().min(1), claim: yenAmount }))
+    .array(z.strictObject({ contractId: clientId, claim: yenAmount }))
     .min(1, 'at least one claim is required')
     .max(5000, 'at most 5,000 claims per batch'),
 });
@@ -53,9 +58,10 @@ export interface AnnouncementRouterDeps {
   taskQueue?: string;
   /** "Today" for the lead-time check (the API's injected clock). */
   now?: () => Date;
+  limits?: CallLimits;
 }
 
-export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date() }: AnnouncementRouterDeps): Router {
+export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date(), limits = DEFAULT_CALL_LIMITS }: AnnouncementRouterDeps): Router {
   const r = Router();
   const ops = requireRole('ops');
   const readAll = requireRole('ops', 'auditor');
@@ -64,7 +70,11 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     '/announcements',
     ops,
     async (req, res) => {
-      const started = await startAnnouncement({ client, taskQueue, now }, announcementBody.parse(req.body));
+      const body = announcementBody.parse(req.body ?? {});
+      const hash = requestHash('POST /announcements', '', body);
+      const key = idempotencyKeyOf(req, hash, now());
+      res.setHeader(IDEMPOTENCY_HEADER, key.key);
+      const started = await startAnnouncement({ client, taskQueue, now, limits }, body, key, hash);
       res.status(202).location(`/announcements/${started.announcementId}`).json(started);
     },
   );
@@ -73,8 +83,8 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     '/announcements/:id',
     readAll,
     async (req, res) => {
-      const id = String(req.params.id);
-      res.json(await progressOf(client, announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress)));
+      const id = fanoutIdOf(req);
+      res.json(await progressOf({ client, limits }, announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress)));
     },
   );
 
@@ -89,8 +99,8 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     '/announcements/:id/late',
     readAll,
     async (req, res) => {
-      const id = String(req.params.id);
-      const a = (await progressOf(client, announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress))) as Partial<AnnouncementProgress>;
+      const id = fanoutIdOf(req);
+      const a = (await progressOf({ client, limits }, announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress))) as Partial<AnnouncementProgress>;
       if (!a.kind || !a.terms || !a.effectiveDate) throw new HttpError(409, 'not_available', `announcement ${id} has no progress to read (status ${String((a as { status?: string }).status)})`);
       const rows = await db.notice.findMany({
         where: { idempotencyKey: { contains: `:announcement:${id}:` } },
@@ -118,7 +128,10 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     '/carrier-settlements',
     ops,
     async (req, res) => {
-      const body = settlementBody.parse(req.body);
+      const body = settlementBody.parse(req.body ?? {});
+      const hash = requestHash('POST /carrier-settlements', '', body);
+      const key = idempotencyKeyOf(req, hash, now());
+      res.setHeader(IDEMPOTENCY_HEADER, key.key);
       const ids = body.claims.map((c) => c.contractId);
       const firstIndex = new Map<string, number>();
       ids.forEach((id, i) => {
@@ -139,21 +152,27 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
           );
         }
       });
-      const batchId = body.batchId ?? `cs-${randomUUID()}`;
+      const batchId = body.batchId ?? idFromKey('cs', key);
       const input: SettlementWorkflowInput = { batchId, received: body.received, claims: body.claims };
       const workflowId = settlementWorkflowId(batchId);
-      await startOnce(
-        () =>
+      const first = await startOnce(
+        { client, limits },
+        key,
+        hash,
+        workflowId,
+        { batchId, workflowId, received: body.received, claims: body.claims.length },
+        (memo) =>
           client.workflow.start<typeof carrierSettlementWorkflow>('carrierSettlementWorkflow', {
             taskQueue,
             workflowId,
             args: [input],
+            memo,
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
           }),
         `carrier settlement ${batchId} already exists`,
-        'batchId',
+        body.batchId ? 'batchId' : undefined,
       );
-      res.status(202).location(`/carrier-settlements/${batchId}`).json({ batchId, workflowId, received: body.received, claims: body.claims.length });
+      res.status(202).location(`/carrier-settlements/${batchId}`).json(first);
     },
   );
 
@@ -161,12 +180,18 @@ export function announcementRouter({ client, db, taskQueue = CONTRACT_TASK_QUEUE
     '/carrier-settlements/:id',
     readAll,
     async (req, res) => {
-      const id = String(req.params.id);
-      res.json(await progressOf(client, settlementWorkflowId(id), `carrier settlement ${id}`, (h) => h.query(getSettlementProgress)));
+      const id = fanoutIdOf(req);
+      res.json(await progressOf({ client, limits }, settlementWorkflowId(id), `carrier settlement ${id}`, (h) => h.query(getSettlementProgress)));
     },
   );
 
   return r;
+}
+
+/** What the fan-out routes need of Temporal: the client and the bounds of each call. */
+interface TemporalDeps {
+  client: Client;
+  limits: CallLimits;
 }
 
 export interface StartedAnnouncement {
@@ -180,16 +205,16 @@ export interface StartedAnnouncement {
 }
 
 /**
- * Checks an announcement (lead time NGN-38 / TNC-24 / NGN-2 / TNC-3, terms version) and starts its
- * fan-out; a refused one starts nothing. Used by POST /announcements and the ops console.
+ * Checks an announcement (lead time NGN-38 / TNC-24 / NGN-2 / TNC-3, TNC-24 休止 and its period, terms
+ * version) and starts its fan-out once per Idempotency-Key; a refused one starts nothing. Used by
+ * POST /announcements and the ops console.
  */
 export async function startAnnouncement(
-  { client, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date() }: Pick<AnnouncementRouterDeps, 'client' | 'taskQueue' | 'now'>,
+  { client, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date(), limits = DEFAULT_CALL_LIMITS }: Pick<AnnouncementRouterDeps, 'client' | 'taskQueue' | 'now' | 'limits'>,
   body: AnnouncementBody,
+  key: IdempotencyKey,
+  hash: string,
 ): Promise<StartedAnnouncement> {
-  if (!isValidIsoDate(body.effectiveDate)) {
-    throw new HttpError(400, 'invalid_request', `effectiveDate: not a calendar date: ${body.effectiveDate}`, 'effectiveDate');
-  }
   const announcedOn = jstDateOf(now().getTime());
   // NGN-38 / TNC-24 (abolition), NGN-2 / TNC-3 (terms change): enough clear days of notice.
   const lead = announcementLead(body.terms, body.kind, announcedOn);
@@ -207,7 +232,7 @@ export async function startAnnouncement(
     const rule = getTerms(body.terms).serviceSuspensionByNotice;
     throw new HttpError(422, 'invalid_command', `kind: ${body.terms} has no suspension of the whole service by notice (${rule.clause})`, 'kind');
   }
-  if (body.until !== undefined && (body.kind !== 'suspension' || !isValidIsoDate(body.until) || body.until < body.effectiveDate)) {
+  if (body.until !== undefined && (body.kind !== 'suspension' || body.until < body.effectiveDate)) {
     throw new HttpError(400, 'invalid_request', `until: only a suspension names its last day, a date on or after ${body.effectiveDate}`, 'until');
   }
   if (body.newTermsVersion !== undefined) {
@@ -225,7 +250,7 @@ export async function startAnnouncement(
       );
     }
   }
-  const announcementId = body.announcementId ?? `ann-${randomUUID()}`;
+  const announcementId = body.announcementId ?? idFromKey('ann', key);
   const input: AnnouncementWorkflowInput = {
     announcementId,
     kind: body.kind,
@@ -237,39 +262,63 @@ export async function startAnnouncement(
     ...(body.until !== undefined ? { until: body.until } : {}),
   };
   const workflowId = announcementWorkflowId(announcementId);
-  await startOnce(
-    () =>
+  const answer: StartedAnnouncement = { announcementId, workflowId, kind: body.kind, terms: body.terms, effectiveDate: body.effectiveDate, announcedOn, earliest: lead.earliest };
+  return startOnce(
+    { client, limits },
+    key,
+    hash,
+    workflowId,
+    answer,
+    (memo) =>
       client.workflow.start<typeof announcementWorkflow>('announcementWorkflow', {
         taskQueue,
         workflowId,
         args: [input],
+        memo,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       }),
     `announcement ${announcementId} already exists`,
-    'announcementId',
+    body.announcementId ? 'announcementId' : undefined,
   );
-  return { announcementId, workflowId, kind: body.kind, terms: body.terms, effectiveDate: body.effectiveDate, announcedOn, earliest: lead.earliest };
 }
 
-/** Starts a workflow whose id must be new; an id already used (running or closed) is a 409. */
-async function startOnce(start: () => Promise<unknown>, message: string, field: string): Promise<void> {
+/**
+ * Starts a workflow whose id must be new, recording the request's hash and answer in its memo. The
+ * same request again (same hash) gets the first answer; another request for the id is a 409, or a
+ * 422 when the id came from a reused Idempotency-Key.
+ */
+async function startOnce<A extends object>(
+  { client, limits }: TemporalDeps,
+  key: IdempotencyKey,
+  hash: string,
+  workflowId: string,
+  answer: A,
+  start: (memo: Record<string, unknown>) => Promise<unknown>,
+  message: string,
+  field: string | undefined,
+): Promise<A> {
   try {
-    await start();
+    await write(client, limits, key.key, message.replace(' already exists', ''), () => start({ [MEMO_REQUEST]: hash, answer }));
+    return answer;
   } catch (e) {
-    if (e instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'already_exists', message, field);
-    throw e;
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    const d = await read(client, limits, () => client.workflow.getHandle(workflowId).describe());
+    const memo = (d.memo ?? {}) as Record<string, unknown>;
+    if (memo[MEMO_REQUEST] === hash && memo.answer && typeof memo.answer === 'object') return memo.answer as A;
+    if (field) throw new HttpError(409, 'already_exists', message, field);
+    throw new HttpError(422, 'idempotency_key_reused', `the ${IDEMPOTENCY_HEADER} ${key.key} was already used for a different request`, IDEMPOTENCY_HEADER);
   }
 }
 
 type Handle = ReturnType<Client['workflow']['getHandle']>;
 /** Live progress while running (query), the workflow's result once completed, the status otherwise. */
-export async function progressOf(client: Client, workflowId: string, what: string, query: (h: Handle) => Promise<object>): Promise<object> {
+export async function progressOf({ client, limits }: TemporalDeps, workflowId: string, what: string, query: (h: Handle) => Promise<object>): Promise<object> {
   const h = client.workflow.getHandle(workflowId);
   try {
-    const d = await h.describe();
+    const d = await read(client, limits, () => h.describe());
     const status = d.status.name;
-    if (status === 'RUNNING') return { status, ...(await query(h)) };
-    if (status === 'COMPLETED') return { status, ...((await h.result()) as object) };
+    if (status === 'RUNNING') return { status, ...(await read(client, limits, () => query(h))) };
+    if (status === 'COMPLETED') return { status, ...((await read(client, limits, () => h.result())) as object) };
     return { status, workflowId, runId: d.runId, closedAt: d.closeTime?.toISOString() };
   } catch (e) {
     if (e instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', `${what} does not exist`);

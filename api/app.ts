@@ -2,9 +2,8 @@
  * The HTTP API: turns requests into Temporal client calls and database reads, nothing more.
  * Built here without listening (api/main.ts listens) so tests drive it without a port.
  */
-import { randomUUID } from 'node:crypto';
-import express from 'express';
-import type { Client } from '@temporalio/client';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { getPlan } from '../rules/plans.js';
 import { getTerms } from '../rules/terms/index.js';
@@ -13,6 +12,12 @@ import { CONTRACT_TASK_QUEUE, getContract, type ContractInput } from '../workflo
 import type { contractWorkflow } from '../workflows/contract.js';
 import { assertCanRead, authenticate, requireRole, type KeyTable } from './auth.js';
 import { HttpError, errorHandler } from './errors.js';
+import { contractIdOf } from './contract-id.js';
+import { IDEMPOTENCY_HEADER, MEMO_REQUEST, idFromKey, idempotencyKeyOf, requestHash } from './idempotency.js';
+import { openApiDocument } from './openapi.js';
+import { readableContract } from './readable-contract.js';
+import { renderReferencePage } from './reference-page.js';
+import { DEFAULT_CALL_LIMITS, read, write, type CallLimits } from './temporal-calls.js';
 import { billingRouter } from './billing-routes.js';
 import { commandRouter } from './commands.js';
 import { lifecycleRouter } from './lifecycle-routes.js';
@@ -28,23 +33,46 @@ export interface AppDeps {
   keys: KeyTable;
   taskQueue?: string;
   now?: () => Date;
+  /** How long a command and a read may wait for Temporal (default 20 s / 10 s). */
+  limits?: CallLimits;
 }
 
+/** Largest request body (JSON); a larger one is a 413. */
+export const BODY_LIMIT = '100kb';
 
-export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date() }: AppDeps) {
+/**
+ * HTTP-level bounds for the listening server (api/main.ts, worker/dev.ts): a client that sends its
+ * headers or body too slowly is cut off (Node answers 408), so no connection is held for ever.
+ * The Temporal calls inside a request have their own, shorter bounds (api/temporal-calls.ts).
+ */
+export function boundServer(server: import('node:http').Server): void {
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+}
+
+export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date(), limits = DEFAULT_CALL_LIMITS }: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
+  });
+  // The API's reference: the OpenAPI 3.1 document generated from the routes' own zod schemas, and a page rendering it.
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(renderReferencePage(openApiDocument()));
   });
 
   // The pages for browsers (api/pages/): signed in by a session cookie, CSRF-checked; never an API key in a URL.
   app.get('/', (_req, res) => res.redirect(303, '/ui'));
   app.use('/ui', pagesRouter({ client, db, keys, taskQueue, now }));
 
-  // Authenticate before parsing any body: without a valid key every request is a 401.
+  // Authenticate before reading any body: without a valid key every request is a 401.
   app.use(authenticate(keys));
-  app.use(express.json({ limit: '100kb' }));
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   const ops = requireRole('ops');
   const readAll = requireRole('ops', 'auditor');
   const anyRole = requireRole('ops', 'auditor', 'customer');
@@ -53,31 +81,51 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
     '/contracts',
     ops,
     async (req, res) => {
-      const body = applicationBody.parse(req.body);
+      const body = applicationBody.parse(req.body ?? {});
       checkApplication(body);
+      const hash = requestHash('POST /contracts', '', body);
+      const key = idempotencyKeyOf(req, hash, now());
+      res.setHeader(IDEMPOTENCY_HEADER, key.key);
       const appliedAt = now();
-      const contractId = body.contractId ?? `ctr-${randomUUID()}`;
+      // The contract id: the caller's, else derived from the idempotency key (a retry names the same contract).
+      const contractId = body.contractId ?? idFromKey('ctr', key);
+      const termsVersion = currentTermsVersion(body.terms, appliedAt.toISOString());
+      const answer = (version: string) =>
+        res.status(201).location(`/contracts/${contractId}`).json({ contractId, status: 'applied', termsVersion: version });
+      // The first answer again when this very request already started the contract; 409 for anything else.
+      const replay = async (): Promise<void> => {
+        const first = await startedBy(client, limits, contractId);
+        if (first?.request === hash) return void answer(first.termsVersion ?? termsVersion);
+        if (body.contractId) throw new HttpError(409, 'already_exists', `contract ${contractId} already exists`, 'contractId');
+        throw new HttpError(422, 'idempotency_key_reused', `the ${IDEMPOTENCY_HEADER} ${key.key} was already used for a different application`, IDEMPOTENCY_HEADER);
+      };
       // A closed contract (rejected, ended) keeps its id: its row must never be overwritten by a new run.
-      if (body.contractId && (await db.contract.findUnique({ where: { id: contractId }, select: { id: true } }))) {
-        throw new HttpError(409, 'already_exists', `contract ${contractId} already exists`, 'contractId');
-      }
+      if (await db.contract.findUnique({ where: { id: contractId }, select: { id: true } })) return replay();
       const input: ContractInput = {
         contractId,
         terms: body.terms,
-        termsVersion: currentTermsVersion(body.terms, appliedAt.toISOString()),
+        termsVersion,
         planId: body.planId,
         customer: body.customer,
         channel: body.channel ?? (body.terms === 'NGN' ? 'form' : 'online'),
         appliedAt: appliedAt.toISOString(),
         ...(body.contractPeriodMonths !== undefined ? { contractPeriodMonths: body.contractPeriodMonths } : {}),
       };
-      await client.workflow.start<typeof contractWorkflow>('contractWorkflow', {
-        taskQueue,
-        workflowId: contractId,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [input],
-      });
-      res.status(201).location(`/contracts/${contractId}`).json({ contractId, status: 'applied', termsVersion: input.termsVersion });
+      try {
+        await write(client, limits, key.key, `the application ${contractId}`, () =>
+          client.workflow.start<typeof contractWorkflow>('contractWorkflow', {
+            taskQueue,
+            workflowId: contractId,
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            memo: { [MEMO_REQUEST]: hash, termsVersion },
+            args: [input],
+          }),
+        );
+      } catch (e) {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) return replay();
+        throw e;
+      }
+      answer(termsVersion);
     },
   );
 
@@ -104,8 +152,10 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
     '/contracts/:id',
     anyRole,
     async (req, res) => {
-      const id = String(req.params.id);
-      const view = await client.workflow.getHandle(id).query(getContract);
+      const id = contractIdOf(req);
+      // A customer's key: the ownership check on the database row comes before any workflow call.
+      if (req.principal?.role === 'customer') await readableContract(db, req);
+      const view = await read(client, limits, () => client.workflow.getHandle(id).query(getContract));
       assertCanRead(req.principal, view.customerId, id);
       res.json(view);
     },
@@ -115,25 +165,49 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
     '/contracts/:id/ledger',
     anyRole,
     async (req, res) => {
-      const id = String(req.params.id);
-      const contract = await db.contract.findUnique({ where: { id } });
-      if (!contract) throw new HttpError(404, 'not_found', `contract ${id} does not exist`);
-      assertCanRead(req.principal, contract.customerId, id);
-      const entries = await db.ledgerEntry.findMany({ where: { contractId: id }, orderBy: { id: 'asc' } });
-      res.json({ contractId: id, entries });
+      const contract = await readableContract(db, req);
+      const entries = await db.ledgerEntry.findMany({ where: { contractId: contract.id }, orderBy: { id: 'asc' } });
+      res.json({ contractId: contract.id, entries });
     },
   );
 
-  app.use(commandRouter({ client, db }));
+  app.use(commandRouter({ client, db, limits, now }));
   app.use(billingRouter({ db }));
   app.use(lifecycleRouter({ db }));
   app.use(noticesRouter({ db }));
-  app.use(announcementRouter({ client, db, taskQueue, now }));
+  app.use(announcementRouter({ client, db, taskQueue, now, limits }));
 
-  app.use('/audit', auditRoutes({ client, db, now }));
-  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
+  app.use('/audit', auditRoutes({ client, db, now, limits }));
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${safePath(req.path)}`)));
   app.use(errorHandler());
   return app;
+}
+
+/** The path as it may be echoed back: bounded, no control characters. */
+function safePath(p: string): string {
+  return p.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+}
+
+/**
+ * A request with a body must say it is JSON: anything else is a 415 before the body is read (a
+ * missing body is read as {}). The charset, if given, must be UTF-8 (express.json answers 415 too).
+ */
+function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (!hasBody || req.is(['application/json', 'application/*+json'])) return next();
+  next(new HttpError(415, 'unsupported_media_type', `the body must be JSON (Content-Type: application/json), not ${JSON.stringify(String(req.headers['content-type'] ?? 'none').slice(0, 80))}`));
+}
+
+/** The request hash and terms version an earlier start recorded in the workflow's memo, if this contract exists. */
+async function startedBy(client: Client, limits: CallLimits, contractId: string): Promise<{ request?: string; termsVersion?: string } | undefined> {
+  try {
+    const d = await read(client, limits, () => client.workflow.getHandle(contractId).describe());
+    const memo = (d.memo ?? {}) as Record<string, unknown>;
+    return { request: typeof memo[MEMO_REQUEST] === 'string' ? memo[MEMO_REQUEST] : undefined, termsVersion: typeof memo.termsVersion === 'string' ? memo.termsVersion : undefined };
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) return undefined;
+    throw e;
+  }
 }
 
 /** Checks an application against its 約款 and plan before any workflow starts (nothing changes on refusal). */

@@ -4,13 +4,15 @@
  * ops: write and read all; auditor: read all; customer: read only contracts whose customer id is theirs.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { HttpError } from './errors.js';
 
 export type Role = 'ops' | 'auditor' | 'customer';
 export interface Principal {
   role: Role;
   customerId?: string;
+  /** A short fingerprint of the API key (never the key): scopes idempotency keys to their sender. */
+  keyId?: string;
 }
 export type KeyTable = ReadonlyMap<string, Principal>;
 
@@ -31,13 +33,20 @@ export function parseApiKeys(spec: string | undefined): KeyTable {
   return table;
 }
 
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * The principal of a presented key. Every configured key is compared, each as a SHA-256 digest with
+ * timingSafeEqual: the time taken depends neither on where the first difference is nor on the
+ * length of either key, and no key is skipped early.
+ */
 function lookup(keys: KeyTable, presented: string): Principal | undefined {
-  const p = Buffer.from(presented);
+  const p = digest(presented);
+  let found: Principal | undefined;
   for (const [key, principal] of keys) {
-    const k = Buffer.from(key);
-    if (k.length === p.length && timingSafeEqual(k, p)) return principal;
+    if (timingSafeEqual(digest(key), p) && !found) found = { ...principal, keyId: p.toString('hex').slice(0, 16) };
   }
-  return undefined;
+  return found;
 }
 
 declare module 'express-serve-static-core' {
@@ -48,11 +57,14 @@ declare module 'express-serve-static-core' {
 
 export function authenticate(keys: KeyTable) {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.get('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const presented = m?.[1] ?? req.get('x-api-key');
-    if (!presented) return next(new HttpError(401, 'unauthenticated', 'an API key is required (Authorization: Bearer <key>)'));
-    const principal = lookup(keys, presented);
+    const header = req.get('authorization');
+    if (header === undefined) {
+      const hint = req.get('x-api-key') !== undefined ? ' (X-API-Key is not supported)' : '';
+      return next(new HttpError(401, 'unauthenticated', `an API key is required: Authorization: Bearer <key>${hint}`));
+    }
+    const m = /^Bearer +([\x21-\x7e]{1,256})$/i.exec(header);
+    if (!m) return next(new HttpError(401, 'unauthenticated', 'the Authorization header must be "Bearer <key>"'));
+    const principal = lookup(keys, m[1]!);
     if (!principal) return next(new HttpError(401, 'unauthenticated', 'the API key is not recognised'));
     req.principal = principal;
     next();

@@ -45,7 +45,10 @@ export function billingRouter({ db }: { db: Db }): Router {
     async (req, res) => {
       const c = await readableContract(db, req);
       const [lines, invoices, payments] = await Promise.all([
-        db.ledgerEntry.findMany({ where: { contractId: c.id }, select: { invoiceId: true, amount: true, idempotencyKey: true } }),
+        db.ledgerEntry.findMany({
+          where: { contractId: c.id },
+          select: { invoiceId: true, amount: true, idempotencyKey: true, kind: true, clauseId: true, description: true, effectiveDate: true },
+        }),
         db.invoice.findMany({ where: { contractId: c.id }, select: { id: true, total: true, billTo: true } }),
         db.payment.findMany({ where: { contractId: c.id }, select: { invoiceId: true, amount: true } }),
       ]);

@@ -12,7 +12,7 @@
  * Reads, POST /contracts (which starts a workflow) and the fan-outs are ordinary routes elsewhere.
  */
 import { Decimal } from 'decimal.js';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
@@ -58,7 +58,11 @@ import {
   submitPartErasureCertificate,
   terminateByProvider,
 } from '../workflows/contract-messages.js';
+import { FIELD_RULES, checkField } from '../rules/limits.js';
 import { requireRole, type Role } from './auth.js';
+import { contractIdOf } from './contract-id.js';
+import { IDEMPOTENCY_HEADER, commandUpdateId, idempotencyKeyOf, requestHash, type IdempotencyKey } from './idempotency.js';
+import { DEFAULT_CALL_LIMITS, write, type CallLimits } from './temporal-calls.js';
 import { HttpError } from './errors.js';
 import {
   acceptBody,
@@ -212,16 +216,28 @@ async function otherContractDebt(db: Db, contractId: string, args: object): Prom
   return { ...rest, otherContractDebt: { contractId: otherContract.contractId, invoiceId: invoice.id, dueDate: invoice.dueDate } };
 }
 
-/** Mounts every command of the table: POST path → role → body → update on the contract's workflow. */
-export function commandRouter({ client, db }: { client: Client; db: Db }): Router {
+export interface CommandRouterDeps {
+  client: Client;
+  db: Db;
+  limits?: CallLimits;
+  /** The API's clock: the day a derived Idempotency-Key is scoped to. */
+  now?: () => Date;
+}
+
+/**
+ * Mounts every command of the table: POST path → role → contract id → body → idempotency key →
+ * update on the contract's workflow, bounded in time. The update id carries the request's hash and
+ * its Idempotency-Key (api/idempotency.ts), so a retry returns the first outcome; the key used is
+ * echoed in the Idempotency-Key response header.
+ */
+export function commandRouter({ client, db, limits = DEFAULT_CALL_LIMITS, now = () => new Date() }: CommandRouterDeps): Router {
   const r = Router();
   for (const c of COMMANDS) {
     r.post(c.path, requireRole(c.role), async (req, res) => {
+      const id = contractIdOf(req);
       const body = c.body.parse(req.body ?? {});
-      const fromPath = Object.fromEntries(Object.entries(c.params).map(([param, field]) => [field, String(req.params[param])]));
-      const id = String(req.params.id);
-      const args = { ...body, ...fromPath };
-      const result = await updateContract(client, db, id, c.update, c.resolve ? await c.resolve(db, id, args) : args);
+      const fromPath = Object.fromEntries(Object.entries(c.params).map(([param, field]) => [field, pathParam(req, param, field)]));
+      const result = await sendCommand({ client, db, limits, now }, c, id, { ...body, ...fromPath }, req, (key) => res.setHeader(IDEMPOTENCY_HEADER, key));
       res.status(c.status).json(result);
     });
   }
@@ -229,13 +245,53 @@ export function commandRouter({ client, db }: { client: Client; db: Db }): Route
 }
 
 /**
+ * Sends one command of the table to a contract (the API's routes and the pages' forms): the request's
+ * hash and Idempotency-Key (header, or derived from the request and the day, so a form sent twice
+ * is one command), the command's own check against the database (`resolve`), then the update,
+ * bounded in time. `announceKey` hears the key used (the API echoes it in its response header).
+ */
+export async function sendCommand(
+  deps: Required<CommandRouterDeps>,
+  c: ContractCommand,
+  id: string,
+  args: object,
+  req: Request,
+  announceKey: (key: string) => void = () => undefined,
+): Promise<unknown> {
+  const hash = requestHash(`POST ${c.path}`, id, args);
+  const key = idempotencyKeyOf(req, hash, deps.now());
+  announceKey(key.key);
+  const resolved = c.resolve ? await c.resolve(deps.db, id, args) : args;
+  return updateContract(deps.client, deps.db, deps.limits, id, c.update as UpdateDefinition<unknown, [object]>, resolved, key, commandUpdateId(key, hash));
+}
+
+/** A path parameter copied into the update (a case id): the field's limits apply, as for the body. */
+function pathParam(req: Request, param: string, field: string): string {
+  const value = String(req.params[param] ?? '');
+  const problem = checkField(FIELD_RULES[field] ?? { kind: 'text', max: 64 }, value);
+  if (problem || value.length === 0) throw new HttpError(404, 'not_found', `${field} ${JSON.stringify(value.slice(0, 80))} does not exist`, field);
+  return value;
+}
+
+/**
  * Runs an update on a contract's workflow. The server answers "not found" both for an unknown
  * workflow and for a closed one; the database tells them apart: a contract that exists but is
  * closed (rejected, ended) is a 409 conflict, an unknown one a 404.
  */
-export async function updateContract<Ret, Args extends object>(client: Client, db: Db, id: string, update: UpdateDefinition<Ret, [Args]>, args: Args): Promise<Ret> {
+async function updateContract<Ret, Args extends object>(
+  client: Client,
+  db: Db,
+  limits: CallLimits,
+  id: string,
+  update: UpdateDefinition<Ret, [Args]>,
+  args: Args,
+  key: IdempotencyKey,
+  updateId: string,
+): Promise<Ret> {
   try {
-    return await client.workflow.getHandle(id).executeUpdate(update, { args: [args] });
+    return await write(client, limits, key.key, `${update.name} on contract ${id}`, () =>
+      client.workflow.getHandle(id).executeUpdate(update, { args: [args], updateId }),
+    );
   } catch (e) {
     if (!(e instanceof WorkflowNotFoundError)) throw e;
     const row = await db.contract.findUnique({ where: { id }, select: { status: true } });

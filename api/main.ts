@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../db/client.js';
 import { checkedAtStart, loadConfigOrExit } from '../runtime/config.js';
 import { parseApiKeys } from './auth.js';
-import { buildApp } from './app.js';
+import { boundServer, buildApp } from './app.js';
 
 const config = loadConfigOrExit();
 const keys = checkedAtStart(() => parseApiKeys(config.apiKeys));
@@ -14,6 +14,7 @@ const db = createDb(config.databaseUrl);
 const server = buildApp({ client, db, keys }).listen(config.apiPort, '127.0.0.1', () => {
   console.log(`yakkan API on http://127.0.0.1:${config.apiPort}`);
 });
+boundServer(server);
 const stop = () => {
   server.close(async () => {
     await connection.close();

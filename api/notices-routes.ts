@@ -22,9 +22,9 @@ const deliveryStatus = z.enum(['pending', 'sent', 'failed']);
 
 export const noticesQuery = z.strictObject({
   status: deliveryStatus.optional(),
-  contractId: z.string().min(1).optional(),
-  kind: z.string().min(1).optional(),
-  clauseId: z.string().min(1).optional(),
+  contractId: z.string().min(1).max(64).optional(),
+  kind: z.string().min(1).max(64).optional(),
+  clauseId: z.string().min(1).max(32).optional(),
   /** 'true': only escalated notices; 'false': only those not (yet) escalated. */
   escalated: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -32,7 +32,7 @@ export const noticesQuery = z.strictObject({
 
 export const carrierQuery = z.strictObject({
   status: deliveryStatus.optional(),
-  contractId: z.string().min(1).optional(),
+  contractId: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

@@ -15,7 +15,8 @@
  */
 import { Decimal } from 'decimal.js';
 import type { InvoiceDraft } from '../activities/types.js';
-import { invoiceTotals, type InvoiceTotals } from '../rules/invoice.js';
+import { duplicateCharges, invoiceTotals, type InvoiceTotals } from '../rules/invoice.js';
+import { parseIdempotentUpdateId } from '../model/contract.js';
 import { termsRules, type ContractRules } from '../rules/contract-rules.js';
 import type { TermsId } from '../rules/terms/index.js';
 import { formatJst, formatYen, isDecimalString, jstDate } from './format.js';
@@ -170,7 +171,9 @@ export interface Mismatch {
     | 'contract-missing-from-db'
     | 'history-chain-broken'
     | 'assignment-proof-missing'
-    | 'assignment-differs-from-proof';
+    | 'assignment-differs-from-proof'
+    | 'duplicate-charge'
+    | 'duplicate-request';
   message: string;
   clauseId?: string;
   invoiceId?: string;
@@ -589,6 +592,20 @@ export function buildAuditReport(input: ReportInput): AuditReport {
       };
     });
 
+  // --- two charges from one client request -------------------------------------------------------
+  for (const d of duplicateCharges(input.ledger)) {
+    mismatches.push({
+      code: 'duplicate-charge',
+      message:
+        `${d.clauseId} ${d.kind} of ${safeYen(d.amount)} on ${d.effectiveDate} (${JSON.stringify(d.description)}) is charged ${d.idempotencyKeys.length} times ` +
+        `(invoices ${d.invoiceIds.join(', ')}): two charges from one client request?`,
+      clauseId: d.clauseId,
+      invoiceId: d.invoiceIds[0],
+      ledgerKey: d.idempotencyKeys[1],
+    });
+  }
+  for (const dup of repeatedRequests(facts)) mismatches.push(dup);
+
   // --- database against history ---------------------------------------------------------------
   if (input.runs.length > 0) crossCheck(facts, input, mismatches);
 
@@ -690,6 +707,37 @@ interface PostedLine {
   taxClass: string;
   invoiceId?: string;
   completed: boolean;
+}
+
+/** Commands that charge at a client's request: one request must carry out one of them once. */
+const CHARGE_UPDATES = new Set(['chargeSurcharge', 'chargeDispatch', 'reportUsage']);
+
+/**
+ * Charge commands the history shows carried out more than once for one client request: the same
+ * Idempotency-Key (update ids `idem:<hash>:<key>`, e.g. in two runs), or — for commands sent without
+ * a key before keys existed — the same command with the same arguments on the same day.
+ */
+function repeatedRequests(facts: HistoryFacts): Mismatch[] {
+  const groups = new Map<string, typeof facts.updates>();
+  for (const u of facts.updates) {
+    if (!CHARGE_UPDATES.has(u.name) || u.outcome !== 'completed') continue;
+    const key = u.updateId ? parseIdempotentUpdateId(u.updateId)?.key : undefined;
+    const id = key ? `key ${key}` : `${u.name} ${JSON.stringify(u.args)} on ${jstDate(u.at)}`;
+    groups.set(id, [...(groups.get(id) ?? []), u]);
+  }
+  const out: Mismatch[] = [];
+  for (const [id, us] of groups) {
+    if (us.length < 2) continue;
+    const invoices = us.map((u) => (u.result as { invoiceId?: string } | undefined)?.invoiceId).filter(Boolean);
+    out.push({
+      code: 'duplicate-request',
+      message:
+        `${us[0]!.name} was carried out ${us.length} times for one client request (${id.length > 200 ? `${id.slice(0, 200)}…` : id}; ` +
+        `update ids ${us.map((u) => u.updateId ?? '?').join(', ')}${invoices.length ? `; invoices ${invoices.join(', ')}` : ''})`,
+      invoiceId: invoices[1] as string | undefined,
+    });
+  }
+  return out;
 }
 
 function crossCheck(facts: HistoryFacts, input: ReportInput, mismatches: Mismatch[]) {

@@ -410,9 +410,33 @@ export interface ContractState {
   endedAt?: string;
   /** Number of workflow runs so far (continue-as-new count + 1). */
   run: number;
+  /**
+   * The last commands the API sent with an Idempotency-Key (update id and result), carried through
+   * continue-as-new so a retry after it returns the first outcome (workflows/contract/guard.ts).
+   * Not part of the view.
+   */
+  recentCommands?: RecentCommand[];
 }
 
-export interface ContractView extends ContractState {
+/** Prefix of the update ids the API derives from an Idempotency-Key: `idem:<request hash>:<scoped key>`. */
+export const IDEMPOTENT_UPDATE_PREFIX = 'idem:';
+
+/** Parses `idem:<hash>:<key>`; undefined for update ids the API did not derive from a key. */
+export function parseIdempotentUpdateId(updateId: string): { hash: string; key: string } | undefined {
+  if (!updateId.startsWith(IDEMPOTENT_UPDATE_PREFIX)) return undefined;
+  const rest = updateId.slice(IDEMPOTENT_UPDATE_PREFIX.length);
+  const colon = rest.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { hash: rest.slice(0, colon), key: rest.slice(colon + 1) };
+}
+
+/** A command carried out under an Idempotency-Key: its update id and (when small) its result. */
+export interface RecentCommand {
+  id: string;
+  result?: unknown;
+}
+
+export interface ContractView extends Omit<ContractState, 'recentCommands'> {
   contractId: string;
   terms: TermsId;
   termsVersion: string;

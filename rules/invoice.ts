@@ -100,8 +100,65 @@ export function lateFrom(dueDate: IsoDate): IsoDate {
   return addDays(dueDate, 1);
 }
 
+/** A ledger line as the duplicate check reads it (the description, kind and clause say what was charged). */
+export interface ChargeLine {
+  invoiceId?: string | null;
+  amount: string;
+  idempotencyKey: string;
+  kind?: string;
+  clauseId?: string;
+  description?: string;
+  effectiveDate?: string;
+}
+
+/** Line kinds charged at a client's request (one request, one charge): NGN-20 surcharges, NGN-29 dispatches, metered usage. */
+export const REQUESTED_CHARGE_KINDS: readonly string[] = ['surcharge', 'dispatch', 'usage'];
+
+export interface DuplicateCharge {
+  kind: string;
+  clauseId: string;
+  amount: string;
+  effectiveDate: string;
+  description: string;
+  /** The ledger lines charging the same thing, each on its own invoice. */
+  idempotencyKeys: string[];
+  invoiceIds: string[];
+}
+
+/**
+ * Charges that look posted twice for one client request: two or more lines of a requested kind
+ * with the same clause, amount, description and day (each a line of its own, usually on an invoice
+ * of its own). (A retried request under its
+ * Idempotency-Key never posts twice; this finds what a client's blind retry posted before keys, or
+ * a request re-sent under a new key.) Pure; the order of the input does not matter.
+ */
+export function duplicateCharges(lines: readonly ChargeLine[]): DuplicateCharge[] {
+  const groups = new Map<string, ChargeLine[]>();
+  for (const l of lines) {
+    if (!l.kind || !REQUESTED_CHARGE_KINDS.includes(l.kind)) continue;
+    const key = JSON.stringify([l.kind, l.clauseId ?? '', l.amount, l.description ?? '', l.effectiveDate ?? '']);
+    groups.set(key, [...(groups.get(key) ?? []), l]);
+  }
+  const out: DuplicateCharge[] = [];
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    const invoiceIds = [...new Set(g.map((l) => l.invoiceId ?? '(none)'))].sort();
+    const first = g[0]!;
+    out.push({
+      kind: first.kind!,
+      clauseId: first.clauseId ?? '',
+      amount: first.amount,
+      effectiveDate: first.effectiveDate ?? '',
+      description: first.description ?? '',
+      idempotencyKeys: g.map((l) => l.idempotencyKey).sort(),
+      invoiceIds,
+    });
+  }
+  return out.sort((a, b) => (a.idempotencyKeys[0]! < b.idempotencyKeys[0]! ? -1 : 1));
+}
+
 export interface ReconcileInput {
-  lines: readonly { invoiceId: string | null; amount: string; idempotencyKey: string }[];
+  lines: readonly ChargeLine[];
   /** billTo 'carrier' (TNC-30): a receivable assigned to docomo, which bills the customer itself. */
   invoices: readonly { id: string; total: string; billTo?: string | null }[];
   payments: readonly { invoiceId: string; amount: string }[];
@@ -116,6 +173,8 @@ export interface Reconciliation {
   /** What the customer owes the provider: ledger − assigned to docomo − payments. */
   balance: string;
   perInvoice: { invoiceId: string; total: string; linesTotal: string; paid: string; open: string }[];
+  /** Charges that look posted twice for one client request (also listed in `mismatches`). */
+  duplicates: DuplicateCharge[];
   mismatches: string[];
   ok: boolean;
 }
@@ -153,6 +212,13 @@ export function reconcile({ lines, invoices, payments }: ReconcileInput): Reconc
   if (!ledgerTotal.eq(invoicedTotal)) {
     mismatches.push(`ledger total ${ledgerTotal.toFixed()} ≠ invoiced total ${invoicedTotal.toFixed()}`);
   }
+  const duplicates = duplicateCharges(lines);
+  for (const d of duplicates) {
+    mismatches.push(
+      `${d.clauseId} ${d.kind} of ${d.amount} on ${d.effectiveDate} (${JSON.stringify(d.description)}) is charged ${d.idempotencyKeys.length} times ` +
+        `(${d.idempotencyKeys.join(', ')} on ${d.invoiceIds.join(', ')}): two charges from one client request?`,
+    );
+  }
   return {
     ledgerTotal: ledgerTotal.toFixed(),
     invoicedTotal: invoicedTotal.toFixed(),
@@ -160,6 +226,7 @@ export function reconcile({ lines, invoices, payments }: ReconcileInput): Reconc
     paidTotal: paidTotal.toFixed(),
     balance: ledgerTotal.minus(assignedTotal).minus(paidTotal).toFixed(),
     perInvoice,
+    duplicates,
     mismatches,
     ok: mismatches.length === 0,
   };

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** The contract workflow's command guard, an inbound interceptor of every workflow in the bundle. */
+export const WORKFLOW_INTERCEPTOR_MODULES = [fileURLToPath(new URL('../workflows/contract/guard.ts', import.meta.url))];
 
 /** The bundler reports progress at info; only its warnings and errors are worth showing. */
 const quietBundlerLogger = {
@@ -24,7 +26,7 @@ const quietBundlerLogger = {
 
 /** Bundles the workflows file at `workflowsPath` (e.g. a candidate change an auditor replays). */
 export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietBundlerLogger });
 }
 
 let cachedBundle: Promise<WorkflowBundle> | undefined;

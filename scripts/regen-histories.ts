@@ -382,6 +382,9 @@ const SCENARIOS: Scenario[] = [
 
 class ScenarioFailed extends Error {}
 
+/** The latest year a scenario may start after (its dates, and 10 years of aftermath, stay inside the holiday table). */
+const LAST_START_YEAR = 2035;
+
 async function recordScenario(world: World, s: Scenario): Promise<GoldenFile> {
   const contractId = `golden-${s.name}`;
   const taskQueue = `golden-${s.name}-${randomUUID().slice(0, 8)}`;
@@ -472,8 +475,17 @@ async function main() {
     });
   });
   try {
-    world = await createWorld('time-skipping', { dbTemplate: template, activities: { carrierWebhookUrl: `${carrier.base}/docomo`, carrierWebhookSecret: 'golden-carrier-secret' } });
+    const newWorld = () =>
+      createWorld('time-skipping', { dbTemplate: template, activities: { carrierWebhookUrl: `${carrier.base}/docomo`, carrierWebhookSecret: 'golden-carrier-secret' } });
+    world = await newWorld();
     for (const s of chosen) {
+      // Each scenario starts in the year after the server's clock, and some pass years (retention,
+      // NGN-54 survival); the national holiday table ends in 2050, so a clock past LAST_START_YEAR
+      // gets a new test server (its clock starts at today's date again).
+      if (Number(jstDateOf(await world.env.currentTimeMs()).slice(0, 4)) > LAST_START_YEAR) {
+        await world.close();
+        world = await newWorld();
+      }
       const t0 = Date.now();
       const g = await recordScenario(world, s);
       goldens.push(g);

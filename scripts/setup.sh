@@ -3,7 +3,8 @@
 #   1. npm dependencies (when package.json/package-lock.json changed or node_modules is missing)
 #   2. Temporal dev server + time-skipping test server (scripts/temporal-servers.sh, cached)
 #   3. Prisma client generation (offline JS engine), for SQLite and PostgreSQL
-#   4. with the argument `cluster` (npm test, npm run cluster): the Temporal server, its sql tool,
+#   4. Schemathesis (API fuzzing in npm test) in a project-local virtualenv, .venv/ (ignored)
+#   5. with the argument `cluster` (npm test, npm run cluster): the Temporal server, its sql tool,
 #      the Web UI server and PostgreSQL 15 (scripts/cluster-setup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,4 +63,28 @@ generate() { # <schema> <output folder>
 }
 generate prisma/schema.prisma generated/prisma
 generate prisma/schema.postgres.prisma generated/prisma-postgres
+
+# Schemathesis from PyPI, every package pinned (scripts/schemathesis-requirements.txt), in .venv/.
+# test/api/openapi-fuzz.test.ts runs it against the live API.
+st_want=$(sha256sum < scripts/schemathesis-requirements.txt | cut -c1-16)
+st_stamp=.venv/.yakkan-schemathesis
+if [ ! -x .venv/bin/schemathesis ] || [ "$(cat "$st_stamp" 2>/dev/null)" != "$st_want" ]; then
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      log "installing python3-venv (apt-get)..."
+      apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    else
+      log "WARNING: python3 with venv/ensurepip is needed for the Schemathesis test; install python3-venv"
+    fi
+  fi
+  log "installing Schemathesis into .venv (pip, pinned)..."
+  rm -rf .venv
+  python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check -r scripts/schemathesis-requirements.txt
+  echo "$st_want" > "$st_stamp"
+else
+  log "Schemathesis: up to date"
+fi
+
 mkdir -p data

@@ -14,7 +14,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/client.js';
 import { migrateDeploy } from '../db/migrate.js';
 import { createSmtpMailer } from '../activities/mailer.js';
-import { buildApp } from '../api/app.js';
+import { boundServer, buildApp } from '../api/app.js';
 import { parseApiKeys } from '../api/auth.js';
 import { checkedAtStart, loadConfigOrExit } from '../runtime/config.js';
 import { startMailSink, type MailSink } from './mail-sink.js';
@@ -123,6 +123,7 @@ const worker = await createWorker({ connection: nativeConnection, namespace: con
 const workerRun = worker.run();
 
 const server = buildApp({ client, db, keys }).listen(config.apiPort, '127.0.0.1');
+boundServer(server);
 await new Promise<void>((ok) => server.once('listening', () => ok()));
 
 say(`API          http://127.0.0.1:${config.apiPort}`);

@@ -52,6 +52,11 @@ export async function startMailSink(opts: { port?: number; dir?: string } = {}):
       });
     },
   });
+  // A client that vanishes mid-session (a worker killed with SIGKILL) is its problem, not the sink's:
+  // without a listener the connection error would be thrown out of the process.
+  server.on('error', (e: Error & { code?: string }) => {
+    if (e.code !== 'ECONNRESET' && e.code !== 'EPIPE') console.warn(`[mail-sink] ${e.message}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

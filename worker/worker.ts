@@ -23,7 +23,8 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     connection: o.connection,
     namespace: o.namespace ?? 'default',
     taskQueue: o.taskQueue ?? CONTRACT_TASK_QUEUE,
-    workflowBundle: await workflowBundle(),
+    // A bundle given in the options is used as it is (no second bundling).
+    workflowBundle: o.workerOptions?.workflowBundle ?? (o.workerOptions?.workflowsPath ? undefined : await workflowBundle()),
     activities: (o.wrapActivities ?? ((a) => a))(createActivities(o)),
     ...o.workerOptions,
   });

@@ -37,6 +37,7 @@ import { disclosures } from './contract/disclosures.js';
 import { forceMajeure } from './contract/force-majeure.js';
 import { awaitDecision, formation } from './contract/formation.js';
 import { carrierCourse } from './contract/carrier-course.js';
+import { deadlineHandled, guardCommands } from './contract/guard.js';
 import { outages } from './contract/outages.js';
 import { parts } from './contract/parts.js';
 import { suspensions } from './contract/suspensions.js';
@@ -71,6 +72,8 @@ const DUE = dueTable(CONTRACT_MODULES.map((m) => m.due ?? {}));
 
 export async function contractWorkflow(input: ContractInput): Promise<ContractView> {
   const ctx = new ContractContext(input);
+  // Every command passes the guard (contract/guard.ts): field limits, no handler bug can fail a workflow task.
+  guardCommands(ctx);
   setHandler(getContract, () => ctx.view());
   ctx.use(CONTRACT_MODULES);
 
@@ -81,7 +84,10 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   let closesThisRun = 0;
   for (;;) {
     const due = ctx.nextDeadline();
-    if (!due) break;
+    if (!due) {
+      deadlineHandled(); // the loop ends: a command failing now must not roll the contract back to active
+      break;
+    }
     const waitMs = due.atMs - Date.now();
     if (waitMs > 0) {
       // Signal or deadline: a command (cancellation, non-renewal, …) can move the next deadline.
@@ -89,8 +95,10 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
       const moved = await condition(() => JSON.stringify(ctx.nextDeadline()) !== before, waitMs);
       if (moved) continue;
     }
+    deadlineHandled();
     const handled = handleDue(DUE, ctx, due);
     if (handled) await handled;
+    deadlineHandled();
     if (due.kind === 'month-close') closesThisRun += 1;
     await ctx.save();
     if (ctx.state.status === 'active' && (closesThisRun >= MONTHS_PER_RUN || workflowInfo().continueAsNewSuggested)) {

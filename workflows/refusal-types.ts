@@ -12,6 +12,10 @@ export const REFUSAL_STATUS = {
   LateNotice: 422,
   /** The notice a command depends on could not be delivered (SMTP down); ops were alerted. */
   NoticeUndeliverable: 503,
+  /** The Idempotency-Key was already used for another command on this contract (workflows/contract/guard.ts). */
+  IdempotencyKeyReused: 422,
+  /** A bug inside the workflow failed the command; the contract carries on and ops were alerted (guard.ts). */
+  CommandFailed: 500,
 } as const satisfies Record<string, number>;
 
 export type RefusalType = keyof typeof REFUSAL_STATUS;

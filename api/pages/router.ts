@@ -34,8 +34,10 @@ import { CONTRACT_TASK_QUEUE, type ContractView } from '../../workflows/contract
 import { announcementWorkflowId, getProgress, type AnnouncementProgress } from '../../workflows/fanout-messages.js';
 import { announcementBody, progressOf, startAnnouncement } from '../announcement-routes.js';
 import type { KeyTable } from '../auth.js';
-import { COMMANDS, updateContract, type ContractCommand } from '../commands.js';
+import { COMMANDS, sendCommand, type ContractCommand } from '../commands.js';
+import { DEFAULT_CALL_LIMITS } from '../temporal-calls.js';
 import { HttpError, toHttpError } from '../errors.js';
+import { idempotencyKeyOf, requestHash } from '../idempotency.js';
 import { contractPage, type Refusal } from './contract-page.js';
 import { customerContractPage, customerHome } from './customer-page.js';
 import { catalogFor, contractData, contractRowFor, viewOf } from './data.js';
@@ -259,7 +261,7 @@ ${scan ? html`<p class="hint">契約中の ${rows.length} 件のワークフロ�
     try {
       const parsed = c.body.parse(body);
       const fromPath = Object.fromEntries(Object.entries(c.params).map(([param, field]) => [field, params[param] ?? '']));
-      await updateContract(client, db, id, c.update, { ...parsed, ...fromPath });
+      await sendCommand({ client, db, limits: DEFAULT_CALL_LIMITS, now }, c, id, { ...parsed, ...fromPath }, req);
     } catch (e) {
       const h = toHttpError(e);
       if (h.status >= 500) throw e;
@@ -302,7 +304,10 @@ ${isOps ? commandForm({ action: '/ui/ops/announcements', csrf: req.session!.csrf
     delete form._csrf;
     const { body } = bodyFromForm(announcementFields(), form);
     try {
-      const started = await startAnnouncement({ client, taskQueue, now }, announcementBody.parse(body));
+      const parsed = announcementBody.parse(body);
+      // The form sent twice on the same day is one announcement (the key derived from the request and the day).
+      const hash = requestHash('POST /announcements', '', parsed);
+      const started = await startAnnouncement({ client, taskQueue, now }, parsed, idempotencyKeyOf(req, hash, now()), hash);
       res.redirect(303, `/ui/ops/announcements/${encodeURIComponent(started.announcementId)}`);
     } catch (e) {
       const h = toHttpError(e);
@@ -314,7 +319,7 @@ ${isOps ? commandForm({ action: '/ui/ops/announcements', csrf: req.session!.csrf
 
   r.get('/ops/announcements/:id', readAll, async (req, res) => {
     const id = String(req.params.id);
-    const p = (await progressOf(client, announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress))) as { status: string } & Partial<AnnouncementProgress>;
+    const p = (await progressOf({ client, limits: DEFAULT_CALL_LIMITS }, announcementWorkflowId(id), `announcement ${id}`, (h) => h.query(getProgress))) as { status: string } & Partial<AnnouncementProgress>;
     const running = p.status === 'RUNNING' && !p.finished;
     const failed = Array.isArray(p.failed) ? p.failed : [];
     const total = p.total ?? 0;

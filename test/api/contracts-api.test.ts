@@ -55,9 +55,10 @@ interface Reply {
 async function call(
   method: 'GET' | 'POST',
   path: string,
-  opts: { key?: string; body?: unknown; raw?: string; header?: 'bearer' | 'x-api-key' } = {},
+  opts: { key?: string; body?: unknown; raw?: string; header?: 'bearer' | 'x-api-key'; idempotencyKey?: string } = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = {};
+  if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
   if (opts.key) {
     if (opts.header === 'x-api-key') headers['x-api-key'] = opts.key;
     else headers.authorization = `Bearer ${opts.key}`;
@@ -170,7 +171,12 @@ describe('application and acceptance (NGN-10, NGN-11)', () => {
     const before = await call('GET', `/contracts/${id}`, { key: KEY.ops });
     const rowBefore = await world.db.contract.findUniqueOrThrow({ where: { id } });
 
-    const again = await call('POST', `/contracts/${id}/accept`, { key: KEY.ops, body: { serviceStartDate: today() } });
+    // The same request again is a retry (its Idempotency-Key is derived from it): the first outcome, nothing new.
+    const retry = await call('POST', `/contracts/${id}/accept`, { key: KEY.ops, body: { serviceStartDate: today() } });
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ status: 'active', formedAt: before.body.formedAt });
+    // A second accept under a key of its own is a new command: refused.
+    const again = await call('POST', `/contracts/${id}/accept`, { key: KEY.ops, body: { serviceStartDate: today() }, idempotencyKey: 'second-accept-0001' });
     expectError(again, 409, 'command_conflict');
 
     const after = await call('GET', `/contracts/${id}`, { key: KEY.ops });
@@ -336,7 +342,10 @@ describe('access control by API key', () => {
     expectError(await call('GET', '/contracts', { key: 'unknown-key-0123456789' }), 401, 'unauthenticated');
     expectError(await call('GET', '/contracts', { key: 'unknown-key-0123456789', header: 'x-api-key' }), 401, 'unauthenticated');
     expectError(await call('GET', '/contracts', { key: KEY.ops.slice(0, -1) }), 401, 'unauthenticated');
-    expect((await call('GET', '/contracts', { key: KEY.ops, header: 'x-api-key' })).status).toBe(200);
+    // Only the documented header: a valid key in X-API-Key is still 401, and the answer says why (issue 15).
+    const xApiKey = await call('GET', '/contracts', { key: KEY.ops, header: 'x-api-key' });
+    expectError(xApiKey, 401, 'unauthenticated');
+    expect(xApiKey.body.error.message).toContain('X-API-Key is not supported');
     expect((await call('GET', '/health')).status).toBe(200);
   });
 

@@ -12,8 +12,15 @@ const refused = (type: string, details?: Record<string, string>) =>
   new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type, nonRetryable: true, message: `${type} said no`, details: details ? [details] : undefined }));
 
 describe('refusals → HTTP', () => {
-  test('the four refusal types and their statuses', () => {
-    expect(REFUSAL_STATUS).toEqual({ InvalidCommand: 422, CommandConflict: 409, LateNotice: 422, NoticeUndeliverable: 503 });
+  test('the refusal types and their statuses', () => {
+    expect(REFUSAL_STATUS).toEqual({
+      InvalidCommand: 422,
+      CommandConflict: 409,
+      LateNotice: 422,
+      NoticeUndeliverable: 503,
+      IdempotencyKeyReused: 422,
+      CommandFailed: 500,
+    });
   });
 
   test.each(Object.entries(REFUSAL_STATUS))('%s answers %i with its snake_case code and message', (type, status) => {

@@ -88,7 +88,7 @@ describe('announcement fan-out (NGN-38 / TNC-24 abolition, NGN-2 / TNC-3 terms c
     }
   });
 
-  test('TNC-24 / NGN-38 API: abolition 59 clear days ahead is refused with the earliest date, 60 clear days is accepted (202 + Location); same id again → 409', async () => {
+  test('TNC-24 / NGN-38 API: abolition 59 clear days ahead is refused with the earliest date, 60 clear days is accepted (202 + Location); same request again → the first answer, same id with another body → 409', async () => {
     const scope = await openScope(world);
     // "Today" for the lead check is the API's injected clock: 2026-04-01 JST.
     const api = await startApi(world, scope, () => new Date('2026-04-01T10:00:00+09:00'));
@@ -119,12 +119,23 @@ describe('announcement fan-out (NGN-38 / TNC-24 abolition, NGN-2 / TNC-3 terms c
           expect(ok.headers.get('location')).toBe(`/announcements/${id}`);
           expect(ok.json).toMatchObject({ announcementId: id, announcedOn: '2026-04-01', earliest: '2026-06-01' });
 
-          const again = await api.call('POST', '/announcements', {
+          // The same request again is a retry: the first answer, nothing started twice (issue 15).
+          const retry = await api.call('POST', '/announcements', {
             announcementId: id,
             kind: 'abolition',
             terms,
             effectiveDate: '2026-06-01',
             summary: 'サービス廃止',
+          });
+          expect(retry.status).toBe(202);
+          expect(retry.json).toEqual(ok.json);
+          // Another announcement under the same id is refused.
+          const again = await api.call('POST', '/announcements', {
+            announcementId: id,
+            kind: 'abolition',
+            terms,
+            effectiveDate: '2026-06-02',
+            summary: 'サービス廃止（別の日）',
           });
           expect(again.status).toBe(409);
           expect(again.json.error).toMatchObject({ code: 'already_exists', field: 'announcementId' });
@@ -213,7 +224,11 @@ describe('announcement fan-out (NGN-38 / TNC-24 abolition, NGN-2 / TNC-3 terms c
           expect.objectContaining({ id, kind: 'terms-change', effectiveDate, newTermsVersion: '2022-07-01', objected: true, applied: false, ownLead: true, effectiveOn: effectiveDate }),
         ]);
 
-        const twice = await api.call('POST', `/contracts/${objector.workflowId}/objections`, { announcementId: id });
+        // The same request again is a retry: the first outcome. A second objection under a key of its own is refused.
+        const retried = await api.call('POST', `/contracts/${objector.workflowId}/objections`, { announcementId: id });
+        expect(retried.status).toBe(200);
+        expect(retried.json).toEqual(objected.json);
+        const twice = await api.call('POST', `/contracts/${objector.workflowId}/objections`, { announcementId: id }, undefined, 'second-objection-01');
         expect(twice.status).toBe(409);
         const wrong = await api.call('POST', `/contracts/${handles[0]!.workflowId}/objections`, { announcementId: 'no-such-change' });
         expect(wrong.status).toBe(422);

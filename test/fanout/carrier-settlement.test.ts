@@ -39,7 +39,11 @@ describe('TNC-42.2 carrier settlement', () => {
         const started = await api.call('POST', '/carrier-settlements', { batchId, received: '1000', claims });
         expect(started.status).toBe(202);
         expect(started.headers.get('location')).toBe(`/carrier-settlements/${batchId}`);
-        const again = await api.call('POST', '/carrier-settlements', { batchId, received: '1000', claims });
+        // The same request again is a retry: the first answer. Another batch under the same id is refused.
+        const retry = await api.call('POST', '/carrier-settlements', { batchId, received: '1000', claims });
+        expect(retry.status).toBe(202);
+        expect(retry.json).toEqual(started.json);
+        const again = await api.call('POST', '/carrier-settlements', { batchId, received: '999', claims });
         expect(again.status).toBe(409);
 
         const done = await eventually(

@@ -77,7 +77,8 @@ export async function createContracts(world: World, scope: Scope, n: number, ter
 
 export interface Api {
   url: string;
-  call(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; headers: Headers; json: any }>;
+  /** `idempotencyKey`: sent as the Idempotency-Key header (without it the API derives one from the request). */
+  call(method: string, path: string, body?: unknown, key?: string, idempotencyKey?: string): Promise<{ status: number; headers: Headers; json: any }>;
   close(): Promise<void>;
 }
 
@@ -94,10 +95,14 @@ export async function startApi(world: World, scope: Scope, now?: () => Date): Pr
   const url = api.base;
   return {
     url,
-    async call(method, path, body, key = OPS_KEY) {
+    async call(method, path, body, key = OPS_KEY, idempotencyKey) {
       const res = await fetch(`${url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();

@@ -51,6 +51,8 @@ export interface WorldWorkerOptions extends Partial<WorkerOptions> {
 export interface World {
   env: TestWorkflowEnvironment;
   db: Db;
+  /** The database's URL, for processes the test starts (a worker in a child process). */
+  dbUrl: string;
   sink: MailSink;
   mailer: Mailer;
   /** The real worker (worker/worker.ts createWorker) on `taskQueue`, with the server's clock. */
@@ -93,7 +95,7 @@ export async function buildWorld(kind: WorldKind, options: WorldOptions): Promis
       const e = env;
       teardown.add('tear down the Temporal test environment', () => e.teardown());
     }
-    const { db } = freshDb(options.dbTemplate);
+    const { db, url: dbUrl } = freshDb(options.dbTemplate);
     teardown.add('disconnect the database', () => db.$disconnect());
     const sink = await startMailSink();
     teardown.add('close the SMTP sink', () => sink.close());
@@ -131,6 +133,7 @@ export async function buildWorld(kind: WorldKind, options: WorldOptions): Promis
         return temporal();
       },
       db,
+      dbUrl,
       sink,
       mailer,
       worker,

@@ -52,6 +52,9 @@ export function useWorld(kind: WorldKind, options: WorldOptions = {}): World {
     get db() {
       return current().world.db;
     },
+    get dbUrl() {
+      return current().world.dbUrl;
+    },
     get sink() {
       return current().world.sink;
     },

@@ -128,9 +128,10 @@ export class ContractContext {
 
   view(): ContractView {
     const { state, input, rules } = this;
+    const { recentCommands: _guardOnly, ...shown } = state;
     const next = this.nextDeadline();
     return {
-      ...state,
+      ...shown,
       contractId: input.contractId,
       terms: input.terms,
       termsVersion: input.termsVersion,

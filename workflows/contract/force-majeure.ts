@@ -52,6 +52,9 @@ export const forceMajeure: ContractModule = {
         validator: (e: { endedAt: string }) => {
           if (!state.forceMajeure || state.forceMajeure.ended) conflict('no force majeure is open');
           if (Number.isNaN(Date.parse(e.endedAt))) invalid('endedAt', `not an ISO instant: ${e.endedAt}`);
+          if (Date.parse(e.endedAt) < Date.parse(state.forceMajeure.startedAt)) {
+            invalid('endedAt', `${e.endedAt} is before the force majeure started (${state.forceMajeure.startedAt})`);
+          }
         },
       },
     );
