@@ -8,7 +8,7 @@
  * therefore never rewrites a notice already recorded or sent.
  */
 import { createHash } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
 import { textToHtml } from '../notices/render.js';
 import { SmtpError, type Mailer } from './mailer.js';
@@ -72,14 +72,17 @@ export function createNoticeActivities({
       await db.notice.update({ where: { id: notice.id }, data: { attempts: { increment: 1 } } });
       let r: { messageId: string; response: string };
       try {
-        r = await mailer.send({
-          to: notice.recipient,
-          subject: notice.subject,
-          text: notice.body,
-          html,
-          messageId: messageIdFor(notice.idempotencyKey),
-          headers: { 'X-Yakkan-Notice': notice.idempotencyKey, 'X-Yakkan-Clause': notice.clauseId },
-        });
+        r = await mailer.send(
+          {
+            to: notice.recipient,
+            subject: notice.subject,
+            text: notice.body,
+            html,
+            messageId: messageIdFor(notice.idempotencyKey),
+            headers: { 'X-Yakkan-Notice': notice.idempotencyKey, 'X-Yakkan-Clause': notice.clauseId },
+          },
+          { signal: attemptSignal() },
+        );
       } catch (e) {
         const message = (e as Error).message ?? String(e);
         await db.notice.update({ where: { id: notice.id }, data: { lastError: message } });
@@ -138,6 +141,15 @@ export function createNoticeActivities({
       return { id: notice.id, escalatedAt: escalated.escalatedAt!.toISOString(), alerted };
     },
   };
+}
+
+/** The running activity attempt's cancellation (timeout, cancel), when called as an activity. */
+function attemptSignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined; // called directly (tests, scripts): nothing to cancel it
+  }
 }
 
 /**
