@@ -8,7 +8,7 @@
  * prints them as one table.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +116,7 @@ export function args(argv = process.argv.slice(2)): Args {
   };
 }
 /** Flags without a value (so the next argument stays positional). */
-const BOOLEAN_FLAGS = new Set(['no-baseline', 'no-wal']);
+const BOOLEAN_FLAGS = new Set(['no-baseline', 'no-wal', 'quick-jvm']);
 
 // ---- environment ---------------------------------------------------------------------------------
 
@@ -132,10 +132,22 @@ export function quietRuntime(): void {
 const TEST_SERVER = resolve('.temporal/test-server/run.sh');
 const CLI = resolve('.temporal/bin/temporal');
 
-/** The Java time-skipping test server from .temporal/ (scripts/temporal-servers.sh), search attributes registered. */
-export async function timeSkippingServer(): Promise<TestWorkflowEnvironment> {
+/**
+ * The Java time-skipping test server from .temporal/ (scripts/temporal-servers.sh), search attributes
+ * registered. The tests' wrapper starts the JVM for a quick start (C1 only, class-data sharing);
+ * `jit: 'full'` starts the same server jars with the JVM's full JIT instead, which is slower to
+ * start and faster once warm (a wrapper written under data/bench/).
+ */
+export async function timeSkippingServer(opts: { jit?: 'quick-start' | 'full' } = {}): Promise<TestWorkflowEnvironment> {
+  let path = TEST_SERVER;
+  if (opts.jit === 'full' && existsSync(TEST_SERVER)) {
+    mkdirSync(resolve('data/bench'), { recursive: true });
+    path = resolve('data/bench/test-server-full-jit.sh');
+    const lib = resolve('.temporal/test-server/lib');
+    writeFileSync(path, `#!/usr/bin/env bash\nexec java -XX:+UseParallelGC -cp "${lib}/*" io.temporal.testserver.TestServer "$@"\n`, { mode: 0o755 });
+  }
   const env = await TestWorkflowEnvironment.createTimeSkipping(
-    existsSync(TEST_SERVER) ? { server: { executable: { type: 'existing-path', path: TEST_SERVER } } } : {},
+    existsSync(path) ? { server: { executable: { type: 'existing-path', path } } } : {},
   );
   await registerSearchAttributes(env.connection, env.namespace);
   return env;

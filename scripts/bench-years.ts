@@ -22,7 +22,21 @@ import { createWorker } from '../worker/worker.js';
 import { acceptApplication, getContract, type ContractInput } from '../workflows/contract-messages.js';
 import { MONTHS_PER_RUN } from '../workflows/contract.js';
 import type { MonthlyInput } from './bench-workflows.js';
-import { args, baselineWorker, freshBenchDb, machine, quietRuntime, report, say, timeSkippingServer, type BenchRow } from './bench-lib.js';
+import {
+  args,
+  baselineWorker,
+  childPids,
+  cpuMs,
+  cpuMsOfPid,
+  freshBenchDb,
+  loadAverage,
+  machine,
+  quietRuntime,
+  report,
+  say,
+  timeSkippingServer,
+  type BenchRow,
+} from './bench-lib.js';
 
 const a = args();
 const YEARS = a.n(0, 5);
@@ -73,8 +87,9 @@ async function runsOf(env: TestWorkflowEnvironment, workflowId: string): Promise
 
 const env = await (async () => {
   quietRuntime();
-  return timeSkippingServer();
+  return timeSkippingServer({ jit: a.has('quick-jvm') ? 'quick-start' : 'full' });
 })();
+const javaPid = childPids('java')[0];
 const { db, drop } = await freshBenchDb({ wal: !a.has('no-wal') });
 const sink = await startMailSink();
 const mailer = createSmtpMailer(sink.url, 'yakkan-bench <notices@yakkan.bench>');
@@ -139,8 +154,13 @@ try {
     await h.executeUpdate(acceptApplication, { args: [{ serviceStartDate: `${Y}-01-01` }] });
     const acceptedMs = performance.now() - tStart;
     const t0 = performance.now();
+    const cpu0 = cpuMs();
+    const java0 = javaPid ? cpuMsOfPid(javaPid) : undefined;
     await sleepTo(env, tenJst(`${Y + YEARS}-01-02`));
     const seconds = (performance.now() - t0) / 1000;
+    const workerCpuS = (cpuMs() - cpu0) / 1000;
+    const java1 = javaPid ? cpuMsOfPid(javaPid) : undefined;
+    const serverCpuS = java0 !== undefined && java1 !== undefined ? (java1 - java0) / 1000 : undefined;
     const view = await h.query(getContract);
 
     // ---- what it recorded ------------------------------------------------------------------------
@@ -157,6 +177,7 @@ try {
     await h.terminate('benchmark finished');
 
     say(`accepted in ${acceptedMs.toFixed(0)} ms (acceptance notice included); ${YEARS} years in ${seconds.toFixed(2)} s wall`);
+    say(`CPU over those ${seconds.toFixed(1)} s: this process (worker, activities, SMTP server) ${workerCpuS.toFixed(1)} s, the test server ${serverCpuS?.toFixed(1) ?? '?'} s; load average ${loadAverage().toFixed(1)}`);
     say(`state: ${view.status}, run ${view.run}, period ${view.period?.start} … ${view.period?.end} (renewals ${view.period?.renewals}), open invoices ${view.openInvoices.length}`);
     say(`ledger: ${fees} fee lines, ${taxes} tax lines for ${MONTHS} months; ${notices} notices sent`);
     say(`history: ${runs.length} runs, ${events} events = ${(events / MONTHS).toFixed(1)} per month; ${activityCount} activities = ${(activityCount / MONTHS).toFixed(1)} per month`);
