@@ -8,7 +8,7 @@
  * therefore never rewrites a notice already recorded or sent.
  */
 import { createHash } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
 import { textToHtml } from '../notices/render.js';
 import { SmtpError, type Mailer } from './mailer.js';
@@ -34,33 +34,50 @@ export function createNoticeActivities({
   now,
   opsAlertEmail,
 }: NoticeActivityDeps): Pick<ContractActivities, 'sendNotice' | 'escalateNotice'> {
+  const newRow = (req: NoticeRequest, status: 'pending' | 'failed', attempts: number) => ({
+    contractId: req.contractId,
+    idempotencyKey: req.idempotencyKey,
+    kind: req.kind,
+    clauseId: req.clauseId,
+    channel: 'email',
+    recipient: req.recipient,
+    subject: req.subject,
+    body: req.body,
+    status,
+    attempts,
+  });
+
   /** Finds the outbox row of `req`, or records it (a concurrent insert of the same key is read back). */
   async function record(req: NoticeRequest, status: 'pending' | 'failed' = 'pending'): Promise<NoticeRow> {
     const found = await db.notice.findUnique({ where: { idempotencyKey: req.idempotencyKey } });
     if (found) return found;
     try {
-      return await db.notice.create({
-        data: {
-          contractId: req.contractId,
-          idempotencyKey: req.idempotencyKey,
-          kind: req.kind,
-          clauseId: req.clauseId,
-          channel: 'email',
-          recipient: req.recipient,
-          subject: req.subject,
-          body: req.body,
-          status,
-        },
-      });
+      return await db.notice.create({ data: newRow(req, status, 0) });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       return db.notice.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
     }
   }
 
+  /**
+   * The row an attempt to send `req` works on, with this attempt counted: a new notice is recorded
+   * with attempts = 1 in one statement (the common case: one write before the mail goes out); an
+   * existing one (a retry) is read back and, unless already sent, its attempts incremented.
+   */
+  async function claim(req: NoticeRequest): Promise<NoticeRow> {
+    try {
+      return await db.notice.create({ data: newRow(req, 'pending', 1) });
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+    }
+    const found = await db.notice.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
+    if (found.status === 'sent' && found.sentAt) return found;
+    return db.notice.update({ where: { id: found.id }, data: { attempts: { increment: 1 } } });
+  }
+
   return {
     async sendNotice(req: NoticeRequest): Promise<NoticeProof> {
-      const notice = await record(req);
+      const notice = await claim(req);
       // Checked first: a retry after a successful send whose completion was lost sends nothing.
       if (notice.status === 'sent' && notice.sentAt) return proofOf(notice);
 
@@ -69,17 +86,19 @@ export function createNoticeActivities({
       const sameText = notice.subject === req.subject && notice.body === req.body;
       const html = sameText && req.html ? req.html : textToHtml(notice.subject, notice.body);
 
-      await db.notice.update({ where: { id: notice.id }, data: { attempts: { increment: 1 } } });
       let r: { messageId: string; response: string };
       try {
-        r = await mailer.send({
-          to: notice.recipient,
-          subject: notice.subject,
-          text: notice.body,
-          html,
-          messageId: messageIdFor(notice.idempotencyKey),
-          headers: { 'X-Yakkan-Notice': notice.idempotencyKey, 'X-Yakkan-Clause': notice.clauseId },
-        });
+        r = await mailer.send(
+          {
+            to: notice.recipient,
+            subject: notice.subject,
+            text: notice.body,
+            html,
+            messageId: messageIdFor(notice.idempotencyKey),
+            headers: { 'X-Yakkan-Notice': notice.idempotencyKey, 'X-Yakkan-Clause': notice.clauseId },
+          },
+          { signal: attemptSignal() },
+        );
       } catch (e) {
         const message = (e as Error).message ?? String(e);
         await db.notice.update({ where: { id: notice.id }, data: { lastError: message } });
@@ -138,6 +157,15 @@ export function createNoticeActivities({
       return { id: notice.id, escalatedAt: escalated.escalatedAt!.toISOString(), alerted };
     },
   };
+}
+
+/** The running activity attempt's cancellation (timeout, cancel), when called as an activity. */
+function attemptSignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined; // called directly (tests, scripts): nothing to cancel it
+  }
 }
 
 /**

@@ -23,6 +23,16 @@ export interface ActivitySettings {
   invoiceRegistrationNumbers?: Record<string, string>;
 }
 
+/** How the worker is sized (passed into createWorker as `tuning`). */
+export interface WorkerSettings {
+  /**
+   * MAX_CACHED_WORKFLOWS: workflows kept in the worker's cache (~450 KiB of RSS each); unset: the
+   * worker's deliberate default (worker/worker.ts DEFAULT_MAX_CACHED_WORKFLOWS), never the SDK's
+   * heap-derived one.
+   */
+  maxCachedWorkflows?: number;
+}
+
 export interface Config {
   /** TEMPORAL_ADDRESS: host:port of the Temporal frontend. */
   temporalAddress: string;
@@ -44,6 +54,10 @@ export interface Config {
   apiKeys?: string;
   /** OPS_ALERT_EMAIL and CARRIER_WEBHOOK_URL / _SECRET, for the worker's activities. */
   activities: ActivitySettings;
+  /** MAX_CACHED_WORKFLOWS, for the worker. */
+  worker: WorkerSettings;
+  /** SMTP_MAX_CONNECTIONS: SMTP connections the worker keeps open (= notices in flight at once); unset: 5. */
+  smtpMaxConnections?: number;
   /** CHROMIUM_PATH: the browser of the audit report's browser test. */
   chromiumPath: string;
 }
@@ -84,6 +98,10 @@ export function loadConfig(env: Environment = process.env): Config {
       carrierWebhookSecret: r.optional('CARRIER_WEBHOOK_SECRET', (v) => v),
       invoiceRegistrationNumbers: r.optional('INVOICE_REGISTRATION_NUMBERS', registrationNumbers),
     },
+    worker: {
+      maxCachedWorkflows: r.optional('MAX_CACHED_WORKFLOWS', integerIn(0, 1_000_000)),
+    },
+    smtpMaxConnections: r.optional('SMTP_MAX_CONNECTIONS', integerIn(1, 100)),
     chromiumPath: r.get('CHROMIUM_PATH', '/usr/bin/chromium', (v) => v),
   };
   // Half a webhook is a typo, not a choice: without both, every carrier notice is escalated.
@@ -193,6 +211,14 @@ const must = (name: string, what: string, value: string) => new Invalid(`${name}
 function port(v: string, name: string): number | Invalid {
   const n = Number(v);
   return /^\d+$/.test(v) && n <= 65535 ? n : must(name, 'a port number (an integer 0–65535)', v);
+}
+
+/** An integer from `min` to `max`, written in plain digits. */
+function integerIn(min: number, max: number): Parse<number> {
+  return (v, name) => {
+    const n = Number(v);
+    return /^\d+$/.test(v) && n >= min && n <= max ? n : must(name, `an integer ${min}–${max.toLocaleString('en')}`, v);
+  };
 }
 
 /** host:port (the port may be left out: the SDK then uses 7233). */

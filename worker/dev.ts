@@ -20,6 +20,7 @@ import { checkedAtStart, loadConfigOrExit } from '../runtime/config.js';
 import { startMailSink, type MailSink } from './mail-sink.js';
 import { createWorker } from './worker.js';
 import { SEARCH_ATTRIBUTE_FLAGS, registerSearchAttributes } from './search-attributes.js';
+import { useWriteAheadLog } from './sqlite.js';
 
 const config = loadConfigOrExit();
 const UI_PORT = config.temporalUiPort;
@@ -100,6 +101,7 @@ if (existsSync(CLI)) {
 say(`applying migrations to ${config.databaseUrl}`);
 migrateDeploy(config.databaseUrl);
 const db = createDb(config.databaseUrl);
+await useWriteAheadLog(db, config.databaseUrl); // SQLite: commits append to a log instead of syncing the file
 
 let sink: MailSink | undefined;
 let smtpUrl = config.smtpUrl;
@@ -108,7 +110,7 @@ if (!smtpUrl) {
   smtpUrl = sink.url;
   say(`local SMTP server on ${sink.url}; delivered notices are kept in data/mail/`);
 }
-const mailer = createSmtpMailer(smtpUrl, config.mailFrom);
+const mailer = createSmtpMailer(smtpUrl, config.mailFrom, { maxConnections: config.smtpMaxConnections });
 
 // One Client for the process: the API and the fan-out activities share it.
 const connection = await Connection.connect({ address: config.temporalAddress });
@@ -119,7 +121,7 @@ const nativeConnection = await NativeConnection.connect({ address: config.tempor
 if (!config.activities.invoiceRegistrationNumbers) {
   say('INVOICE_REGISTRATION_NUMBERS is not set: invoices show no registration number (not 適格請求書, JP-INVOICE); fine for development only');
 }
-const worker = await createWorker({ connection: nativeConnection, namespace: config.namespace, db, mailer, client, ...config.activities });
+const worker = await createWorker({ connection: nativeConnection, namespace: config.namespace, db, mailer, client, tuning: config.worker, ...config.activities });
 const workerRun = worker.run();
 
 const server = buildApp({ client, db, keys }).listen(config.apiPort, '127.0.0.1');

@@ -18,19 +18,29 @@ export interface MailSink {
   port: number;
   url: string;
   messages: ReceivedMail[];
+  /** SMTP sessions (TCP connections) opened to this server so far. */
+  readonly connections: number;
   /** While true, the server refuses every message with a 421 (to test retries). */
   setDown(down: boolean): void;
+  /** Holds each message this long before accepting it (to test a slow server); 0 = at once. */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
 export async function startMailSink(opts: { port?: number; dir?: string } = {}): Promise<MailSink> {
   const messages: ReceivedMail[] = [];
   let down = false;
+  let latencyMs = 0;
+  let connections = 0;
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, cb) {
+      connections += 1;
+      cb();
+    },
     onRcptTo(_address, _session, cb) {
       if (down) return cb(Object.assign(new Error('mail sink is down'), { responseCode: 421 }));
       cb();
@@ -46,9 +56,13 @@ export async function startMailSink(opts: { port?: number; dir?: string } = {}):
           raw,
           receivedAt: new Date(),
         };
-        messages.push(mail);
-        if (opts.dir) writeFileSync(join(opts.dir, `${Date.now()}-${messages.length}.eml`), raw);
-        cb();
+        const accept = () => {
+          messages.push(mail);
+          if (opts.dir) writeFileSync(join(opts.dir, `${Date.now()}-${messages.length}.eml`), raw);
+          cb();
+        };
+        if (latencyMs > 0) setTimeout(accept, latencyMs);
+        else accept();
       });
     },
   });
@@ -67,8 +81,14 @@ export async function startMailSink(opts: { port?: number; dir?: string } = {}):
     port,
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    get connections() {
+      return connections;
+    },
     setDown(d) {
       down = d;
+    },
+    setLatency(ms) {
+      latencyMs = ms;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,6 +1,7 @@
 /**
  * Worker entry point for deployments: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL, SMTP_URL,
- * MAIL_FROM, OPS_ALERT_EMAIL, CARRIER_WEBHOOK_URL / _SECRET, INVOICE_REGISTRATION_NUMBERS (runtime/config.ts).
+ * MAIL_FROM, OPS_ALERT_EMAIL, CARRIER_WEBHOOK_URL / _SECRET, INVOICE_REGISTRATION_NUMBERS,
+ * MAX_CACHED_WORKFLOWS, SMTP_MAX_CONNECTIONS (runtime/config.ts).
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -10,6 +11,7 @@ import { loadConfigOrExit } from '../runtime/config.js';
 import { listTermsIds } from '../rules/terms/index.js';
 import { createWorker } from './worker.js';
 import { registerSearchAttributes } from './search-attributes.js';
+import { useWriteAheadLog } from './sqlite.js';
 
 const config = loadConfigOrExit();
 if (!config.smtpUrl) {
@@ -24,7 +26,8 @@ if (missing.length) {
   process.exit(2);
 }
 const db = createDb(config.databaseUrl);
-const mailer = createSmtpMailer(config.smtpUrl, config.mailFrom);
+await useWriteAheadLog(db, config.databaseUrl); // SQLite: commits append to a log instead of syncing the file
+const mailer = createSmtpMailer(config.smtpUrl, config.mailFrom, { maxConnections: config.smtpMaxConnections });
 const connection = await NativeConnection.connect({ address: config.temporalAddress });
 // One Client for the process: the fan-out activities deliver updates to contract workflows with it.
 const clientConnection = await Connection.connect({ address: config.temporalAddress });
@@ -32,7 +35,7 @@ const client = new Client({ connection: clientConnection, namespace: config.name
 // Contract workflows upsert YakkanTerms/Status/NextDeadline/NonRenewalDeadline: make sure the
 // namespace has them before polling (idempotent; needs operator rights on the namespace).
 await registerSearchAttributes(clientConnection, config.namespace);
-const worker = await createWorker({ connection, namespace: config.namespace, db, mailer, client, ...config.activities });
+const worker = await createWorker({ connection, namespace: config.namespace, db, mailer, client, tuning: config.worker, ...config.activities });
 console.log(`yakkan worker polling ${config.temporalAddress} (namespace ${config.namespace})`);
 await worker.run(); // Worker installs SIGINT/SIGTERM handlers and drains on shutdown
 mailer.close();

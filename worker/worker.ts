@@ -2,8 +2,19 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { ContractActivities } from '../activities/types.js';
+import type { WorkerSettings } from '../runtime/config.js';
 import { workflowBundle } from '../runtime/workflow-bundle.js';
 import { CONTRACT_TASK_QUEUE } from '../workflows/contract-messages.js';
+
+/**
+ * Workflows kept in the worker's cache (MAX_CACHED_WORKFLOWS). A cached workflow answers its next
+ * task at once; one that is not is replayed from its history first. Each cached contract holds
+ * its own copy of the workflow modules' state (measured ~450 KiB of RSS each), so the cache, not the
+ * number of contracts, sets the worker's memory: contracts waiting for their next deadline need no
+ * cache. 1,000 keeps a worker near 0.75 GiB whatever the number of contracts (see the README's
+ * Benchmarks); the SDK's default would be derived from the heap limit (2,310 here, ~2 GiB).
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
 
 export interface CreateWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
@@ -11,11 +22,18 @@ export interface CreateWorkerOptions extends ActivityDeps {
   taskQueue?: string;
   /** Lets tests inject faults around the real activities (e.g. a crash after a commit). */
   wrapActivities?: (real: ContractActivities) => ContractActivities;
+  /** The worker settings of runtime/config.ts (MAX_CACHED_WORKFLOWS); unset: the defaults here. */
+  tuning?: WorkerSettings;
   /**
    * Any other option of the SDK's Worker.create, merged over the ones built here (e.g.
    * `maxCachedWorkflows: 0` for a worker that must never take a sticky task queue).
    */
   workerOptions?: Partial<WorkerOptions>;
+}
+
+/** The SDK worker options that follow from the settings (the cache is sized deliberately, never by default). */
+export function tunedWorkerOptions(tuning: WorkerSettings = {}): Partial<WorkerOptions> {
+  return { maxCachedWorkflows: tuning.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS };
 }
 
 export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
@@ -26,6 +44,7 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     // A bundle given in the options is used as it is (no second bundling).
     workflowBundle: o.workerOptions?.workflowBundle ?? (o.workerOptions?.workflowsPath ? undefined : await workflowBundle()),
     activities: (o.wrapActivities ?? ((a) => a))(createActivities(o)),
+    ...tunedWorkerOptions(o.tuning),
     ...o.workerOptions,
   });
 }

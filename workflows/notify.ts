@@ -44,7 +44,7 @@ export const ESCALATION_RETRY: RetryPolicy = {
 export const ESCALATION_WINDOW = '30 minutes';
 
 const delivery = proxyActivities<ContractActivities>({
-  // Above the SMTP (10 s + 10 s + 30 s idle) and webhook (20 s) timeouts of the activities.
+  // Above the SMTP (10 s for a free pooled connection + 10 s + 10 s + 25 s idle) and webhook (20 s) timeouts of the activities.
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: DELIVERY_WINDOW,
   retry: DELIVERY_RETRY,

@@ -32,6 +32,8 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
       devSmtpPort: 2525,
       apiKeys: undefined,
       activities: { opsAlertEmail: undefined, carrierWebhookUrl: undefined, carrierWebhookSecret: undefined },
+      worker: { maxCachedWorkflows: undefined },
+      smtpMaxConnections: undefined,
       chromiumPath: '/usr/bin/chromium',
     });
   });
@@ -50,6 +52,8 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
       OPS_ALERT_EMAIL: 'ops@example.jp',
       CARRIER_WEBHOOK_URL: 'https://carrier.example.jp/notifications',
       CARRIER_WEBHOOK_SECRET: 's3cret',
+      MAX_CACHED_WORKFLOWS: '1500',
+      SMTP_MAX_CONNECTIONS: '8',
       CHROMIUM_PATH: '/opt/chromium/chrome',
     };
     expect(loadConfig(env)).toEqual({
@@ -67,6 +71,8 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
         carrierWebhookUrl: 'https://carrier.example.jp/notifications',
         carrierWebhookSecret: 's3cret',
       },
+      worker: { maxCachedWorkflows: 1500 },
+      smtpMaxConnections: 8,
       chromiumPath: '/opt/chromium/chrome',
     });
     expect(loadConfig({ API_PORT: '', SMTP_URL: '  ', OPS_ALERT_EMAIL: '' })).toMatchObject({ apiPort: 3000, smtpUrl: undefined, activities: { opsAlertEmail: undefined } });
@@ -97,6 +103,18 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
       DEV_SMTP_PORT: 'DEV_SMTP_PORT must be a port number (an integer 0–65535); got "-1"',
       OPS_ALERT_EMAIL: 'OPS_ALERT_EMAIL must be an e-mail address; got "ops at example.jp"',
       CARRIER_WEBHOOK_URL: 'CARRIER_WEBHOOK_URL must be an http:// or https:// URL; got "ftp://carrier.example.jp/"',
+    });
+  });
+
+  test('MAX_CACHED_WORKFLOWS (0 turns the cache off) and SMTP_MAX_CONNECTIONS are plain integers in their range', () => {
+    expect(loadConfig({ MAX_CACHED_WORKFLOWS: '0', SMTP_MAX_CONNECTIONS: '1' })).toMatchObject({ worker: { maxCachedWorkflows: 0 }, smtpMaxConnections: 1 });
+    expect(problems({ MAX_CACHED_WORKFLOWS: '2k', SMTP_MAX_CONNECTIONS: '0' })).toEqual({
+      MAX_CACHED_WORKFLOWS: 'MAX_CACHED_WORKFLOWS must be an integer 0–1,000,000; got "2k"',
+      SMTP_MAX_CONNECTIONS: 'SMTP_MAX_CONNECTIONS must be an integer 1–100; got "0"',
+    });
+    expect(problems({ MAX_CACHED_WORKFLOWS: '-5', SMTP_MAX_CONNECTIONS: '101' })).toEqual({
+      MAX_CACHED_WORKFLOWS: 'MAX_CACHED_WORKFLOWS must be an integer 0–1,000,000; got "-5"',
+      SMTP_MAX_CONNECTIONS: 'SMTP_MAX_CONNECTIONS must be an integer 1–100; got "101"',
     });
   });
 

@@ -1,0 +1,167 @@
+/**
+ * Command latency (issue 18, goal 6) on a Temporal CLI dev server, with the real worker in its own
+ * process (scripts/bench-worker.ts) and the real API (api/app.ts) on a local port:
+ *
+ * - accept (NGN-11): N applications are made through the API; each is accepted, alternately through
+ *   the API (POST /contracts/:id/accept) and directly with the Temporal client (the baseline). The
+ *   acceptance notice is part of the accept (NGN-11: formed when it is sent); its activity's own
+ *   time (outbox + SMTP, from the history) is also taken out, for the figure "without the SMTP round
+ *   trip".
+ * - a cheap update (setQueuePriority, NGN-11 queue): on the same contracts, alternately through the
+ *   API (POST /contracts/:id/priority) and directly; p50 and p99 of each.
+ *
+ *   npx tsx scripts/bench-commands.ts [N=200]
+ *
+ * One request at a time (latency, not throughput); the two sides alternate so load on the machine
+ * falls on both alike.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../api/app.js';
+import { parseApiKeys } from '../api/auth.js';
+import { startMailSink } from '../worker/mail-sink.js';
+import { acceptApplication, setQueuePriority } from '../workflows/contract-messages.js';
+import { args, devServer, freshBenchDb, machine, percentile, quietRuntime, report, say, spawnWorker, type BenchRow } from './bench-lib.js';
+
+const a = args();
+const N = a.n(0, 200);
+const KEY = `bench-ops-${randomUUID()}`;
+
+quietRuntime();
+const env = await devServer();
+const { db, url, drop } = await freshBenchDb({ wal: !a.has('no-wal') });
+const sink = await startMailSink();
+const taskQueue = `bench-cmd-${randomUUID().slice(0, 8)}`;
+const worker = await spawnWorker({ address: env.address, namespace: env.namespace ?? 'default', taskQueue, databaseUrl: url, smtpUrl: sink.url });
+const server = buildApp({ client: env.client, db, keys: parseApiKeys(`${KEY}=ops`), taskQueue }).listen(0, '127.0.0.1');
+await new Promise<void>((ok) => server.once('listening', () => ok()));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const rows: BenchRow[] = [];
+
+async function api(path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as unknown;
+  if (res.status >= 300) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function apply(): Promise<string> {
+  const id = `ctr-cmd-${randomUUID().slice(0, 8)}`;
+  await api('/contracts', {
+    contractId: id,
+    terms: 'NGN',
+    planId: 'ngn-vpn-standard',
+    customer: { id: `cust-${id}`, name: '株式会社ベンチ', email: `${id}@example.co.jp`, kind: 'corporate' },
+  });
+  return id;
+}
+
+/** Milliseconds of the contract's acceptance-notice activity (started → completed), from its history. */
+async function noticeMs(id: string): Promise<number> {
+  const events = (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+  const ms = (e: (typeof events)[number] | undefined) => Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
+  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendNotice');
+  if (!scheduled) return NaN;
+  const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled.eventId));
+  const completed = events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(scheduled.eventId));
+  return ms(completed) - ms(started);
+}
+
+const time = async (f: () => Promise<unknown>): Promise<number> => {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+};
+
+try {
+  say(`commands: N = ${N} NGN applications, dev server, worker pid ${worker.pid}, ${machine()}`);
+  // Warm-up (connections, caches, JIT), not counted.
+  for (let i = 0; i < 10; i++) {
+    const id = await apply();
+    await api(`/contracts/${id}/accept`, {});
+    await env.client.workflow.getHandle(id).executeUpdate(setQueuePriority, { args: [{ priority: 1 }] }).catch(() => undefined);
+  }
+
+  const accept = { api: [] as number[], direct: [] as number[], apiWithoutNotice: [] as number[] };
+  const cheap = { api: [] as number[], direct: [] as number[] };
+  for (let i = 0; i < N; i++) {
+    const id = await apply();
+    // The cheap update first, while the application is open: one through the API, one direct.
+    const h = env.client.workflow.getHandle(id);
+    const order = i % 2 === 0 ? (['api', 'direct'] as const) : (['direct', 'api'] as const);
+    for (const side of order) {
+      const ms = await time(() => (side === 'api' ? api(`/contracts/${id}/priority`, { priority: i % 7 }) : h.executeUpdate(setQueuePriority, { args: [{ priority: i % 5 }] })));
+      cheap[side].push(ms);
+    }
+    // Then the accept, alternately through the API and direct.
+    if (i % 2 === 0) {
+      const ms = await time(() => api(`/contracts/${id}/accept`, {}));
+      accept.api.push(ms);
+      accept.apiWithoutNotice.push(ms - (await noticeMs(id)));
+    } else {
+      accept.direct.push(await time(() => h.executeUpdate(acceptApplication, { args: [{}] })));
+    }
+    if ((i + 1) % 50 === 0) say(`${i + 1}/${N} contracts`);
+  }
+
+  const p = (xs: number[], q: number) => percentile(xs, q);
+  say(`accept through the API: p50 ${p(accept.api, 50).toFixed(1)} ms, p99 ${p(accept.api, 99).toFixed(1)} ms; direct: p50 ${p(accept.direct, 50).toFixed(1)} ms`);
+  say(`accept through the API without its notice activity (outbox + SMTP): p50 ${p(accept.apiWithoutNotice, 50).toFixed(1)} ms`);
+  say(`cheap update (priority) through the API: p50 ${p(cheap.api, 50).toFixed(1)} ms, p99 ${p(cheap.api, 99).toFixed(1)} ms; direct: p50 ${p(cheap.direct, 50).toFixed(1)} ms, p99 ${p(cheap.direct, 99).toFixed(1)} ms`);
+  const sent = await db.notice.count({ where: { kind: 'acceptance', status: 'sent' } });
+  if (sent < N) throw new Error(`only ${sent} acceptance notices sent for ${N} accepts`);
+
+  rows.push(
+    {
+      bench: 'commands',
+      figure: 'accept (NGN-11) through the API, p50, acceptance notice included',
+      value: p(accept.api, 50),
+      unit: 'ms',
+      baseline: 'accept with the Temporal client directly, p50',
+      baselineValue: p(accept.direct, 50),
+      better: 'lower',
+    },
+    {
+      bench: 'commands',
+      figure: 'accept through the API without its notice activity (outbox + SMTP), p50',
+      value: p(accept.apiWithoutNotice, 50),
+      unit: 'ms',
+      baseline: 'accept through the API, notice included, p50',
+      baselineValue: p(accept.api, 50),
+      better: 'lower',
+      target: '< 50 ms',
+      met: p(accept.apiWithoutNotice, 50) < 50,
+    },
+    {
+      bench: 'commands',
+      figure: 'cheap update (priority) through the API, p99',
+      value: p(cheap.api, 99),
+      unit: 'ms',
+      baseline: 'the same update with the Temporal client directly, p99',
+      baselineValue: p(cheap.direct, 99),
+      better: 'lower',
+      target: 'ratio ≤ 1.2',
+      met: p(cheap.api, 99) <= 1.2 * p(cheap.direct, 99),
+    },
+    {
+      bench: 'commands',
+      figure: 'cheap update (priority) through the API, p50',
+      value: p(cheap.api, 50),
+      unit: 'ms',
+      baseline: 'direct, p50',
+      baselineValue: p(cheap.direct, 50),
+      better: 'lower',
+    },
+  );
+} finally {
+  await new Promise<void>((ok) => server.close(() => ok()));
+  await worker.stop();
+  await sink.close();
+  await drop();
+  await env.teardown();
+}
+report(rows);

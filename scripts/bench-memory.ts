@@ -1,0 +1,152 @@
+/**
+ * Memory of one worker with many live contracts (issue 18, goal 5). The real worker runs in its own
+ * process (scripts/bench-worker.ts) with MAX_CACHED_WORKFLOWS = --cache; N active TNC contract
+ * workflows are started on a Temporal CLI dev server (each runs its first task: calendar, month-close
+ * timer) while the worker's RSS is sampled every second. Then, for --churn seconds, random contracts
+ * are queried, so uncached ones are replayed into the cache and others evicted — the steady state
+ * of a worker whose contracts wake up one after another.
+ *
+ *   npx tsx scripts/bench-memory.ts [N=20000] [--cache 1000] [--churn 60] [--concurrency 20]
+ *
+ * Figures: RSS per cached workflow (while the cache fills), RSS growth per 1,000 contracts after
+ * the cache is full and per minute of churn (both should be ~0: flat), and the peak RSS beside the
+ * idle worker's (baseline, same process, same run).
+ */
+import { randomUUID } from 'node:crypto';
+import { startMailSink } from '../worker/mail-sink.js';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/worker.js';
+import { getContract } from '../workflows/contract-messages.js';
+import { jstDateOf, startOfMonth } from '../rules/calendar.js';
+import {
+  activeContractInput,
+  args,
+  devServer,
+  freshBenchDb,
+  machine,
+  pool,
+  quietRuntime,
+  report,
+  say,
+  secs,
+  seedActiveContracts,
+  sleep,
+  slope,
+  spawnWorker,
+  type BenchRow,
+} from './bench-lib.js';
+
+const a = args();
+const N = a.n(0, 20_000);
+const CACHE = a.flag('cache', DEFAULT_MAX_CACHED_WORKFLOWS);
+const CHURN_S = a.flag('churn', 60);
+const CONCURRENCY = a.flag('concurrency', 20);
+const TARGET_MIB = 2048;
+
+quietRuntime();
+const env = await devServer();
+const { db, url, drop } = await freshBenchDb({ wal: !a.has('no-wal') });
+const sink = await startMailSink();
+const taskQueue = `bench-mem-${randomUUID().slice(0, 8)}`;
+const rows: BenchRow[] = [];
+const worker = await spawnWorker({
+  address: env.address,
+  namespace: env.namespace ?? 'default',
+  taskQueue,
+  databaseUrl: url,
+  smtpUrl: sink.url,
+  maxCachedWorkflows: CACHE,
+});
+try {
+  say(`memory: N = ${N} live contracts, cache ${CACHE}, dev server, worker pid ${worker.pid}, ${machine()}`);
+  await sleep(3000);
+  const idle = worker.stats()!.rssMiB;
+  say(`idle worker: RSS ${idle.toFixed(0)} MiB`);
+
+  const now = await env.currentTimeMs();
+  const today = jstDateOf(now);
+  const p = { formedAt: new Date(now).toISOString(), serviceStart: startOfMonth(today), billingStart: startOfMonth(today) };
+  const ids = Array.from({ length: N }, (_, i) => `ctr-mem-${String(i).padStart(6, '0')}`);
+  await seedActiveContracts(db, ids, { ...p, formedAt: new Date(now) });
+
+  // ---- N contracts start; RSS against the number started ------------------------------------
+  const samples: { t: number; started: number; rss: number; cpu: number }[] = [];
+  let started = 0;
+  const t0 = Date.now();
+  const sampler = setInterval(() => {
+    const s = worker.stats();
+    if (s) samples.push({ t: Date.now() - t0, started, rss: s.rssMiB, cpu: s.cpuMs });
+  }, 1000);
+  let nextLog = 1000;
+  await pool(N, CONCURRENCY, async (i) => {
+    await env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: ids[i]!, args: [activeContractInput(ids[i]!, p)] });
+    started += 1;
+    if (started >= nextLog || started === N) {
+      nextLog += 1000;
+      say(`started ${started}/${N} (${secs(Date.now() - t0)} s): worker RSS ${worker.stats()?.rssMiB.toFixed(0)} MiB`);
+    }
+  });
+  // Settled: the worker's CPU has stopped moving (every first task done).
+  for (;;) {
+    const c0 = worker.stats()!.cpuMs;
+    await sleep(3000);
+    if (worker.stats()!.cpuMs - c0 < 150) break;
+  }
+  const settledAt = samples.length;
+  const afterStart = worker.stats()!.rssMiB;
+  say(`all ${N} started and settled after ${secs(Date.now() - t0)} s: worker RSS ${afterStart.toFixed(0)} MiB`);
+
+  // ---- churn: queries to random contracts (replays of uncached ones) ---------------------------
+  let queries = 0;
+  const churnT0 = Date.now();
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+  await pool(1e9, 4, async () => {
+    if (Date.now() - churnT0 > CHURN_S * 1000) return;
+    await env.client.workflow.getHandle(ids[Math.floor(rand() * N)]!).query(getContract);
+    queries += 1;
+  }).catch(() => undefined);
+  clearInterval(sampler);
+  const end = worker.stats()!.rssMiB;
+  say(`churn: ${queries} queries in ${CHURN_S} s (${(queries / CHURN_S).toFixed(0)}/s): worker RSS ${end.toFixed(0)} MiB`);
+
+  // ---- figures ---------------------------------------------------------------------------------------
+  const filling = samples.filter((s) => s.started > 0 && s.started <= CACHE).map((s) => [s.started, s.rss] as [number, number]);
+  const full = samples.slice(0, settledAt).filter((s) => s.started >= Math.min(N, 2 * CACHE)).map((s) => [s.started, s.rss] as [number, number]);
+  const churn = samples.slice(settledAt).map((s) => [s.t / 60_000, s.rss] as [number, number]);
+  const perCachedKiB = slope(filling) * 1024;
+  const afterFullKiBPer1000 = slope(full) * 1024 * 1000;
+  const churnMiBPerMin = slope(churn);
+  const peak = worker.peakRssMiB();
+  say(`RSS per cached workflow while the cache fills: ${perCachedKiB.toFixed(0)} KiB`);
+  say(`after the cache is full: ${Number.isFinite(afterFullKiBPer1000) ? afterFullKiBPer1000.toFixed(0) : '—'} KiB per 1,000 more contracts; during churn ${Number.isFinite(churnMiBPerMin) ? churnMiBPerMin.toFixed(1) : '—'} MiB per minute`);
+  say(`peak worker RSS ${peak.toFixed(0)} MiB (idle ${idle.toFixed(0)} MiB)`);
+  rows.push(
+    {
+      bench: 'memory',
+      figure: `worker peak RSS, ${N.toLocaleString('en')} live contracts, cache ${CACHE}`,
+      value: peak,
+      unit: 'MiB',
+      baseline: 'the same worker idle, before any contract',
+      baselineValue: idle,
+      better: 'lower',
+      target: `< ${TARGET_MIB} MiB at 100,000`,
+      met: N >= 100_000 ? peak < TARGET_MIB : undefined,
+    },
+    { bench: 'memory', figure: 'RSS per cached workflow (while the cache fills)', value: perCachedKiB, unit: 'KiB', better: 'lower' },
+    {
+      bench: 'memory',
+      figure: 'RSS growth after the cache is full, per 1,000 contracts',
+      value: afterFullKiBPer1000,
+      unit: 'KiB',
+      better: 'lower',
+      target: 'flat',
+    },
+    { bench: 'memory', figure: `RSS growth during ${CHURN_S} s of churn (replays, evictions)`, value: churnMiBPerMin, unit: 'MiB/min', better: 'lower', target: 'flat' },
+  );
+} finally {
+  await worker.stop();
+  await sink.close();
+  await drop();
+  await env.teardown();
+}
+report(rows);

@@ -1,0 +1,56 @@
+/**
+ * Baseline workflows for the benchmarks (bundled on their own, never registered by the product's
+ * worker): the smallest workflow with the same shape as the contract's month close — a durable
+ * timer to 00:00 JST on the 1st, then one activity — so each benchmark can say how far the real
+ * contract workflow is from what the server and the SDK allow on the same machine in the same run.
+ *
+ * Deterministic workflow code: only @temporalio/workflow.
+ */
+import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
+
+export interface BaselineActivities {
+  /** Stands for the month-close work: one round trip to an activity, its result in history. */
+  closeMonth(workflowId: string, month: string): Promise<{ month: string }>;
+}
+
+const { closeMonth } = proxyActivities<BaselineActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+const JST_OFFSET_MS = 9 * 3600_000;
+
+/** 00:00 JST on the 1st of the month after the JST month of `ms`, and that month as 'YYYY-MM'. */
+function nextFirstJst(ms: number): { atMs: number; month: string } {
+  const jst = new Date(ms + JST_OFFSET_MS);
+  const y = jst.getUTCFullYear();
+  const m = jst.getUTCMonth(); // 0-based: the month being closed
+  return { atMs: Date.UTC(y, m + 1, 1) - JST_OFFSET_MS, month: `${y}-${String(m + 1).padStart(2, '0')}` };
+}
+
+export interface MonthlyInput {
+  workflowId: string;
+  /** Month closes still to do (the workflow ends after the last). */
+  months: number;
+  /** Continue as new after this many closes (the contract workflow's MONTHS_PER_RUN is 12). */
+  perRun: number;
+}
+
+/**
+ * `months` month closes: wait for the 1st (a timer), run one activity, continue as new every
+ * `perRun` closes — the contract workflow's month-close loop without its rules.
+ */
+export async function monthlyBaselineWorkflow(input: MonthlyInput): Promise<number> {
+  let left = input.months;
+  let thisRun = 0;
+  while (left > 0) {
+    const { atMs, month } = nextFirstJst(Date.now());
+    const wait = atMs - Date.now();
+    if (wait > 0) await sleep(wait);
+    await closeMonth(input.workflowId, month);
+    left -= 1;
+    thisRun += 1;
+    if (left > 0 && thisRun >= input.perRun) await continueAsNew<typeof monthlyBaselineWorkflow>({ ...input, months: left });
+  }
+  return input.months;
+}

@@ -1,0 +1,219 @@
+/**
+ * One contract for YEARS years (issue 18, goal 4) on the Java time-skipping server: an NGN contract
+ * (ngn-vpn-standard) accepted on 1 January and never paid, so every month has its month close
+ * (invoice + notice), its overdue reminder and the non-payment stoppage; the period renews every
+ * year (NGN-39) and the workflow continues as new every 12 month closes. The real worker, the real
+ * activities, a SQLite database and the local SMTP server.
+ *
+ *   npx tsx scripts/bench-years.ts [YEARS=5] [--no-baseline]
+ *
+ * Prints the wall time for the YEARS years, history events and activities per month, the size of
+ * the state carried into each run, and checks the ledger (one fee and one tax line per month).
+ * Baseline, same server, same run: the smallest workflow with the same month timers and one
+ * activity per month, continuing as new every 12 (scripts/bench-workflows.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createSmtpMailer } from '../activities/mailer.js';
+import { jstDateOf, jstMidnightMs } from '../rules/calendar.js';
+import { startMailSink } from '../worker/mail-sink.js';
+import { createWorker } from '../worker/worker.js';
+import { acceptApplication, getContract, type ContractInput } from '../workflows/contract-messages.js';
+import { MONTHS_PER_RUN } from '../workflows/contract.js';
+import type { MonthlyInput } from './bench-workflows.js';
+import {
+  args,
+  baselineWorker,
+  childPids,
+  cpuMs,
+  cpuMsOfPid,
+  freshBenchDb,
+  loadAverage,
+  machine,
+  quietRuntime,
+  report,
+  say,
+  timeSkippingServer,
+  type BenchRow,
+} from './bench-lib.js';
+
+const a = args();
+const YEARS = a.n(0, 5);
+const MONTHS = YEARS * 12;
+const TARGET_S = 5;
+
+/** 10:00 JST on `date` as epoch ms. */
+const tenJst = (date: string) => jstMidnightMs(date) + 10 * 3600_000;
+
+async function sleepTo(env: TestWorkflowEnvironment, ms: number): Promise<void> {
+  const now = await env.currentTimeMs();
+  if (ms > now) await env.sleep(ms - now);
+}
+
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+
+interface RunFacts {
+  runId: string;
+  events: number;
+  /** Bytes of the run's input (the state carried by continue-as-new). */
+  inputBytes: number;
+  activities: Record<string, number>;
+}
+
+/** Every run of the workflow, newest first, by following continuedExecutionRunId back. */
+async function runsOf(env: TestWorkflowEnvironment, workflowId: string): Promise<RunFacts[]> {
+  const runs: RunFacts[] = [];
+  let runId: string | undefined = (await env.client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    const history: History = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    const started = events[0]?.workflowExecutionStartedEventAttributes;
+    const activities: Record<string, number> = {};
+    for (const e of events) {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (name) activities[name] = (activities[name] ?? 0) + 1;
+    }
+    runs.push({
+      runId,
+      events: events.length,
+      inputBytes: (started?.input?.payloads ?? []).reduce((n: number, p) => n + (p.data?.length ?? 0), 0),
+      activities,
+    });
+    runId = started?.continuedExecutionRunId || undefined;
+  }
+  return runs;
+}
+
+const env = await (async () => {
+  quietRuntime();
+  return timeSkippingServer({ jit: a.has('quick-jvm') ? 'quick-start' : 'full' });
+})();
+const javaPid = childPids('java')[0];
+const { db, drop } = await freshBenchDb({ wal: !a.has('no-wal') });
+const sink = await startMailSink();
+const mailer = createSmtpMailer(sink.url, 'yakkan-bench <notices@yakkan.bench>');
+const rows: BenchRow[] = [];
+try {
+  say(`years: one NGN contract, unpaid, ${YEARS} years (${MONTHS} month closes), time-skipping server, ${machine()}`);
+
+  // ---- baseline: the same month timers, one activity each -------------------------------------
+  let baselineSeconds: number | undefined;
+  if (!a.has('no-baseline')) {
+    const tq = `bench-base-${randomUUID().slice(0, 8)}`;
+    let closes = 0;
+    const worker = await baselineWorker(env, tq, {
+      closeMonth: async (_id: string, month: string) => {
+        closes += 1;
+        return { month };
+      },
+    });
+    await worker.runUntil(async () => {
+      const Y = Number(jstDateOf(await env.currentTimeMs()).slice(0, 4)) + 1;
+      await sleepTo(env, tenJst(`${Y}-01-01`));
+      const input: MonthlyInput = { workflowId: `baseline-${randomUUID().slice(0, 8)}`, months: MONTHS, perRun: MONTHS_PER_RUN };
+      const t0 = performance.now();
+      const h = await env.client.workflow.start('monthlyBaselineWorkflow', { taskQueue: tq, workflowId: input.workflowId, args: [input] });
+      await sleepTo(env, tenJst(`${Y + YEARS}-01-02`));
+      baselineSeconds = (performance.now() - t0) / 1000;
+      // Not h.result(): on the time-skipping server it unlocks the clock, which then jumps to far timers.
+      const status = (await h.describe()).status.name;
+      if (status !== 'COMPLETED' || closes !== MONTHS) throw new Error(`baseline: ${status} after ${closes} of ${MONTHS} month closes`);
+      const runs = await runsOf(env, input.workflowId);
+      const events = runs.reduce((n, r) => n + r.events, 0);
+      say(`baseline (timer + 1 activity per month): ${closes} months in ${baselineSeconds.toFixed(2)} s wall, ${runs.length} runs, ${(events / MONTHS).toFixed(1)} events/month`);
+    });
+  }
+
+  // ---- the contract ----------------------------------------------------------------------------
+  const tq = `bench-years-${randomUUID().slice(0, 8)}`;
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace,
+    taskQueue: tq,
+    db,
+    mailer,
+    client: env.client,
+    now: async () => new Date(await env.currentTimeMs()),
+  });
+  await worker.runUntil(async () => {
+    const Y = Number(jstDateOf(await env.currentTimeMs()).slice(0, 4)) + 1;
+    await sleepTo(env, tenJst(`${Y}-01-01`));
+    const contractId = `ctr-bench-years-${randomUUID().slice(0, 8)}`;
+    const input: ContractInput = {
+      contractId,
+      terms: 'NGN',
+      termsVersion: '2020-02-01',
+      planId: 'ngn-vpn-standard',
+      customer: { id: `cust-${contractId}`, name: '株式会社ベンチ', email: `${contractId}@example.co.jp`, kind: 'corporate', domestic: true },
+      channel: 'form',
+      appliedAt: new Date(await env.currentTimeMs()).toISOString(),
+    };
+    const tStart = performance.now();
+    const h: WorkflowHandle = await env.client.workflow.start('contractWorkflow', { taskQueue: tq, workflowId: contractId, args: [input] });
+    await h.executeUpdate(acceptApplication, { args: [{ serviceStartDate: `${Y}-01-01` }] });
+    const acceptedMs = performance.now() - tStart;
+    const t0 = performance.now();
+    const cpu0 = cpuMs();
+    const java0 = javaPid ? cpuMsOfPid(javaPid) : undefined;
+    await sleepTo(env, tenJst(`${Y + YEARS}-01-02`));
+    const seconds = (performance.now() - t0) / 1000;
+    const workerCpuS = (cpuMs() - cpu0) / 1000;
+    const java1 = javaPid ? cpuMsOfPid(javaPid) : undefined;
+    const serverCpuS = java0 !== undefined && java1 !== undefined ? (java1 - java0) / 1000 : undefined;
+    const view = await h.query(getContract);
+
+    // ---- what it recorded ------------------------------------------------------------------------
+    const runs = await runsOf(env, contractId);
+    const events = runs.reduce((n, r) => n + r.events, 0);
+    const activities: Record<string, number> = {};
+    for (const r of runs) for (const [k, v] of Object.entries(r.activities)) activities[k] = (activities[k] ?? 0) + v;
+    const activityCount = Object.values(activities).reduce((x, y) => x + y, 0);
+    const inputs = [...runs].reverse().map((r) => r.inputBytes);
+    const ledger = await db.ledgerEntry.findMany({ where: { contractId }, select: { kind: true, period: true } });
+    const fees = ledger.filter((l) => l.kind === 'fee').length;
+    const taxes = ledger.filter((l) => l.kind === 'consumption-tax').length;
+    const notices = await db.notice.count({ where: { contractId, status: 'sent' } });
+    await h.terminate('benchmark finished');
+
+    say(`accepted in ${acceptedMs.toFixed(0)} ms (acceptance notice included); ${YEARS} years in ${seconds.toFixed(2)} s wall`);
+    say(`CPU over those ${seconds.toFixed(1)} s: this process (worker, activities, SMTP server) ${workerCpuS.toFixed(1)} s, the test server ${serverCpuS?.toFixed(1) ?? '?'} s; load average ${loadAverage().toFixed(1)}`);
+    say(`state: ${view.status}, run ${view.run}, period ${view.period?.start} … ${view.period?.end} (renewals ${view.period?.renewals}), open invoices ${view.openInvoices.length}`);
+    say(`ledger: ${fees} fee lines, ${taxes} tax lines for ${MONTHS} months; ${notices} notices sent`);
+    say(`history: ${runs.length} runs, ${events} events = ${(events / MONTHS).toFixed(1)} per month; ${activityCount} activities = ${(activityCount / MONTHS).toFixed(1)} per month`);
+    say(`activities: ${Object.entries(activities).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    say(`carried input per run (bytes, first run first): ${inputs.join(', ')}`);
+    if (fees !== MONTHS || taxes !== MONTHS) throw new Error(`expected ${MONTHS} fee and ${MONTHS} tax lines, got ${fees} and ${taxes}`);
+
+    rows.push(
+      {
+        bench: 'years',
+        figure: `one NGN contract, ${YEARS} years unpaid (renewals, continue-as-new), wall time`,
+        value: seconds,
+        unit: 's',
+        baseline: baselineSeconds !== undefined ? `timer + 1 activity per month, ${MONTHS} months` : undefined,
+        baselineValue: baselineSeconds,
+        better: 'lower',
+        target: `< ${TARGET_S} s`,
+        met: seconds < TARGET_S,
+      },
+      { bench: 'years', figure: 'history events per month', value: events / MONTHS, unit: '', better: 'lower' },
+      { bench: 'years', figure: 'activities per month', value: activityCount / MONTHS, unit: '', better: 'lower' },
+      {
+        bench: 'years',
+        figure: 'state carried into the last run (bytes)',
+        value: inputs[inputs.length - 1] ?? 0,
+        unit: 'B',
+        baseline: 'carried into the second run',
+        baselineValue: inputs[1],
+        better: 'lower',
+      },
+    );
+  });
+} finally {
+  mailer.close();
+  await sink.close();
+  await drop();
+  await env.teardown();
+}
+report(rows);
