@@ -38,7 +38,7 @@ const say = (line: string) => console.log(`[bench-cluster] ${line}`);
 const dir = resolve('data/bench-cluster', `run-${process.pid}-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
 const key = randomBytes(18).toString('base64url');
-const cluster: Cluster = await startCluster({ dir, ports: await freePorts(2), apiKeys: `${key}=ops`, durable: !values.fast, say });
+const cluster: Cluster = await startCluster({ dir, ports: await freePorts(2), apiKeys: `${key}=ops`, durable: !values.fast, invoiceRegistrationNumbers: 'NGN=T1010001000001,TNC=T2020002000002', say });
 const connection = await Connection.connect({ address: cluster.temporalAddress });
 const client = new Client({ connection, namespace: cluster.namespace });
 

@@ -8,7 +8,8 @@
  *                      --ui-port 8233 --postgres-port 5433 --smtp-port 2525 --no-ui]
  *
  * Environment (runtime/config.ts): YAKKAN_API_KEYS (else keys generated in data/cluster/api-keys),
- * SMTP_URL (else a local SMTP server keeps notices in data/cluster/mail/), MAIL_FROM.
+ * SMTP_URL (else a local SMTP server keeps notices in data/cluster/mail/), MAIL_FROM, and
+ * INVOICE_REGISTRATION_NUMBERS (required: the workers issue qualified invoices, JP-INVOICE).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -103,6 +104,14 @@ if ([ports.frontendMembership, ports.historyMembership, ports.matchingMembership
   process.exit(2);
 }
 
+const numbers = config.activities.invoiceRegistrationNumbers;
+if (!numbers) {
+  console.error(
+    '[cluster] INVOICE_REGISTRATION_NUMBERS is not set: the workers issue qualified invoices (JP-INVOICE) and need the registration number of each 約款, e.g. INVOICE_REGISTRATION_NUMBERS=NGN=T1234567890123,TNC=T9876543210987 npm run cluster',
+  );
+  process.exit(2);
+}
+
 const dir = resolve('data/cluster');
 mkdirSync(dir, { recursive: true });
 const keySpec = config.apiKeys ?? generatedKeys(resolve(dir, 'api-keys'));
@@ -119,6 +128,9 @@ const cluster = await startCluster({
   ui: !flags['no-ui'],
   smtpUrl: config.smtpUrl,
   mailFrom: config.mailFrom,
+  invoiceRegistrationNumbers: Object.entries(numbers)
+    .map(([terms, n]) => `${terms}=${n}`)
+    .join(','),
   say,
   onExit: (proc) => {
     say(`${proc.name} (pid ${proc.pid}) exited: ${proc.exitText}; its log: ${proc.logFile}`);

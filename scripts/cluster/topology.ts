@@ -100,6 +100,11 @@ export interface ClusterOptions {
   /** SMTP_URL for the workers; unset: a local SMTP server keeps the notices (dir/mail). */
   smtpUrl?: string;
   mailFrom?: string;
+  /**
+   * INVOICE_REGISTRATION_NUMBERS of the workers (JP-INVOICE, `NGN=T…,TNC=T…`): the deployment worker
+   * refuses to start without a number for every 約款.
+   */
+  invoiceRegistrationNumbers: string;
   /** Progress lines ("[cluster] …"). */
   say?: (line: string) => void;
   /** Called when a process exits that was not stopped through the cluster (a crash, a kill). */
@@ -220,7 +225,11 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
 
     const workers: Proc[] = [];
     for (let i = 1; i <= (o.workers ?? 2); i++) {
-      workers.push(node(`worker-${i}`, 'worker/main.ts', { SMTP_URL: smtpUrl, MAIL_FROM: o.mailFrom ?? 'yakkan <notices@yakkan.localhost>' }));
+      workers.push(node(`worker-${i}`, 'worker/main.ts', {
+          SMTP_URL: smtpUrl,
+          MAIL_FROM: o.mailFrom ?? 'yakkan <notices@yakkan.localhost>',
+          INVOICE_REGISTRATION_NUMBERS: o.invoiceRegistrationNumbers,
+        }));
     }
     started.push({ name: 'workers', stop: () => Promise.all(workers.map((w) => w.stop('SIGTERM', 30_000))) });
     const apis = p.apiProcesses.map((port, i) => node(`api-${i + 1}`, 'api/main.ts', { API_PORT: String(port), YAKKAN_API_KEYS: o.apiKeys }));

@@ -34,7 +34,7 @@ import { postgresInstalled } from '../../scripts/cluster/postgres.js';
 import { temporalServerBuilt } from '../../scripts/cluster/temporal.js';
 import { freePorts, startCluster, type Cluster } from '../../scripts/cluster/topology.js';
 import { uiServerBuilt } from '../../scripts/cluster/ui.js';
-import { useWorld } from '../helpers/world.js';
+import { registrationNumbersSpec, useWorld } from '../helpers/world.js';
 import { parseMail } from '../notices/mime.js';
 
 const CONTRACTS = 100;
@@ -70,6 +70,7 @@ beforeAll(async () => {
     durable: false,
     smtpUrl: world.sink.url,
     mailFrom: 'yakkan-test <notices@yakkan.test>',
+    invoiceRegistrationNumbers: registrationNumbersSpec(),
     say: (line) => console.log(`[scale-out] ${line}`),
   }).catch((e: Error) => {
     throw new Error(`the cluster did not start: ${e.message}`);

@@ -301,3 +301,10 @@ export function application(terms: TermsId, planId: string, customer: Customer, 
 
 /** JP-INVOICE registration numbers the test worlds' activities use (INVOICE_REGISTRATION_NUMBERS; made up, T + 13 digits). */
 export const TEST_REGISTRATION_NUMBERS: Readonly<Record<string, string>> = Object.freeze({ NGN: 'T1010001000001', TNC: 'T2020002000002' });
+
+/** The same numbers as INVOICE_REGISTRATION_NUMBERS would give them, for processes a test starts. */
+export function registrationNumbersSpec(): string {
+  return Object.entries(TEST_REGISTRATION_NUMBERS)
+    .map(([terms, n]) => `${terms}=${n}`)
+    .join(',');
+}
