@@ -541,6 +541,20 @@ function ratePercent(rate: string): string {
   return jaAnnualRate(rate).replace(/^年/, '');
 }
 
+/** What an invoice is for, in Japanese: a month ("2027年4月分") or the kind of charge. */
+export function invoicePeriodJa(period: string): string {
+  const month = /^(\d{4})-(\d{2})$/.exec(period);
+  if (month) return `${month[1]}年${Number(month[2])}月分`;
+  const kinds: Record<string, string> = {
+    final: '最終',
+    penalty: '違約金',
+    surcharge: '割増金',
+    dispatch: '派遣費用',
+    'late-damages': '遅延損害金',
+  };
+  return kinds[period] ?? period;
+}
+
 /**
  * JP-INVOICE: the invoice as a 適格請求書 (消費税法 第57条の4): issuer and registration number, the
  * recipient, the issue date, each line with its transaction date and whether it is taxed at 10% or
@@ -591,7 +605,7 @@ export function qualifiedInvoiceNotice(
   if (p.accelerated) notes.push(`${p.accelerated} により、このご請求は直ちにお支払いいただく必要があります（期限の利益の喪失）。`);
   if (p.transferFeesClause) notes.push(`お支払いに必要な振込手数料その他の費用はお客様のご負担となります（${p.transferFeesClause}）。`);
   if (p.corrects) notes.push(`本書は請求書 ${p.corrects.invoiceId} を訂正する新たな請求書（修正・返還）です。元の請求書は変更していません。`);
-  const title = p.corrects ? '適格請求書（訂正）' : `適格請求書 ${p.period} ご請求`;
+  const title = p.corrects ? '適格請求書（訂正）' : `適格請求書 ${invoicePeriodJa(p.period)}のご請求`;
   return doc(p, {
     kind: 'invoice',
     clauseId: p.clauseId,
@@ -599,7 +613,7 @@ export function qualifiedInvoiceNotice(
     paragraphs: [
       p.corrects
         ? `請求書 ${p.corrects.invoiceId} の内容を以下のとおり訂正いたします。`
-        : `${p.period === 'final' ? '最終' : p.period}のご請求を以下のとおりお知らせします。${dateJa(p.dueDate)}までにお支払いください。`,
+        : `${invoicePeriodJa(p.period)}のご請求を以下のとおりお知らせします。${dateJa(p.dueDate)}までにお支払いください。`,
     ],
     facts,
     list: { title: '明細（取引年月日・内容・金額）', items },

@@ -8,6 +8,7 @@
  * grounds, plans, violations …) come from `FieldChoices`, keyed by field name.
  */
 import { z } from 'zod';
+import { DATE_PATTERN, INSTANT_PATTERN, MONTH_PATTERN } from '../../rules/limits.js';
 import type { ContractCommand } from '../commands.js';
 import { html, type Html } from './html.js';
 
@@ -54,6 +55,11 @@ export const COMMAND_TITLES: Readonly<Record<string, string>> = {
   'force-majeure': '不可抗力の発生 Force majeure',
   'force-majeure-end': '不可抗力の終了 Force majeure ended',
   objections: '約款変更への異議（書面） Objection to a terms change',
+  'invoices-corrections': '請求書の修正・返還（新たな適格請求書） Invoice correction',
+  'plan-change-refusal': 'プラン変更の不承諾（書面通知） Refuse a plan change',
+  'carrier-course-end': 'ドコモ料金設定コースの終了 docomo course ended',
+  'parts-cancel': '一部解約 Cancel a part',
+  'parts-erasure-certificate': '一部解約分の消去証明 Erasure certificate of a part',
 };
 
 /** Field labels: Japanese first, the API's field name beside it. */
@@ -138,6 +144,11 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   vid: '違反番号',
   sid: '停止番号',
   oid: '障害番号',
+  iid: '請求書',
+  pid: '一部（拠点・オプション）',
+  lines: '修正明細',
+  courseEndsOn: 'コース終了日',
+  addOns: '付加サービス（一部解約の単位）',
 };
 
 /** Japanese names of enum values that are not clause ids. */
@@ -228,14 +239,14 @@ export function fieldsOf(c: ContractCommand, choices: FieldChoices = {}): FieldS
       out.push({ ...base, control: 'select', options: options ?? p.enum.map((v) => ({ value: v, label: ENUM_LABELS[v] ?? v })) });
     } else if (options) {
       out.push({ ...base, control: 'select', options });
-    } else if (p.format === 'date') {
+    } else if (p.format === 'date' || p.pattern === DATE_PATTERN) {
       out.push({ ...base, control: 'date' });
-    } else if (p.format === 'date-time') {
+    } else if (p.format === 'date-time' || p.pattern === INSTANT_PATTERN) {
       out.push({ ...base, control: 'datetime', hint: '日本時間 JST' });
     } else if (p.format === 'email') {
       out.push({ ...base, control: 'email' });
     } else {
-      out.push({ ...base, control: (p.maxLength ?? 0) > 500 ? 'textarea' : 'text', hint: p.pattern === '^\\d+$' ? '円、数字のみ digits' : p.pattern?.includes('\\d{4}-') ? 'YYYY-MM' : undefined });
+      out.push({ ...base, control: (p.maxLength ?? 0) > 500 ? 'textarea' : 'text', hint: p.pattern !== undefined && /^\^\\d(\+|\{1,\d+\})\$$/.test(p.pattern) ? '円、数字のみ digits' : p.pattern === MONTH_PATTERN ? 'YYYY-MM' : undefined });
     }
   }
   return out;

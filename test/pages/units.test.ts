@@ -5,6 +5,7 @@
  * the terms page's clause anchors, sessions, and escaping. Figures are worked out from the clause
  * text in the comments beside them.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { parseApiKeys } from '../../api/auth.js';
 import { COMMANDS } from '../../api/commands.js';
@@ -19,6 +20,9 @@ import { getTerms } from '../../rules/terms/index.js';
 import type { ContractView } from '../../model/contract.js';
 import { PdfIntegrityError, noticePdf, sha256Hex } from '../../activities/notice-pdf.js';
 import { useWorld } from '../helpers/world.js';
+
+/** The key id the API logs for a key: the first 16 hex digits of its SHA-256 digest (never the key). */
+const keyIdOf = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 16);
 
 const world = useWorld('no-temporal');
 
@@ -194,8 +198,8 @@ describe('invoice details, terms anchors, sessions, escaping', () => {
     t += 60_000;
     expect(store.get(b.id)).toBeUndefined();
     const keys = parseApiKeys('ops-key-0123456789abcdef=ops,cust-key-0123456789abcd=customer:C9');
-    expect(principalForKey(keys, 'ops-key-0123456789abcdef')).toEqual({ role: 'ops' });
-    expect(principalForKey(keys, 'cust-key-0123456789abcd')).toEqual({ role: 'customer', customerId: 'C9' });
+    expect(principalForKey(keys, 'ops-key-0123456789abcdef')).toEqual({ role: 'ops', keyId: keyIdOf('ops-key-0123456789abcdef') });
+    expect(principalForKey(keys, 'cust-key-0123456789abcd')).toEqual({ role: 'customer', customerId: 'C9', keyId: keyIdOf('cust-key-0123456789abcd') });
     expect(principalForKey(keys, 'ops-key-0123456789abcdeX')).toBeUndefined();
     expect(principalForKey(keys, 'ops-key-0123456789abcdef extra')).toBeUndefined();
   });

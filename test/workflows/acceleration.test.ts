@@ -88,7 +88,8 @@ describe('Ends the text does not accelerate: each invoice keeps its own due date
     const Y = await nextYear(world);
     await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
       await sleepUntil(world, `${Y}-05-10`);
-      const v = await h.executeUpdate(terminateByProvider, { args: [{ clauseId: 'NGN-42', reason: '反社会的勢力に該当することが判明' }] });
+      // NGN-42 (1): 反社会的勢力である — immediate termination without a demand.
+      const v = await h.executeUpdate(terminateByProvider, { args: [{ clauseId: 'NGN-42', item: 1, reason: '反社会的勢力に該当することが判明' }] });
       expect(v.accelerated).toBeUndefined();
       await sleepUntil(world, `${Y}-05-12`);
       const april = await invoice(`${id}:${Y}-04`);
@@ -119,17 +120,22 @@ describe('Ends the text does not accelerate: each invoice keeps its own due date
     });
   });
 
-  test('NGN-38: an abolition on 05-16 ends the contract on 05-15 — the April invoice stays due 05-31 and the final invoice (issued 05-16) is due 05-31', async () => {
+  test('NGN-38: an abolition on 06-16 ends the contract on 06-15 — the April and May invoices keep their due dates and the final invoice (issued 06-16) is due 06-30', async () => {
     const Y = await nextYear(world);
     await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
-      await h.executeUpdate(announce, { args: [{ announcementId: 'ABOL-1', kind: 'abolition', effectiveDate: `${Y}-05-16`, summary: 'サービス廃止' }] });
-      await sleepUntil(world, `${Y}-05-17`);
+      // NGN-38 事前に (catalog: 60 clear days, as TNC-24): noticed on 04-01, the earliest abolition day
+      // is 06-01 (04-02 … 05-31 are 29 + 31 = 60 days); 06-16 is later, so it stands.
+      await h.executeUpdate(announce, { args: [{ announcementId: 'ABOL-1', kind: 'abolition', effectiveDate: `${Y}-06-16`, summary: 'サービス廃止' }] });
+      await sleepUntil(world, `${Y}-06-17`);
       const v = await h.query(getContract);
-      expect([v.status, v.endDate, v.endReason]).toEqual(['ended', `${Y}-05-15`, 'abolition']);
+      expect([v.status, v.endDate, v.endReason]).toEqual(['ended', `${Y}-06-15`, 'abolition']);
+      // NGN-19 2項: each invoice is due at the end of the month after its month; nothing falls due at once.
       const april = await invoice(`${id}:${Y}-04`);
       expect([april.dueDate, april.acceleratedFrom]).toEqual([`${Y}-05-31`, null]);
+      const may = await invoice(`${id}:${Y}-05`);
+      expect([may.dueDate, may.acceleratedFrom]).toEqual([`${Y}-06-30`, null]);
       const final = await invoice(`${id}:final`);
-      expect([final.issuedOn, final.dueDate]).toEqual([`${Y}-05-16`, `${Y}-05-31`]);
+      expect([final.issuedOn, final.dueDate]).toEqual([`${Y}-06-16`, `${Y}-06-30`]);
     });
   });
 

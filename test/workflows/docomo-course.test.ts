@@ -120,7 +120,9 @@ describe('TNC-19 and TNC-18.4', () => {
     const Y = await nextYear(world);
     await withContract(world, 'TNC', 'tnc-docomo', consumerCustomer(), `${Y}-04-01`, async (h, id) => {
       await sleepUntil(world, `${Y}-04-10`);
-      await h.executeUpdate(terminateByProvider, { args: [{ clauseId: 'TNC-18', reason: '支払いを拒絶する意思の表示' }] });
+      // TNC-18 2項: found after formation to fall under TNC-12 (2) (支払停止・破産手続等) — terminated
+      // without a demand; TNC-18.4: docomo is told on its course.
+      await h.executeUpdate(terminateByProvider, { args: [{ clauseId: 'TNC-18', item: 2, applicationGround: 2, reason: '破産手続開始の申立てが判明' }] });
       const msg = await world.db.carrierMessage.findFirstOrThrow({ where: { contractId: id, kind: 'docomo:termination-by-provider' } });
       expect(msg).toMatchObject({ clauseId: 'TNC-18.4', status: 'sent' });
       expect(received.get(msg.idempotencyKey)).toMatchObject({ event: 'termination-by-provider', clauseId: 'TNC-18.4', effectiveDate: `${Y}-04-10` });

@@ -8,7 +8,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { ContractActivities, IssueInvoiceRequest } from '../../activities/types.js';
 import { acceptApplication, getContract } from '../../workflows/contract-messages.js';
 import { addMonthsClamped, firstOfNextMonth, jstDateOf, jstMidnightMs, monthKey } from '../../rules/calendar.js';
-import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
+import { TEST_REGISTRATION_NUMBERS, application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 
 const world = useWorld('time-skipping');
 
@@ -129,10 +129,13 @@ describe('restarts and crashes never double-post the monthly charges (NGN-19, NG
       const m0Keys = expectedRows(contractId, start, 2).slice(0, 2).map((r) => r[5]);
       const m1Keys = expectedRows(contractId, start, 2).slice(2).map((r) => r[5]);
       const activity = 'issueInvoice';
+      // JP-INVOICE: the invoice carries the NGN provider's registration number (the test worlds' number);
+      // the retry answers with the number the invoice was written with.
+      const registrationNumber = TEST_REGISTRATION_NUMBERS.NGN;
       expect(calls).toEqual([
-        { activity, keys: m0Keys, result: { created: true } }, // committed, then the worker "crashed"
-        { activity, keys: m0Keys, result: { created: false } }, // Temporal's retry found the invoice and lines already there
-        { activity, keys: m1Keys, result: { created: true } },
+        { activity, keys: m0Keys, result: { created: true, registrationNumber } }, // committed, then the worker "crashed"
+        { activity, keys: m0Keys, result: { created: false, registrationNumber } }, // Temporal's retry found the invoice and lines already there
+        { activity, keys: m1Keys, result: { created: true, registrationNumber } },
       ]);
       expect((await handle.query(getContract)).billedThrough).toBe(monthKey(addMonthsClamped(start, 1)));
     });
