@@ -129,13 +129,20 @@ function build() {
   get('/applications', 'open applications in processing order (NGN-11)');
   get('/notices', 'notices across contracts by delivery status', noticesQuery);
   get('/carrier-messages', 'docomo notifications by delivery status', carrierQuery);
-  write('post', '/announcements', 'abolition (NGN-38 / TNC-24) or terms change (NGN-2 / TNC-3) to every active contract', announcementBody, 202);
+  write('post', '/announcements', 'abolition (NGN-38 / TNC-24), suspension of the whole service (TNC-24 休止) or terms change (NGN-2 / TNC-3) to every active contract', announcementBody, 202);
   registry.registerPath({
     method: 'get',
     path: '/announcements/{id}',
     summary: 'fan-out progress',
     request: { params: z.object({ id: z.string().regex(new RegExp(CONTRACT_ID_PATTERN)) }) },
     responses: json(200, 'progress'),
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/announcements/{id}/late',
+    summary: 'NGN-38 / TNC-24, NGN-2 / TNC-3: the contracts on which the announcement does not take effect on its date (notice failed, not delivered yet, or delivered too late for the lead)',
+    request: { params: z.object({ id: z.string().regex(new RegExp(CONTRACT_ID_PATTERN)) }) },
+    responses: json(200, 'the late contracts with their own effective day'),
   });
   write('post', '/carrier-settlements', 'TNC-42.2: split what the carrier paid pro rata', settlementBody, 202);
   registry.registerPath({
