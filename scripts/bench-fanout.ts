@@ -20,6 +20,7 @@ import { createSmtpMailer } from '../activities/mailer.js';
 import { createWorker } from '../worker/worker.js';
 import { startMailSink } from '../worker/mail-sink.js';
 import { addDays, jstDateOf } from '../rules/calendar.js';
+import { seedActiveContracts } from './bench-lib.js';
 import type { ContractInput } from '../workflows/contract-messages.js';
 import { registerSearchAttributes } from '../worker/search-attributes.js';
 import { useWriteAheadLog } from '../worker/sqlite.js';
@@ -92,26 +93,7 @@ try {
 
   // ---- N contract rows ------------------------------------------------------------------------
   const tRows = Date.now();
-  for (let i = 0; i < N; i += 500) {
-    await db.contract.createMany({
-      data: ids.slice(i, i + 500).map((id) => ({
-        id,
-        terms: 'TNC',
-        termsVersion: '2022-07-01',
-        planId: 'tnc-home-1g',
-        customerId: `cust-${id}`,
-        customerName: 'ベンチ 太郎',
-        customerEmail: `${id}@example.jp`,
-        customerKind: 'consumer',
-        channel: 'online',
-        status: 'active',
-        appliedAt: new Date(appliedAt),
-        formedAt: new Date(appliedAt),
-        serviceStart: today,
-        billingStart: today,
-      })),
-    });
-  }
+  await seedActiveContracts(db, ids, { formedAt: new Date(appliedAt), serviceStart: today, billingStart: today });
   say(`${N} contract rows in ${secs(Date.now() - tRows)} s`);
 
   // ---- N running contract workflows (active, via resume) ---------------------------------------

@@ -19,7 +19,8 @@ import { createNoticeActivities } from '../activities/notices.js';
 import type { NoticeRequest } from '../activities/types.js';
 import type { Db } from '../db/client.js';
 import { invoiceNotice } from '../notices/templates.js';
-import { args, cpuMs, freshBenchDb, machine, pool, percentile, report, say, spawnSink, type BenchRow, type ChildSink } from './bench-lib.js';
+import { jstDateOf } from '../rules/calendar.js';
+import { args, cpuMs, freshBenchDb, machine, pool, percentile, report, say, seedActiveContracts, spawnSink, type BenchRow, type ChildSink } from './bench-lib.js';
 
 const a = args();
 const N = a.n(0, 2000);
@@ -65,23 +66,8 @@ function request(contractId: string, i: number): NoticeRequest {
 
 async function contracts(db: Db, prefix: string, n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(6, '0')}`);
-  for (let i = 0; i < n; i += 500) {
-    await db.contract.createMany({
-      data: ids.slice(i, i + 500).map((id) => ({
-        id,
-        terms: 'TNC',
-        termsVersion: '2022-07-01',
-        planId: 'tnc-home-1g',
-        customerId: `cust-${id}`,
-        customerName: 'ベンチ 太郎',
-        customerEmail: `${id}@example.jp`,
-        customerKind: 'consumer',
-        channel: 'online',
-        status: 'active',
-        appliedAt: new Date(),
-      })),
-    });
-  }
+  const today = jstDateOf(Date.now());
+  await seedActiveContracts(db, ids, { formedAt: new Date(), serviceStart: today, billingStart: today });
   return ids;
 }
 
