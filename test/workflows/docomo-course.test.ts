@@ -7,12 +7,13 @@
  *   assignment against its proof.
  * - TNC-19: docomo's cancellation notice ends the course; the value plan continues, billed by TNC.
  * - TNC-18.4: docomo is told of a termination by the provider.
+ * - TNC-15: docomo is told of a plan change on its course.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { contractReport } from '../../audit/load.js';
-import { endCarrierCourse, getContract, recordPayment, terminateByProvider } from '../../workflows/contract-messages.js';
+import { changePlan, endCarrierCourse, getContract, recordPayment, terminateByProvider } from '../../workflows/contract-messages.js';
 import { reconcile } from '../../rules/invoice.js';
 import type { ActivitySettings } from '../../runtime/config.js';
 import { listenLocal } from '../helpers/http.js';
@@ -131,6 +132,27 @@ describe('TNC-19 and TNC-18.4', () => {
       const last = await world.db.invoice.findUniqueOrThrow({ where: { id: `${id}:final:assignment` } });
       expect([last.billTo, last.total]).toEqual(['carrier', '1760']);
       expect(await world.db.invoice.count({ where: { contractId: id, billTo: 'customer' } })).toBe(0);
+    });
+  });
+});
+
+describe('TNC-15 on the docomo course', () => {
+  test('TNC-15: a change from the docomo course to the 1G home plan accepted on 04-15 is formed that day (its acceptance notice sent; TNC-15 read as NGN-13.2) and docomo is told, signed, with 04-15 as its effective day', async () => {
+    const Y = await nextYear(world);
+    await withContract(world, 'TNC', 'tnc-docomo', consumerCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(world, `${Y}-04-15`);
+      await h.executeUpdate(changePlan, { args: [{ newPlanId: 'tnc-home-1g' }] });
+      const msg = await world.db.carrierMessage.findFirstOrThrow({ where: { contractId: id, kind: 'docomo:plan-change' } });
+      expect(msg).toMatchObject({ clauseId: 'TNC-15', status: 'sent' });
+      expect(received.get(msg.idempotencyKey)).toMatchObject({
+        event: 'plan-change',
+        clauseId: 'TNC-15',
+        effectiveDate: `${Y}-04-15`,
+        planId: 'tnc-docomo',
+        newPlanId: 'tnc-home-1g',
+      });
+      const acceptance = await world.db.notice.findFirstOrThrow({ where: { contractId: id, kind: 'change-acceptance' } });
+      expect(acceptance.clauseId).toBe('TNC-15');
     });
   });
 });
