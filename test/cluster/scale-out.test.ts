@@ -91,23 +91,40 @@ interface Answer {
   ms: number;
 }
 
-/** One request through the cluster's one address. */
-async function call(method: 'GET' | 'POST', path: string, body?: object): Promise<Answer> {
+/** One request through the cluster's one address; a write carries its Idempotency-Key. */
+async function call(method: 'GET' | 'POST', path: string, body?: object, key?: string): Promise<Answer> {
   const started = Date.now();
   const res = await fetch(`${cluster.apiUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${opsKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: `Bearer ${opsKey}`, ...(body ? { 'content-type': 'application/json' } : {}), ...(key ? { 'idempotency-key': key } : {}) },
     body: body ? JSON.stringify(body) : undefined,
     signal: AbortSignal.timeout(240_000),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, api: res.headers.get('x-yakkan-api') ?? '?', ms: Date.now() - started };
 }
 
-/** A command that must succeed with `status`; otherwise fails naming the command and the answer. */
+/** Requests sent again after a 503/504 outcome_unknown (the API's answer while a worker is gone). */
+let retried = 0;
+const RETRIES = 10;
+
+/**
+ * A command that must succeed with `status`; otherwise fails naming the command and the answer. As a
+ * client must (README "Guarantees"), a write whose outcome the API could not know (503/504
+ * `outcome_unknown`, e.g. while the killed worker's workflows move to the other one) is sent again
+ * with the same Idempotency-Key, which returns its one outcome and never carries it out twice.
+ */
 async function command(what: string, method: 'GET' | 'POST', path: string, status: number, body?: object): Promise<Answer> {
-  const a = await call(method, path, body);
-  if (a.status !== status) throw new Error(`${what}: ${method} ${path} answered ${a.status} (expected ${status}) from ${a.api}: ${JSON.stringify(a.body)}`);
-  return a;
+  const key = method === 'POST' ? `scale-${randomUUID()}` : undefined;
+  for (let attempt = 1; ; attempt++) {
+    const a = await call(method, path, body, key);
+    const code = (a.body.error as { code?: string } | undefined)?.code;
+    if ((a.status === 503 || a.status === 504) && code === 'outcome_unknown' && attempt < RETRIES) {
+      retried++;
+      continue;
+    }
+    if (a.status !== status) throw new Error(`${what}: ${method} ${path} answered ${a.status} (expected ${status}) from ${a.api}: ${JSON.stringify(a.body)}`);
+    return a;
+  }
 }
 
 /** Today in Japan (the workflows' calendar day, NGN/TNC dates are Asia/Tokyo). */
@@ -173,7 +190,7 @@ describe('scale-out: two workers and two API processes on PostgreSQL and the Tem
     console.log(
       `[scale-out] ${CONTRACTS} contracts, ${done} commands in ${seconds.toFixed(1)} s (${(done / seconds).toFixed(1)} commands/s); ` +
         `latency p50 ${latencies[Math.floor(latencies.length / 2)]} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]} ms, max ${latencies.at(-1)} ms; ` +
-        `answered by ${JSON.stringify(servedBy)}; last command ${((Date.now() - killedAt!) / 1000).toFixed(1)} s after the kill`,
+        `answered by ${JSON.stringify(servedBy)}; ${retried} sent again after outcome_unknown; last command ${((Date.now() - killedAt!) / 1000).toFixed(1)} s after the kill`,
     );
 
     // The kill happened, it was a SIGKILL, and the other worker still polls.
