@@ -149,6 +149,7 @@ export async function timeSkippingServer(opts: { jit?: 'quick-start' | 'full' } 
   const env = await TestWorkflowEnvironment.createTimeSkipping(
     existsSync(path) ? { server: { executable: { type: 'existing-path', path } } } : {},
   );
+  stopOnSignal(env);
   await registerSearchAttributes(env.connection, env.namespace);
   return env;
 }
@@ -158,8 +159,22 @@ export async function devServer(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createLocal(
     existsSync(CLI) ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } } : {},
   );
+  stopOnSignal(env);
   await registerSearchAttributes(env.connection, env.namespace);
   return env;
+}
+
+/**
+ * A benchmark stopped with Ctrl-C or SIGTERM stops the server it started first (the SDK runs it as a
+ * child process, which would otherwise go on running, and using the CPU, after the benchmark is gone).
+ */
+function stopOnSignal(env: TestWorkflowEnvironment): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`[bench] ${signal}: stopping the Temporal server`);
+      void env.teardown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+  }
 }
 
 /** A fresh, migrated SQLite database under data/bench/ in WAL mode, as the worker sets it; `drop` closes and deletes it. */

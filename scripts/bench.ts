@@ -62,6 +62,9 @@ function usage(): void {
   console.error('\n  * not in the default suite');
 }
 
+/** Set by Ctrl-C / SIGTERM: the running benchmark is stopped and no other one starts. */
+let interrupted: NodeJS.Signals | undefined;
+
 /** Runs one benchmark script; resolves with the rows it reported (or the error that stopped it). */
 function run(name: string, argv: string[]): Promise<{ rows: BenchRow[]; error?: string }> {
   const bench = BENCHMARKS[name]!;
@@ -80,7 +83,16 @@ function run(name: string, argv: string[]): Promise<{ rows: BenchRow[]; error?: 
         else console.log(line);
       }
     });
+    // Ctrl-C or SIGTERM on the suite stops the running benchmark (which stops its own servers).
+    const forward = (signal: NodeJS.Signals) => {
+      interrupted = signal;
+      child.kill(signal);
+    };
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
     child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
       if (buffered) console.log(buffered);
       const error = signal ? `stopped by ${signal}` : code !== 0 ? `exit code ${code}` : rows.length === 0 ? 'reported no figures' : undefined;
       resolveRun({ rows, error });
@@ -101,6 +113,7 @@ if (first === '--list' || first === '--help') {
   const failed: string[] = [];
   const t0 = Date.now();
   for (const [name, argv] of plan) {
+    if (interrupted) break;
     console.log(`\n=== ${name} ${argv.join(' ')}`.trimEnd());
     const { rows, error } = await run(name, argv);
     all.push(...rows);
@@ -111,6 +124,10 @@ if (first === '--list' || first === '--help') {
   }
   console.log(`\n${table(all)}\n`);
   console.log(`ratio = value ÷ baseline value; for rates more is better, for times and sizes less is better. ${((Date.now() - t0) / 1000).toFixed(0)} s in all.`);
+  if (interrupted) {
+    console.log(`stopped by ${interrupted}`);
+    process.exitCode = 130;
+  }
   if (failed.length) {
     console.log(`failed: ${failed.join('; ')}`);
     process.exitCode = 1;
