@@ -5,6 +5,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { fetchContractHistory } from './export.js';
+import { decodeHistoryPayloads } from './payloads.js';
 import { buildAuditReport, type AuditReport, type ReportInput } from './report.js';
 
 export class ContractNotFoundError extends Error {
@@ -30,7 +31,8 @@ export async function loadReportInput(client: Client, db: Db, contractId: string
   let historyNote: string | undefined;
   try {
     const ch = await fetchContractHistory(client, contractId);
-    runs = ch.runs;
+    // Issue 16: the payloads are encrypted at rest; the report reads them through the client's codec.
+    runs = await decodeHistoryPayloads(ch.runs, client.options.loadedDataConverter.payloadCodecs);
     if (!ch.complete || !ch.chainVerified) historyNote = ch.problems.join('; ');
   } catch (e) {
     if (!(e instanceof WorkflowNotFoundError)) throw e;

@@ -21,6 +21,7 @@ import type { Db } from '../../db/client.js';
 import { createSmtpMailer, type Mailer } from '../../activities/mailer.js';
 import type { ContractActivities } from '../../activities/types.js';
 import type { ActivitySettings } from '../../runtime/config.js';
+import { EncryptionCodec, formatPayloadKeys, payloadDataConverter, type PayloadKey } from '../../runtime/payload-codec.js';
 import { startMailSink, type MailSink } from '../../worker/mail-sink.js';
 import { createWorker } from '../../worker/worker.js';
 import { freshDb } from './db.js';
@@ -88,7 +89,8 @@ export async function buildWorld(kind: WorldKind, options: WorldOptions): Promis
   const teardown = new Teardown(stepMs);
   const tracker = new Tracker();
   try {
-    const client = { interceptors: { workflow: [tracker.interceptor] } };
+    // Issue 16: the world's client and workers encrypt payloads with the fixed test key.
+    const client = { interceptors: { workflow: [tracker.interceptor] }, dataConverter: payloadDataConverter(testPayloadCodec()) };
     let env: TestWorkflowEnvironment | undefined;
     if (kind !== 'no-temporal') {
       env = kind === 'time-skipping' ? await timeSkippingEnv({ client }) : await devServerEnv({ client });
@@ -112,6 +114,7 @@ export async function buildWorld(kind: WorldKind, options: WorldOptions): Promis
       const t = temporal();
       const w = await createWorker({
         connection: t.nativeConnection,
+        payloadCodec: testPayloadCodec(),
         taskQueue,
         db: otherDb ?? db,
         mailer,
@@ -297,6 +300,22 @@ export function application(terms: TermsId, planId: string, customer: Customer, 
     channel: terms === 'NGN' ? 'form' : 'online',
     appliedAt: new Date(appliedAtMs).toISOString(),
   };
+}
+
+/**
+ * The payload key of the test worlds (YAKKAN_PAYLOAD_KEYS; issue 16): fixed, so a history recorded by
+ * one test process decodes in another. 32 bytes: 0x00, 0x01, … 0x1f. Made up, never a real key.
+ */
+export const TEST_PAYLOAD_KEYS: readonly PayloadKey[] = Object.freeze([{ id: 'test-1', key: Buffer.from(Array.from({ length: 32 }, (_, i) => i)) }]);
+
+/** The codec of the test worlds' clients and workers. */
+export function testPayloadCodec(): EncryptionCodec {
+  return new EncryptionCodec(TEST_PAYLOAD_KEYS);
+}
+
+/** TEST_PAYLOAD_KEYS as YAKKAN_PAYLOAD_KEYS would give them, for processes a test starts. */
+export function payloadKeysSpec(keys: readonly PayloadKey[] = TEST_PAYLOAD_KEYS): string {
+  return formatPayloadKeys(keys);
 }
 
 /** JP-INVOICE registration numbers the test worlds' activities use (INVOICE_REGISTRATION_NUMBERS; made up, T + 13 digits). */
