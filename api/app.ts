@@ -22,9 +22,11 @@ import { billingRouter } from './billing-routes.js';
 import { commandRouter } from './commands.js';
 import { lifecycleRouter } from './lifecycle-routes.js';
 import { auditRoutes } from './audit-routes.js';
+import { codecRouter } from './codec-routes.js';
 import { announcementRouter } from './announcement-routes.js';
 import { noticesRouter } from './notices-routes.js';
 import { pagesRouter } from './pages/router.js';
+import { SessionStore, loadSession } from './pages/session.js';
 import { applicationBody, listQuery, type ApplicationBody } from './schemas.js';
 
 export interface AppDeps {
@@ -35,6 +37,10 @@ export interface AppDeps {
   now?: () => Date;
   /** How long a command and a read may wait for Temporal (default 20 s / 10 s). */
   limits?: CallLimits;
+  /** CODEC_CORS_ORIGINS: the Web UI origins that may call /codec from a browser (default none). */
+  codecCorsOrigins?: readonly string[];
+  /** The pages' sign-in sessions (default: a new store); shared with the codec server at /ui/codec. */
+  sessions?: SessionStore;
 }
 
 /** Largest request body (JSON); a larger one is a 413. */
@@ -51,7 +57,7 @@ export function boundServer(server: import('node:http').Server): void {
   server.keepAliveTimeout = 5_000;
 }
 
-export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date(), limits = DEFAULT_CALL_LIMITS }: AppDeps) {
+export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date(), limits = DEFAULT_CALL_LIMITS, codecCorsOrigins = [], sessions = new SessionStore() }: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => {
@@ -67,7 +73,15 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
 
   // The pages for browsers (api/pages/): signed in by a session cookie, CSRF-checked; never an API key in a URL.
   app.get('/', (_req, res) => res.redirect(303, '/ui'));
-  app.use('/ui', pagesRouter({ client, db, keys, taskQueue, now }));
+  // The codec server for the Temporal Web UI (issue 16), for a browser signed in to the pages: the
+  // session cookie (Path=/ui) reaches it here; only CODEC_CORS_ORIGINS may call it cross-origin.
+  const codecs = client.options?.loadedDataConverter?.payloadCodecs ?? [];
+  app.use('/ui/codec', codecRouter({ codecs, keys, corsOrigins: codecCorsOrigins, session: loadSession(sessions) }));
+  app.use('/ui', pagesRouter({ client, db, keys, taskQueue, now, sessions }));
+
+  // The codec server for the Temporal Web UI (issue 16): its own CORS (a preflight carries no key),
+  // then the same keys; the codec is the client's, so it decodes what the workers encode.
+  app.use('/codec', codecRouter({ codecs, keys, corsOrigins: codecCorsOrigins }));
 
   // Authenticate before reading any body: without a valid key every request is a 401.
   app.use(authenticate(keys));

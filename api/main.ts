@@ -17,7 +17,7 @@ if (keys.size === 0) console.warn('YAKKAN_API_KEYS is empty: every request will 
 const connection = await Connection.connect({ address: config.temporalAddress });
 const client = new Client({ connection, namespace: config.namespace, dataConverter: payloadDataConverter(payloadCodec) });
 const db = createDb(config.databaseUrl);
-const server = buildApp({ client, db, keys }).listen(config.apiPort, '127.0.0.1', () => {
+const server = buildApp({ client, db, keys, codecCorsOrigins: config.codecCorsOrigins }).listen(config.apiPort, '127.0.0.1', () => {
   console.log(`yakkan API on http://127.0.0.1:${config.apiPort}`);
 });
 boundServer(server);

@@ -36,6 +36,9 @@ const keySpec = devKeys();
 const keys = checkedAtStart(() => parseApiKeys(keySpec));
 /** The payload codec: YAKKAN_PAYLOAD_KEYS, else the key generated once in data/dev-payload-keys. */
 const DEV_PAYLOAD_KEYS_FILE = 'data/dev-payload-keys';
+/** The dev server's Web UI decodes payloads through the API's codec server (issue 16). */
+const CODEC_ENDPOINT = `http://127.0.0.1:${config.apiPort}/ui/codec`;
+const CODEC_ORIGINS = config.codecCorsOrigins ?? [`http://127.0.0.1:${UI_PORT}`, `http://localhost:${UI_PORT}`];
 const payloadCodec = new EncryptionCodec(config.payloadKeys ?? checkedAtStart(() => devPayloadKeys(resolve(DEV_PAYLOAD_KEYS_FILE))!));
 
 function say(msg: string) {
@@ -82,6 +85,7 @@ if (existsSync(CLI)) {
       '--ip', host ?? '127.0.0.1',
       '--port', String(temporalPort),
       '--ui-port', String(UI_PORT),
+      '--ui-codec-endpoint', CODEC_ENDPOINT,
       '--db-filename', 'data/temporal.db',
       '--log-level', 'warn',
       ...SEARCH_ATTRIBUTE_FLAGS,
@@ -99,7 +103,7 @@ if (existsSync(CLI)) {
   say('no .temporal/bin/temporal (Go missing): using the SDK-downloaded dev server');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { ip: host, port: temporalPort, uiPort: UI_PORT, dbFilename: 'data/temporal.db' },
+    server: { ip: host, port: temporalPort, uiPort: UI_PORT, dbFilename: 'data/temporal.db', extraArgs: ['--ui-codec-endpoint', CODEC_ENDPOINT] },
   });
   stopEphemeral = () => env.teardown();
 }
@@ -130,7 +134,7 @@ if (!config.activities.invoiceRegistrationNumbers) {
 const worker = await createWorker({ connection: nativeConnection, payloadCodec, namespace: config.namespace, db, mailer, client, tuning: config.worker, ...config.activities });
 const workerRun = worker.run();
 
-const server = buildApp({ client, db, keys }).listen(config.apiPort, '127.0.0.1');
+const server = buildApp({ client, db, keys, codecCorsOrigins: CODEC_ORIGINS }).listen(config.apiPort, '127.0.0.1');
 boundServer(server);
 await new Promise<void>((ok) => server.once('listening', () => ok()));
 
@@ -138,6 +142,7 @@ say(`API          http://127.0.0.1:${config.apiPort}`);
 say(`Pages        http://127.0.0.1:${config.apiPort}/ui  (sign in with one of the keys below)`);
 say(`Temporal UI  http://127.0.0.1:${UI_PORT}/namespaces/${config.namespace}/workflows`);
 say(`Temporal     ${config.temporalAddress}`);
+say(`Codec server ${CODEC_ENDPOINT}  (sign in at /ui with an ops or auditor key, then turn on "Include cross-origin credentials" in the Temporal UI's codec settings; see the README)`);
 say(`Payload key  ${payloadCodec.encryptingKeyId} (${config.payloadKeys ? 'YAKKAN_PAYLOAD_KEYS' : DEV_PAYLOAD_KEYS_FILE}; histories hold ciphertext)`);
 say(`API keys     ${keySpec.split(',').map((e) => `${e.split('=')[1]}: ${e.split('=')[0]}`).join('  ')}`);
 say('Ctrl-C stops everything.');
