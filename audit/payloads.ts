@@ -83,3 +83,26 @@ export async function decodeHistoryPayloads<T>(value: T, codecs: readonly Payloa
   };
   return (await walk(value)) as T;
 }
+
+/**
+ * A copy of a proto-JSON history (or part of one) with the JSON text of every `json/plain` payload
+ * passed through `f` (e.g. opening sealed personal values, issue 16). `f` must keep the text JSON.
+ */
+export async function mapJsonPayloadText<T>(value: T, f: (text: string) => Promise<string>): Promise<T> {
+  const walk = async (v: unknown): Promise<unknown> => {
+    if (Array.isArray(v)) return Promise.all(v.map(walk));
+    if (isJsonPayload(v)) {
+      if (b64(v.metadata!.encoding!) !== 'json/plain' || !v.data) return v;
+      const text = b64(v.data);
+      const out = await f(text);
+      return out === text ? v : { ...v, data: Buffer.from(out, 'utf8').toString('base64') };
+    }
+    if (typeof v === 'object' && v !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = await walk(x);
+      return out;
+    }
+    return v;
+  };
+  return (await walk(value)) as T;
+}

@@ -52,3 +52,13 @@ export const PERSONAL_PAYLOAD_FIELDS = {
 export function personalValues(c: Partial<Customer>): string[] {
   return PERSONAL_CUSTOMER_FIELDS.map((k) => c[k]).filter((v): v is string => typeof v === 'string' && v !== '');
 }
+
+/**
+ * A personal value sealed with the contract's data key (activities/personal-data.ts):
+ * `⟦pd1:<contractId>:<base64url>⟧`. Workflow code passes such a token on as the value it stands for
+ * (a recipient, a name in a notice); a validator accepts it where it would check the value's form,
+ * because the API checked the form before sealing (api/schemas.ts).
+ */
+export function isSealed(value: unknown): value is string {
+  return typeof value === 'string' && /^⟦pd1:[A-Za-z0-9][A-Za-z0-9_-]{0,63}:[A-Za-z0-9_-]+⟧$/.test(value);
+}

@@ -131,7 +131,7 @@ const nativeConnection = await NativeConnection.connect({ address: config.tempor
 if (!config.activities.invoiceRegistrationNumbers) {
   say('INVOICE_REGISTRATION_NUMBERS is not set: invoices show no registration number (not 適格請求書, JP-INVOICE); fine for development only');
 }
-const worker = await createWorker({ connection: nativeConnection, payloadCodec, namespace: config.namespace, db, mailer, client, tuning: config.worker, ...config.activities });
+const worker = await createWorker({ connection: nativeConnection, payloadCodec, namespace: config.namespace, db, mailer, client, tuning: config.worker, ...config.activities, mailArchive: sink });
 const workerRun = worker.run();
 
 const server = buildApp({ client, db, keys, codecCorsOrigins: CODEC_ORIGINS }).listen(config.apiPort, '127.0.0.1');

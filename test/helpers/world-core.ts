@@ -39,6 +39,11 @@ export interface WorldOptions {
   dbTemplate?: string;
   /** How long one teardown step may take before it is reported as hung (default 30 s). */
   stepTimeoutMs?: number;
+  /**
+   * A directory the SMTP sink also writes each message to as an .eml file, as npm start's data/mail/
+   * does; the workers then erase a contract's messages from it at the deletion (issue 16).
+   */
+  mailDir?: string;
 }
 
 /** The real worker's options (createWorker), plus any option of the SDK's Worker.create. */
@@ -99,7 +104,7 @@ export async function buildWorld(kind: WorldKind, options: WorldOptions): Promis
     }
     const { db, url: dbUrl } = freshDb(options.dbTemplate);
     teardown.add('disconnect the database', () => db.$disconnect());
-    const sink = await startMailSink();
+    const sink = await startMailSink({ dir: options.mailDir });
     teardown.add('close the SMTP sink', () => sink.close());
     const mailer = createSmtpMailer(sink.url, 'yakkan-test <notices@yakkan.test>');
     teardown.add('close the mailer', () => mailer.close());
@@ -123,6 +128,7 @@ export async function buildWorld(kind: WorldKind, options: WorldOptions): Promis
         // Activities see the test server's (skipped) clock, as workflow code does.
         now: async () => new Date(await t.currentTimeMs()),
         invoiceRegistrationNumbers: TEST_REGISTRATION_NUMBERS,
+        ...(options.mailDir ? { mailArchive: sink } : {}),
         ...options.activities,
         workerOptions,
       });
