@@ -98,8 +98,9 @@ export function createActivities({
         await mailer.send({
           to: opsAlertEmail,
           subject: `[yakkan] 未処理の申込み ${contractId}（${businessDays}営業日経過, ${clause}）`,
-          text: `申込み ${contractId}（${row.customerName}、${row.terms} ${row.planId}）は ${appliedAt} の受付から ${businessDays} 営業日を過ぎても承諾・拒否されていません。`,
-          headers: { 'X-Yakkan-Clause': clause },
+          // The name is opened for ops (issue 16); the alert names the contract, so the deletion finds it in a mail archive.
+          text: `申込み ${contractId}（${await personalData(db).openText(row.customerName)}、${row.terms} ${row.planId}）は ${appliedAt} の受付から ${businessDays} 営業日を過ぎても承諾・拒否されていません。`,
+          headers: { 'X-Yakkan-Clause': clause, 'X-Yakkan-Alert': `${contractId}:undecided-application` },
         });
       }
       await db.contract.update({ where: { id: contractId }, data: { escalatedAt: at } });

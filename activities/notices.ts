@@ -143,7 +143,8 @@ export function createNoticeActivities({
         await mailer.send({
           to: opsAlertEmail,
           subject: `[yakkan] 通知の配信に失敗しました: ${notice.clauseId} ${notice.kind}（契約番号 ${notice.contractId}）`,
-          text: [
+          // Personal values opened for ops (issue 16).
+          text: await personalData(db).openText([
             '再試行期間内に配信できなかった通知があります。内容を確認し、別の手段（電話・郵送等）での通知をご検討ください。',
             '',
             `契約番号: ${notice.contractId}`,
@@ -154,7 +155,7 @@ export function createNoticeActivities({
             `最後のエラー: ${error}`,
             `outbox key: ${notice.idempotencyKey}`,
             `outbox id: ${notice.id}`,
-          ].join('\n'),
+          ].join('\n')),
           headers: { 'X-Yakkan-Alert': notice.idempotencyKey },
         });
         alerted = true;
