@@ -134,7 +134,16 @@ export function personalData(db: Db): PersonalData {
     openText,
     openDeep: (v) => openDeep(v) as Promise<never>,
     async destroy(contractId) {
+      // SQLite keeps a replaced value's bytes in the page's free space and in the write-ahead log:
+      // zero freed space for this write (secure_delete), then fold the log into the file and empty
+      // it, so the destroyed key cannot be read back from the file (test/workflows/erasure.test.ts).
+      const sqlite = (db as unknown as { _activeProvider?: string })._activeProvider === 'sqlite';
+      if (sqlite) await db.$queryRawUnsafe('PRAGMA secure_delete = ON');
       const r = await db.contractDataKey.updateMany({ where: { contractId, NOT: { key: null } }, data: { key: null, destroyedAt: new Date() } });
+      if (sqlite) {
+        await db.$queryRawUnsafe('PRAGMA secure_delete = OFF');
+        await db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
+      }
       if (r.count === 0) {
         // Never had one (applied before sealing, or by a client that does not seal): record the deletion anyway.
         await db.contractDataKey.create({ data: { contractId, key: null, destroyedAt: new Date() } }).catch(() => undefined);

@@ -125,6 +125,10 @@ describe('TNC-37.5 / NGN-43: personal data that can really be erased (issue 16)'
       expect(sealedOnly).toContain('⟦pd1:');
       for (const s of all) expect(sealedOnly.includes(s), `history (decrypted with the payload key) holds ${s}`).toBe(false);
 
+      // The contract's data key, to look for it in the database file after its destruction.
+      const dataKey = (await world.db.contractDataKey.findUniqueOrThrow({ where: { contractId: id } })).key!;
+      expect(Buffer.from(dataKey, 'base64')).toHaveLength(32);
+
       // NGN-42 (1): terminated on 04-10; NGN's 90-day retention ends with day 90 (07-09), so the
       // personal data goes at 00:00 JST on 07-10.
       await sleepUntil(world, `${Y}-04-10`);
@@ -142,6 +146,8 @@ describe('TNC-37.5 / NGN-43: personal data that can really be erased (issue 16)'
       const raw = Buffer.concat([dbFile, `${dbFile}-wal`].flatMap((f) => { try { return [readFileSync(f)]; } catch { return []; } }));
       expect(raw.length).toBeGreaterThan(0);
       for (const s of all) expect(raw.includes(Buffer.from(s)), `the SQLite file holds ${s}`).toBe(false);
+      // The destroyed key is not left behind in the file's free space or its write-ahead log either.
+      expect(raw.includes(Buffer.from(dataKey)), 'the SQLite file still holds the destroyed key').toBe(false);
 
       // Every run's history: raw bytes, and decrypted with the payload key (the sealed values stay sealed).
       const runs = (await fetchContractHistory(world.env.client, id)).runs;
