@@ -44,6 +44,8 @@ export interface WorldOptions {
    * does; the workers then erase a contract's messages from it at the deletion (issue 16).
    */
   mailDir?: string;
+  /** dev-server worlds: the Temporal server keeps its histories in this SQLite file (default: in memory). */
+  temporalDbFile?: string;
 }
 
 /** The real worker's options (createWorker), plus any option of the SDK's Worker.create. */
@@ -98,7 +100,7 @@ export async function buildWorld(kind: WorldKind, options: WorldOptions): Promis
     const client = { interceptors: { workflow: [tracker.interceptor] }, dataConverter: payloadDataConverter(testPayloadCodec()) };
     let env: TestWorkflowEnvironment | undefined;
     if (kind !== 'no-temporal') {
-      env = kind === 'time-skipping' ? await timeSkippingEnv({ client }) : await devServerEnv({ client });
+      env = kind === 'time-skipping' ? await timeSkippingEnv({ client }) : await devServerEnv({ client, dbFilename: options.temporalDbFile });
       const e = env;
       teardown.add('tear down the Temporal test environment', () => e.teardown());
     }
