@@ -276,7 +276,7 @@ describe('issue 15: worker SIGKILLs and a dev-server SIGKILL during a workload o
     expect(notices).toHaveLength(expectedNotices);
 
     // Every contract running and answering.
-    const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${temporalPort}` }) });
+    const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${temporalPort}` }), dataConverter: payloadDataConverter(testPayloadCodec()) });
     try {
       for (const id of ids) {
         expect((await client.workflow.getHandle(id).describe()).status.name, id).toBe('RUNNING');
