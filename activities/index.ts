@@ -19,6 +19,7 @@ import { createBillingActivities } from './billing.js';
 import { createFanoutActivities } from './fanout.js';
 import { createCarrierActivities } from './carrier.js';
 import { isUniqueViolation } from './prisma-errors.js';
+import { ERASED, personalData } from './personal-data.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -40,6 +41,11 @@ export interface ActivityDeps {
   carrierWebhookSecret?: string;
   /** INVOICE_REGISTRATION_NUMBERS (runtime/config.ts): JP-INVOICE registration number per terms id. */
   invoiceRegistrationNumbers?: Readonly<Record<string, string>>;
+  /**
+   * The archive of delivered mail this process keeps (npm start's data/mail/, a test's sink), if
+   * any: the deletion (TNC-37.5 / NGN-43) removes the contract's messages from it.
+   */
+  mailArchive?: { eraseContract(contractId: string): Promise<number> };
 }
 
 export function createActivities({
@@ -51,6 +57,7 @@ export function createActivities({
   carrierWebhookUrl,
   carrierWebhookSecret,
   invoiceRegistrationNumbers,
+  mailArchive,
 }: ActivityDeps): ContractActivities & FanoutActivities {
   return {
     async loadCalendar(fromYear, toYear) {
@@ -91,8 +98,9 @@ export function createActivities({
         await mailer.send({
           to: opsAlertEmail,
           subject: `[yakkan] 未処理の申込み ${contractId}（${businessDays}営業日経過, ${clause}）`,
-          text: `申込み ${contractId}（${row.customerName}、${row.terms} ${row.planId}）は ${appliedAt} の受付から ${businessDays} 営業日を過ぎても承諾・拒否されていません。`,
-          headers: { 'X-Yakkan-Clause': clause },
+          // The name is opened for ops (issue 16); the alert names the contract, so the deletion finds it in a mail archive.
+          text: `申込み ${contractId}（${await personalData(db).openText(row.customerName)}、${row.terms} ${row.planId}）は ${appliedAt} の受付から ${businessDays} 営業日を過ぎても承諾・拒否されていません。`,
+          headers: { 'X-Yakkan-Clause': clause, 'X-Yakkan-Alert': `${contractId}:undecided-application` },
         });
       }
       await db.contract.update({ where: { id: contractId }, data: { escalatedAt: at } });
@@ -143,10 +151,17 @@ export function createActivities({
     },
 
     async erasePersonalData(contractId) {
+      // Issue 16 (crypto-shredding): destroying the contract's data key makes every sealed copy of
+      // its personal data unreadable — in Temporal's histories, exports and these tables alike.
+      // What was stored or rendered in clear is removed here: the row's name and e-mail (contracts
+      // applied before sealing), the rendered PDFs of its notices, the mail archive's copies.
+      await personalData(db).destroy(contractId);
       const r = await db.contract.updateMany({
         where: { id: contractId, NOT: { customerEmail: '' } },
-        data: { customerName: '（削除済み）', customerEmail: '' },
+        data: { customerName: ERASED, customerEmail: '' },
       });
+      await db.notice.updateMany({ where: { contractId, NOT: { pdf: null } }, data: { pdf: null, pdfSha256: null, pdfRenderedAt: null } });
+      await mailArchive?.eraseContract(contractId);
       return { erased: r.count > 0 };
     },
 

@@ -16,6 +16,7 @@ import type { Db } from '../db/client.js';
 import { jstDateOf } from '../rules/calendar.js';
 import { dateJa } from '../notices/format.js';
 import { citeClause } from '../notices/render.js';
+import { personalData } from './personal-data.js';
 
 /**
  * Japanese TrueType fonts Debian installs (scripts/setup.sh installs fonts-ipaexfont-*). The first
@@ -185,7 +186,9 @@ export class PdfIntegrityError extends Error {
 export async function noticePdf(db: Db, noticeId: number, options: (n: NoticeDocumentSource) => Promise<NoticeDocumentOptions> | NoticeDocumentOptions, now: () => Date = () => new Date()): Promise<StoredPdf> {
   const row = await db.notice.findUniqueOrThrow({ where: { id: noticeId } });
   if (row.pdf && row.pdfSha256) return checked(noticeId, Buffer.from(row.pdf), row.pdfSha256, row.pdfRenderedAt ?? row.createdAt, false);
-  const pdf = await renderNoticePdf(row, await options(row));
+  // Issue 16: the row holds personal values sealed; the document shows them opened (or as deleted).
+  const opened = await personalData(db).openDeep(row);
+  const pdf = await renderNoticePdf(opened, await options(opened));
   const sha256 = sha256Hex(pdf);
   const renderedAt = now();
   const { count } = await db.notice.updateMany({ where: { id: noticeId, pdfSha256: null }, data: { pdf: new Uint8Array(pdf), pdfSha256: sha256, pdfRenderedAt: renderedAt } });

@@ -13,6 +13,7 @@ import type { Db } from '../db/client.js';
 import { textToHtml } from '../notices/render.js';
 import { SmtpError, type Mailer } from './mailer.js';
 import { isUniqueViolation } from './prisma-errors.js';
+import { hasSealed, personalData } from './personal-data.js';
 import type { ContractActivities, EscalationResult, NoticeEscalation, NoticeProof, NoticeRequest } from './types.js';
 
 export interface NoticeActivityDeps {
@@ -83,16 +84,23 @@ export function createNoticeActivities({
 
       // The stored text is what goes out. The request's HTML is its rendering of the same text;
       // if the stored text differs (recorded by an earlier template), HTML is derived from it.
+      // Issue 16: personal values arrive and are stored sealed with the contract's data key; they
+      // are opened only here, for the mail itself (the HTML is then rendered from the opened text).
+      const pd = personalData(db);
+      const sealed = hasSealed(notice.recipient) || hasSealed(notice.subject) || hasSealed(notice.body);
+      const to = await pd.openText(notice.recipient);
+      const subject = await pd.openText(notice.subject);
+      const text = await pd.openText(notice.body);
       const sameText = notice.subject === req.subject && notice.body === req.body;
-      const html = sameText && req.html ? req.html : textToHtml(notice.subject, notice.body);
+      const html = sameText && req.html && !sealed ? req.html : textToHtml(subject, text);
 
       let r: { messageId: string; response: string };
       try {
         r = await mailer.send(
           {
-            to: notice.recipient,
-            subject: notice.subject,
-            text: notice.body,
+            to,
+            subject,
+            text,
             html,
             messageId: messageIdFor(notice.idempotencyKey),
             headers: { 'X-Yakkan-Notice': notice.idempotencyKey, 'X-Yakkan-Clause': notice.clauseId },
@@ -135,7 +143,8 @@ export function createNoticeActivities({
         await mailer.send({
           to: opsAlertEmail,
           subject: `[yakkan] 通知の配信に失敗しました: ${notice.clauseId} ${notice.kind}（契約番号 ${notice.contractId}）`,
-          text: [
+          // Personal values opened for ops (issue 16).
+          text: await personalData(db).openText([
             '再試行期間内に配信できなかった通知があります。内容を確認し、別の手段（電話・郵送等）での通知をご検討ください。',
             '',
             `契約番号: ${notice.contractId}`,
@@ -146,7 +155,7 @@ export function createNoticeActivities({
             `最後のエラー: ${error}`,
             `outbox key: ${notice.idempotencyKey}`,
             `outbox id: ${notice.id}`,
-          ].join('\n'),
+          ].join('\n')),
           headers: { 'X-Yakkan-Alert': notice.idempotencyKey },
         });
         alerted = true;

@@ -22,9 +22,13 @@ import { billingRouter } from './billing-routes.js';
 import { commandRouter } from './commands.js';
 import { lifecycleRouter } from './lifecycle-routes.js';
 import { auditRoutes } from './audit-routes.js';
+import { codecRouter } from './codec-routes.js';
 import { announcementRouter } from './announcement-routes.js';
 import { noticesRouter } from './notices-routes.js';
 import { pagesRouter } from './pages/router.js';
+import { SessionStore, loadSession } from './pages/session.js';
+import { personalData } from '../activities/personal-data.js';
+import { PERSONAL_CUSTOMER_FIELDS } from '../model/personal-data.js';
 import { applicationBody, listQuery, type ApplicationBody } from './schemas.js';
 
 export interface AppDeps {
@@ -35,6 +39,10 @@ export interface AppDeps {
   now?: () => Date;
   /** How long a command and a read may wait for Temporal (default 20 s / 10 s). */
   limits?: CallLimits;
+  /** CODEC_CORS_ORIGINS: the Web UI origins that may call /codec from a browser (default none). */
+  codecCorsOrigins?: readonly string[];
+  /** The pages' sign-in sessions (default: a new store); shared with the codec server at /ui/codec. */
+  sessions?: SessionStore;
 }
 
 /** Largest request body (JSON); a larger one is a 413. */
@@ -51,7 +59,7 @@ export function boundServer(server: import('node:http').Server): void {
   server.keepAliveTimeout = 5_000;
 }
 
-export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date(), limits = DEFAULT_CALL_LIMITS }: AppDeps) {
+export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, now = () => new Date(), limits = DEFAULT_CALL_LIMITS, codecCorsOrigins = [], sessions = new SessionStore() }: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => {
@@ -67,10 +75,21 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
 
   // The pages for browsers (api/pages/): signed in by a session cookie, CSRF-checked; never an API key in a URL.
   app.get('/', (_req, res) => res.redirect(303, '/ui'));
-  app.use('/ui', pagesRouter({ client, db, keys, taskQueue, now }));
+  // The codec server for the Temporal Web UI (issue 16), for a browser signed in to the pages: the
+  // session cookie (Path=/ui) reaches it here; only CODEC_CORS_ORIGINS may call it cross-origin.
+  const codecs = client.options?.loadedDataConverter?.payloadCodecs ?? [];
+  app.use('/ui/codec', codecRouter({ codecs, keys, corsOrigins: codecCorsOrigins, session: loadSession(sessions) }));
+  app.use('/ui', openPersonalDataInPages(db), pagesRouter({ client, db, keys, taskQueue, now, sessions }));
+
+  // The codec server for the Temporal Web UI (issue 16): its own CORS (a preflight carries no key),
+  // then the same keys; the codec is the client's, so it decodes what the workers encode.
+  app.use('/codec', codecRouter({ codecs, keys, corsOrigins: codecCorsOrigins }));
 
   // Authenticate before reading any body: without a valid key every request is a 401.
   app.use(authenticate(keys));
+  // Issue 16: personal values come back from the workflow and the tables sealed; every JSON answer
+  // shows them opened (or as （削除済み） once the contract's key is destroyed).
+  app.use(openPersonalData(db));
   app.use(requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   const ops = requireRole('ops');
@@ -106,7 +125,9 @@ export function buildApp({ client, db, keys, taskQueue = CONTRACT_TASK_QUEUE, no
         terms: body.terms,
         termsVersion,
         planId: body.planId,
-        customer: body.customer,
+        // Issue 16: the personal fields enter the workflow (and its history) only sealed with the
+        // contract's data key, which the TNC-37.5 / NGN-43 deletion destroys.
+        customer: await personalData(db).sealFields(contractId, body.customer, PERSONAL_CUSTOMER_FIELDS),
         channel: body.channel ?? (body.terms === 'NGN' ? 'form' : 'online'),
         appliedAt: appliedAt.toISOString(),
         ...(body.contractPeriodMonths !== undefined ? { contractPeriodMonths: body.contractPeriodMonths } : {}),
@@ -192,6 +213,38 @@ function safePath(p: string): string {
  * A request with a body must say it is JSON: anything else is a 415 before the body is read (a
  * missing body is read as {}). The charset, if given, must be UTF-8 (express.json answers 415 too).
  */
+/** Wraps res.json: the body's sealed personal values are opened before it is sent (activities/personal-data.ts). */
+function openPersonalData(db: Db) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const json = res.json.bind(res);
+    res.json = ((body: unknown) => {
+      if (!JSON.stringify(body ?? null).includes('⟦pd1:')) return json(body);
+      personalData(db)
+        .openDeep(body)
+        .then((opened) => json(opened), next);
+      return res;
+    }) as typeof res.json;
+    next();
+  };
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Wraps res.send for the pages: sealed personal values in a page are opened, HTML-escaped. */
+function openPersonalDataInPages(db: Db) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const send = res.send.bind(res);
+    res.send = ((body: unknown) => {
+      if (typeof body !== 'string' || !body.includes('⟦pd1:')) return send(body);
+      personalData(db)
+        .openText(body, (v) => v.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!))
+        .then((opened) => send(opened), next);
+      return res;
+    }) as typeof res.send;
+    next();
+  };
+}
+
 function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (!hasBody || req.is(['application/json', 'application/*+json'])) return next();

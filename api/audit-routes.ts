@@ -14,7 +14,7 @@ import { fetchContractHistory, runFileName } from '../audit/export.js';
 import { runFacts } from '../audit/history-facts.js';
 import { ContractNotFoundError, contractReport } from '../audit/load.js';
 import { renderReportHtml } from '../audit/report-html.js';
-import { replayLiveContract, replayOptions } from '../audit/replay.js';
+import { clientPayloadCodecs, replayLiveContract, replayOptions } from '../audit/replay.js';
 import { requireRole } from './auth.js';
 import { contractIdOf, isContractId } from './contract-id.js';
 import { HttpError } from './errors.js';
@@ -69,7 +69,7 @@ export function auditRoutes({ client, db, replay, now = () => new Date(), limits
 
   let options: Promise<ReplayWorkerOptions> | undefined;
   const replayOpts = () => {
-    options ??= (replay ?? (() => replayOptions()))().catch((e: unknown) => {
+    options ??= (replay ?? (() => replayOptions(undefined, clientPayloadCodecs(client))))().catch((e: unknown) => {
       options = undefined; // a failed bundle build is retried by the next request
       throw e;
     });

@@ -64,6 +64,9 @@ import { contractIdOf } from './contract-id.js';
 import { IDEMPOTENCY_HEADER, commandUpdateId, idempotencyKeyOf, requestHash, type IdempotencyKey } from './idempotency.js';
 import { DEFAULT_CALL_LIMITS, write, type CallLimits } from './temporal-calls.js';
 import { HttpError } from './errors.js';
+import { personalData } from '../activities/personal-data.js';
+import { PERSONAL_PAYLOAD_FIELDS } from '../model/personal-data.js';
+
 import {
   acceptBody,
   cancelBody,
@@ -101,6 +104,9 @@ import {
 } from './schemas.js';
 
 /** One row of the table. `:id` in the path is the contract id, which is the workflow id. */
+/** The field names of one entry of PERSONAL_PAYLOAD_FIELDS. */
+const personalFieldsOf = <T extends object>(fields: T) => Object.keys(fields) as (keyof T & string)[];
+
 export interface ContractCommand {
   path: string;
   update: UpdateDefinition<unknown, [object]>;
@@ -115,6 +121,12 @@ export interface ContractCommand {
    * (e.g. NGN-37 1項(2): the overdue invoice of another contract of the same contractor).
    */
   resolve?: (db: Db, contractId: string, args: object) => Promise<object>;
+  /**
+   * Personal fields of the argument (model/personal-data.ts PERSONAL_PAYLOAD_FIELDS), sealed with the
+   * contract's data key before the update is sent, so the workflow's history holds them only sealed
+   * (issue 16; TNC-37.5 / NGN-43 crypto-shredding).
+   */
+  personal?: readonly string[];
 }
 
 /**
@@ -129,6 +141,7 @@ function command<Args extends object, Ret, P extends Record<string, keyof Args &
   role: Role;
   status: 200 | 201;
   resolve?: ContractCommand['resolve'];
+  personal?: readonly (keyof Args & string)[];
 }): ContractCommand {
   return { ...row, params: row.params ?? {} };
 }
@@ -159,7 +172,7 @@ export const COMMANDS: readonly ContractCommand[] = [
   command({ path: '/contracts/:id/outages/:oid/restore', update: restoreOutage, body: restoreBody, params: { oid: 'outageId' }, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/disclosures', update: recordDisclosure, body: disclosureBody, role: 'ops', status: 201 }),
   command({ path: '/contracts/:id/carrier-disclosures', update: recordCarrierDisclosure, body: carrierDisclosureBody, role: 'ops', status: 201 }),
-  command({ path: '/contracts/:id/malware-alerts', update: alertMalware, body: malwareAlertBody, role: 'ops', status: 201 }),
+  command({ path: '/contracts/:id/malware-alerts', update: alertMalware, body: malwareAlertBody, role: 'ops', status: 201, personal: personalFieldsOf(PERSONAL_PAYLOAD_FIELDS.malwareAlert) }),
   command({ path: '/contracts/:id/termination', update: terminateByProvider, body: terminationBody, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/announcements/:aid/resend', update: resendAnnouncement, body: emptyBody, params: { aid: 'announcementId' }, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/demands', update: issueDemand, body: demandBody, role: 'ops', status: 201 }),
@@ -178,8 +191,8 @@ export const COMMANDS: readonly ContractCommand[] = [
   // NGN-41.1 partial cancellation of one part; NGN-43.3 its erasure certificate
   command({ path: '/contracts/:id/parts/:pid/cancel', update: cancelPart, body: partCancellationBody, params: { pid: 'partId' }, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/parts/:pid/erasure-certificate', update: submitPartErasureCertificate, body: partErasureBody, params: { pid: 'partId' }, role: 'ops', status: 200 }),
-  command({ path: '/contracts/:id/contractor-change', update: changeContractor, body: contractorChangeBody, role: 'ops', status: 200 }),
-  command({ path: '/contracts/:id/fault-contact', update: registerFaultContact, body: faultContactBody, role: 'ops', status: 200 }),
+  command({ path: '/contracts/:id/contractor-change', update: changeContractor, body: contractorChangeBody, role: 'ops', status: 200, personal: personalFieldsOf(PERSONAL_PAYLOAD_FIELDS.contractorChange) }),
+  command({ path: '/contracts/:id/fault-contact', update: registerFaultContact, body: faultContactBody, role: 'ops', status: 200, personal: personalFieldsOf(PERSONAL_PAYLOAD_FIELDS.faultContact) }),
   command({ path: '/contracts/:id/erasure-certificate', update: submitErasureCertificate, body: erasureBody, role: 'ops', status: 200 }),
   command({ path: '/contracts/:id/force-majeure', update: reportForceMajeure, body: forceMajeureBody, role: 'ops', status: 201 }),
   command({ path: '/contracts/:id/force-majeure/end', update: endForceMajeure, body: endBody, role: 'ops', status: 200 }),
@@ -261,7 +274,9 @@ export async function sendCommand(
   const hash = requestHash(`POST ${c.path}`, id, args);
   const key = idempotencyKeyOf(req, hash, deps.now());
   announceKey(key.key);
-  const resolved = c.resolve ? await c.resolve(deps.db, id, args) : args;
+  const checked = c.resolve ? await c.resolve(deps.db, id, args) : args;
+  // Sealed after the request hash (a retry hashes the same) and the checks, just before the update.
+  const resolved = c.personal?.length ? await personalData(deps.db).sealFields(id, checked, c.personal as (keyof typeof checked)[]) : checked;
   return updateContract(deps.client, deps.db, deps.limits, id, c.update as UpdateDefinition<unknown, [object]>, resolved, key, commandUpdateId(key, hash));
 }
 

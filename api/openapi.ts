@@ -13,6 +13,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { z } from 'zod';
 import { FIELD_RULES, TEXT_LIMITS } from '../rules/limits.js';
 import { announcementBody, settlementBody } from './announcement-routes.js';
+import { codecBody } from './codec-routes.js';
 import { COMMANDS } from './commands.js';
 import { carrierQuery, noticesQuery } from './notices-routes.js';
 import { applicationBody, listQuery } from './schemas.js';
@@ -43,7 +44,7 @@ const ERRORS: Record<number, string> = {
   409: 'the command conflicts with the contract\'s state, or an id already exists',
   413: 'the body is larger than 100 kB',
   415: 'the body is not JSON, or its charset or Content-Encoding is not supported',
-  422: 'the contract refuses the command (late notice, invalid value, reused Idempotency-Key …)',
+  422: 'the contract refuses the command (late notice, invalid value, reused Idempotency-Key …), or the codec server cannot decrypt a payload',
   500: 'a bug: `internal` (with a reference) or `command_failed` (the contract carries on)',
   503: 'the workflow service cannot be reached; for a write `outcome_unknown`: retry with the same Idempotency-Key',
   504: 'no answer in time; for a write `outcome_unknown`: retry with the same Idempotency-Key',
@@ -164,6 +165,19 @@ function build() {
     request: { body: { required: true, content: { 'application/json': { schema: z.strictObject({ contractId: z.string().regex(new RegExp(CONTRACT_ID_PATTERN)) }) } } } },
     responses: json(200, 'one outcome per run'),
   });
+
+  for (const [op, summary] of [
+    ['decode', 'codec server (Temporal Web UI remote codec, issue 16): decrypt payloads; ops or auditor (also at /ui/codec with the pages\' sign-in cookie)'],
+    ['encode', 'codec server: encrypt payloads with the current key of YAKKAN_PAYLOAD_KEYS; ops'],
+  ] as const) {
+    registry.registerPath({
+      method: 'post',
+      path: `/codec/${op}`,
+      summary,
+      request: { body: { required: true, content: { 'application/json': { schema: codecBody } } } },
+      responses: json(200, 'the payloads in the same shape', codecBody),
+    });
+  }
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

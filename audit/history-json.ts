@@ -33,6 +33,7 @@ interface ProtoJson {
 interface HistoryCodec {
   type: unknown;
   create(h: History): unknown;
+  encode(h: History): Uint8Array;
   protojson: ProtoJson;
 }
 
@@ -51,6 +52,7 @@ function historyCodec(): HistoryCodec {
   codec = {
     type,
     create: (h) => proto.temporal.api.history.v1.History.fromObject(h as Record<string, unknown>),
+    encode: (h) => proto.temporal.api.history.v1.History.encode(h).finish(),
     protojson,
   };
   return codec;
@@ -60,6 +62,11 @@ function historyCodec(): HistoryCodec {
 export function historyToJson(history: History): JsonHistory {
   const c = historyCodec();
   return c.protojson.toJson(c.type, c.create(history)) as JsonHistory;
+}
+
+/** A fetched history as the protobuf bytes the server stores and sends (to search them for a value). */
+export function historyBytes(history: History): Buffer {
+  return Buffer.from(historyCodec().encode(history));
 }
 
 /** Proto JSON (parsed) → a history object `Worker.runReplayHistories` accepts as is. */

@@ -5,6 +5,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { fetchContractHistory } from './export.js';
+import { decodeHistoryPayloads, mapJsonPayloadText } from './payloads.js';
+import { personalData } from '../activities/personal-data.js';
 import { buildAuditReport, type AuditReport, type ReportInput } from './report.js';
 
 export class ContractNotFoundError extends Error {
@@ -30,14 +32,22 @@ export async function loadReportInput(client: Client, db: Db, contractId: string
   let historyNote: string | undefined;
   try {
     const ch = await fetchContractHistory(client, contractId);
-    runs = ch.runs;
+    // Issue 16: the payloads are encrypted at rest; the report reads them through the client's codec.
+    runs = await decodeHistoryPayloads(ch.runs, client.options.loadedDataConverter.payloadCodecs);
     if (!ch.complete || !ch.chainVerified) historyNote = ch.problems.join('; ');
   } catch (e) {
     if (!(e instanceof WorkflowNotFoundError)) throw e;
     if (!contract) throw new ContractNotFoundError(contractId);
     historyNote = 'Temporal holds no workflow for this contract (retention expired or never started)';
   }
-  return { contractId, generatedAt: now.toISOString(), contract, ledger, invoices, payments, notices, events, carrierMessages, runs, historyNote };
+  const input: ReportInput = { contractId, generatedAt: now.toISOString(), contract, ledger, invoices, payments, notices, events, carrierMessages, runs, historyNote };
+  // Issue 16: personal values are sealed with the contract's data key in the rows and the history
+  // alike; the report shows them opened, or as （削除済み） after the TNC-37.5 / NGN-43 deletion.
+  const pd = personalData(db);
+  const opened = await pd.openDeep(input);
+  // Inside the history's payloads the values sit in JSON text: opened there as JSON string content.
+  opened.runs = await mapJsonPayloadText(opened.runs, (text) => pd.openText(text, (v) => JSON.stringify(v).slice(1, -1)));
+  return opened;
 }
 
 export async function contractReport(client: Client, db: Db, contractId: string, now?: Date): Promise<AuditReport> {

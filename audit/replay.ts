@@ -6,6 +6,7 @@
  */
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { History } from './history-json.js';
 import { historyFromJson } from './history-json.js';
 import type { RunHistory } from './history-facts.js';
@@ -39,10 +40,37 @@ type Targets = Iterable<ReplayTarget> | AsyncIterable<ReplayTarget>;
 
 /**
  * Replay options for the current workflow code (the worker's cached bundle), or for another
- * workflows file (e.g. a candidate change) when `workflowsPath` is given.
+ * workflows file (e.g. a candidate change) when `workflowsPath` is given. `payloadCodecs`: the
+ * payload codec (issue 16) that decrypts the histories' payloads; histories recorded without
+ * encryption (the golden ones) replay through it unchanged.
  */
-export async function replayOptions(workflowsPath?: string): Promise<ReplayWorkerOptions> {
-  return { workflowBundle: await (workflowsPath ? bundleWorkflows(workflowsPath) : workflowBundle()) };
+export async function replayOptions(workflowsPath?: string, payloadCodecs: readonly PayloadCodec[] = []): Promise<ReplayWorkerOptions> {
+  return {
+    workflowBundle: await (workflowsPath ? bundleWorkflows(workflowsPath) : workflowBundle()),
+    ...(payloadCodecs.length ? { dataConverter: { payloadCodecs: [decodeOnly(payloadCodecs)] } } : {}),
+  };
+}
+
+/**
+ * The codecs for a replay: decode as they do (last first); never encode — what a replay worker
+ * produces is compared by command, not by payload, and thrown away, so it needs no key to encrypt
+ * (the CLI replays unencrypted goldens without any key; an encrypted history without its key fails
+ * with the codec's PayloadDecryptionError naming the key).
+ */
+function decodeOnly(codecs: readonly PayloadCodec[]): PayloadCodec {
+  return {
+    encode: async (payloads) => payloads,
+    decode: async (payloads) => {
+      let ps = payloads;
+      for (const c of [...codecs].reverse()) ps = await c.decode(ps);
+      return ps;
+    },
+  };
+}
+
+/** The payload codecs of a client (those a replay of the histories it reads needs). */
+export function clientPayloadCodecs(client: Client): PayloadCodec[] {
+  return client.options.loadedDataConverter.payloadCodecs;
 }
 
 function classify(e: unknown): NonNullable<RunOutcome['error']> {

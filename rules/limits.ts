@@ -298,7 +298,11 @@ const MAX_DEPTH = 4;
  * well-formed and within their length, numbers within bounds, arrays bounded, nesting shallow.
  * Fields of a kind the table does not know (enums, booleans, amounts) are left to the command.
  */
-export function checkCommandFields(arg: unknown, path = '', depth = 0): FieldProblem | undefined {
+/**
+ * `accepted`: values taken as they are without a check (the workflow's guard passes the personal
+ * values the API sealed after checking them, issue 16).
+ */
+export function checkCommandFields(arg: unknown, path = '', depth = 0, accepted?: (value: unknown) => boolean): FieldProblem | undefined {
   if (arg === undefined || arg === null) return undefined;
   if (typeof arg !== 'object') return { field: path || 'body', message: 'must be an object' };
   if (depth > MAX_DEPTH) return { field: path || 'body', message: 'is nested too deeply' };
@@ -311,19 +315,20 @@ export function checkCommandFields(arg: unknown, path = '', depth = 0): FieldPro
     if (Array.isArray(value)) {
       if (value.length > MAX_ARRAY_ITEMS) return { field, message: `holds more than ${MAX_ARRAY_ITEMS} items` };
       for (const [i, item] of value.entries()) {
-        const p = checkValue(rule, item, `${field}.${i}`, depth);
+        const p = checkValue(rule, item, `${field}.${i}`, depth, accepted);
         if (p) return p;
       }
       continue;
     }
-    const p = checkValue(rule, value, field, depth);
+    const p = checkValue(rule, value, field, depth, accepted);
     if (p) return p;
   }
   return undefined;
 }
 
-function checkValue(rule: FieldRule | undefined, value: unknown, field: string, depth: number): FieldProblem | undefined {
-  if (value !== null && typeof value === 'object') return checkCommandFields(value, field, depth + 1);
+function checkValue(rule: FieldRule | undefined, value: unknown, field: string, depth: number, accepted?: (value: unknown) => boolean): FieldProblem | undefined {
+  if (value !== null && typeof value === 'object') return checkCommandFields(value, field, depth + 1, accepted);
+  if (accepted?.(value)) return undefined;
   if (rule) {
     const message = checkField(rule, value);
     return message ? { field, message } : undefined;

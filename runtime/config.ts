@@ -7,6 +7,7 @@
  * together in one ConfigError.
  */
 import { isRegistrationNumber } from '../rules/invoice.js';
+import { parsePayloadKeys, type PayloadKey } from './payload-codec.js';
 
 /** What the activities need from the configuration (passed into createActivities / createWorker). */
 export interface ActivitySettings {
@@ -52,6 +53,18 @@ export interface Config {
   devSmtpPort: number;
   /** YAKKAN_API_KEYS as written; api/auth.ts parseApiKeys checks the entries at start. */
   apiKeys?: string;
+  /**
+   * YAKKAN_PAYLOAD_KEYS: the AES-256-GCM keys of the payload codec (runtime/payload-codec.ts), the
+   * first encrypts, all decrypt; unset: `npm start` uses data/dev-payload-keys, `npm run worker` and
+   * `npm run api` refuse to start.
+   */
+  payloadKeys?: PayloadKey[];
+  /**
+   * CODEC_CORS_ORIGINS: the Web UI origins allowed to call the codec server (/codec/decode, /encode)
+   * from a browser; unset: `npm start` allows its own UI (http://127.0.0.1:<TEMPORAL_UI_PORT> and
+   * http://localhost:<TEMPORAL_UI_PORT>), a deployment none.
+   */
+  codecCorsOrigins?: string[];
   /** OPS_ALERT_EMAIL and CARRIER_WEBHOOK_URL / _SECRET, for the worker's activities. */
   activities: ActivitySettings;
   /** MAX_CACHED_WORKFLOWS, for the worker. */
@@ -92,6 +105,8 @@ export function loadConfig(env: Environment = process.env): Config {
     temporalUiPort: r.get('TEMPORAL_UI_PORT', '8233', port),
     devSmtpPort: r.get('DEV_SMTP_PORT', '2525', port),
     apiKeys: r.optional('YAKKAN_API_KEYS', (v) => v),
+    payloadKeys: r.optional('YAKKAN_PAYLOAD_KEYS', payloadKeys),
+    codecCorsOrigins: r.optional('CODEC_CORS_ORIGINS', origins),
     activities: {
       opsAlertEmail: r.optional('OPS_ALERT_EMAIL', email),
       carrierWebhookUrl: r.optional('CARRIER_WEBHOOK_URL', urlWith(['http:', 'https:'], 'an http:// or https:// URL')),
@@ -301,6 +316,33 @@ function registrationNumbers(v: string, name: string): Record<string, string> | 
     out[terms] = number;
   }
   return Object.keys(out).length ? out : must(name, 'at least one TERMS=T followed by 13 digits', v);
+}
+
+/** `id=<base64 of 32 bytes>,…` (runtime/payload-codec.ts parsePayloadKeys says what is wrong, never a key's bytes). */
+function payloadKeys(v: string, name: string): PayloadKey[] | Invalid {
+  try {
+    return parsePayloadKeys(v, name);
+  } catch (e) {
+    return new Invalid((e as Error).message);
+  }
+}
+
+/** A comma-separated list of origins, each `http(s)://host[:port]` with nothing after it. */
+function origins(v: string, name: string): string[] | Invalid {
+  const out: string[] = [];
+  for (const entry of v.split(',').map((e) => e.trim()).filter(Boolean)) {
+    let u: URL | undefined;
+    try {
+      u = new URL(entry);
+    } catch {
+      u = undefined;
+    }
+    if (!u || !['http:', 'https:'].includes(u.protocol) || u.origin !== entry.replace(/\/$/, '')) {
+      return new Invalid(`${name} must be a list of origins like http://127.0.0.1:8233 (scheme, host, port; no path); got "${entry}"`);
+    }
+    out.push(u.origin);
+  }
+  return out.length ? out : must(name, 'at least one origin, e.g. http://127.0.0.1:8233', v);
 }
 
 /** The same check as the workflows' requireEmail: something@something, no spaces. */

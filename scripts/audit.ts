@@ -12,13 +12,18 @@
  *   tsx scripts/audit.ts report <contractId> [--html] [--out file]
  *       Audit report as JSON (or HTML). Exit code 1 when the report lists mismatches.
  *
- * Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL (runtime/config.ts, see README).
+ * Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL, YAKKAN_PAYLOAD_KEYS (runtime/config.ts,
+ * see README). Payloads are encrypted at rest (issue 16): export writes them as Temporal holds them
+ * (ciphertext), replay and report decrypt them with YAKKAN_PAYLOAD_KEYS, else with the development
+ * key of `npm start` (data/dev-payload-keys) when that file exists. Without a key, histories recorded
+ * unencrypted (the golden ones) still replay; an encrypted one fails naming the key it needs.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig, type Config } from '../runtime/config.js';
+import { EncryptionCodec, devPayloadKeys, payloadDataConverter } from '../runtime/payload-codec.js';
 import { fetchContractHistory, writeExport } from '../audit/export.js';
 import { loadHistorySources } from '../audit/sources.js';
 import { liveTargets, listWorkflowIds, replayAll, replayOptions, type ReplayTarget, type RunOutcome } from '../audit/replay.js';
@@ -61,9 +66,15 @@ function parseArgs(argv: string[]): Args {
   return { command, positional, flags };
 }
 
+/** The payload codec: YAKKAN_PAYLOAD_KEYS, else npm start's data/dev-payload-keys, else none (pass-through only). */
+function payloadCodec(config: Config): EncryptionCodec {
+  return new EncryptionCodec(config.payloadKeys ?? devPayloadKeys(resolve('data/dev-payload-keys'), false) ?? []);
+}
+
 async function connect(config: Config): Promise<{ client: Client; close: () => Promise<void>; namespace: string }> {
   const connection = await Connection.connect({ address: config.temporalAddress });
-  return { client: new Client({ connection, namespace: config.namespace }), close: () => connection.close(), namespace: config.namespace };
+  const client = new Client({ connection, namespace: config.namespace, dataConverter: payloadDataConverter(payloadCodec(config)) });
+  return { client, close: () => connection.close(), namespace: config.namespace };
 }
 
 async function exportCommand(a: Args, config: Config): Promise<number> {
@@ -108,7 +119,7 @@ async function replayCommand(a: Args, config: Config): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
   const workflows = a.flags.get('--workflows');
   const started = Date.now();
-  const optionsP = replayOptions(typeof workflows === 'string' ? resolve(workflows) : undefined);
+  const optionsP = replayOptions(typeof workflows === 'string' ? resolve(workflows) : undefined, [payloadCodec(config)]);
 
   let targets: Iterable<ReplayTarget> | AsyncIterable<ReplayTarget>;
   let total: number;

@@ -21,6 +21,8 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { MiB, treeCpuSeconds } from './cluster/processes.js';
 import { freePorts, startCluster, type Cluster } from './cluster/topology.js';
+import { payloadDataConverter } from '../runtime/payload-codec.js';
+import { BENCH_PAYLOAD_KEYS_SPEC, benchPayloadCodec } from './bench-lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,9 +40,9 @@ const say = (line: string) => console.log(`[bench-cluster] ${line}`);
 const dir = resolve('data/bench-cluster', `run-${process.pid}-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
 const key = randomBytes(18).toString('base64url');
-const cluster: Cluster = await startCluster({ dir, ports: await freePorts(2), apiKeys: `${key}=ops`, durable: !values.fast, invoiceRegistrationNumbers: 'NGN=T1010001000001,TNC=T2020002000002', say });
+const cluster: Cluster = await startCluster({ dir, ports: await freePorts(2), apiKeys: `${key}=ops`, payloadKeys: BENCH_PAYLOAD_KEYS_SPEC, durable: !values.fast, invoiceRegistrationNumbers: 'NGN=T1010001000001,TNC=T2020002000002', say });
 const connection = await Connection.connect({ address: cluster.temporalAddress });
-const client = new Client({ connection, namespace: cluster.namespace });
+const client = new Client({ connection, namespace: cluster.namespace, dataConverter: payloadDataConverter(benchPayloadCodec()) });
 
 async function call(method: string, path: string, status: number, body?: object): Promise<Record<string, unknown>> {
   const res = await fetch(`${cluster.apiUrl}${path}`, {

@@ -24,6 +24,8 @@ import { seedActiveContracts } from './bench-lib.js';
 import type { ContractInput } from '../workflows/contract-messages.js';
 import { registerSearchAttributes } from '../worker/search-attributes.js';
 import { useWriteAheadLog } from '../worker/sqlite.js';
+import { payloadDataConverter } from '../runtime/payload-codec.js';
+import { benchPayloadCodec } from './bench-lib.js';
 import {
   announcementWorkflowId,
   getProgress,
@@ -48,9 +50,11 @@ const t0 = Date.now();
 
 // ---- Temporal dev server, database, SMTP sink, worker ------------------------------------------
 const CLI = resolve('.temporal/bin/temporal');
-const env = await TestWorkflowEnvironment.createLocal(
-  existsSync(CLI) ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } } : {},
-);
+const payloadCodec = benchPayloadCodec();
+const env = await TestWorkflowEnvironment.createLocal({
+  client: { dataConverter: payloadDataConverter(payloadCodec) },
+  ...(existsSync(CLI) ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } } : {}),
+});
 await registerSearchAttributes(env.connection, env.namespace);
 const dbFile = resolve(`data/bench/${randomUUID()}.db`);
 mkdirSync(resolve('data/bench'), { recursive: true });
@@ -61,7 +65,7 @@ const sink = await startMailSink();
 const mailer = createSmtpMailer(sink.url, 'yakkan-bench <notices@yakkan.bench>');
 await useWriteAheadLog(db, dbUrl); // as the worker does at start
 const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
-const worker = await createWorker({ connection: env.nativeConnection, taskQueue, db, mailer, client: env.client });
+const worker = await createWorker({ connection: env.nativeConnection, payloadCodec, taskQueue, db, mailer, client: env.client });
 let mailCount = 0;
 /** The sink keeps messages in memory; count and drop them so RSS reflects the system, not the sink. */
 const drainSink = () => {
@@ -253,7 +257,8 @@ async function latencyBreakdown(workflowId: string, runId: string | undefined): 
     const a = done.activityTaskCompletedEventAttributes!;
     const scheduled = byId.get(String(a.scheduledEventId));
     const started = byId.get(String(a.startedEventId));
-    const payload = scheduled?.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data;
+    const encrypted = scheduled?.activityTaskScheduledEventAttributes?.input?.payloads?.[0];
+    const payload = encrypted ? payloadCodec.decryptOne(encrypted).data : undefined;
     if (!payload || scheduled?.activityTaskScheduledEventAttributes?.activityType?.name !== 'deliverAnnouncement') continue;
     const contractId = JSON.parse(Buffer.from(payload).toString('utf8')) as string;
     const c = (await env.client.workflow.getHandle(contractId).fetchHistory()).events ?? [];

@@ -16,6 +16,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createDb, type Db } from '../db/client.js';
 import { migrateDeploy } from '../db/migrate.js';
+import { EncryptionCodec, parsePayloadKeys, payloadDataConverter } from '../runtime/payload-codec.js';
 import { bundleWorkflows } from '../runtime/workflow-bundle.js';
 import { registerSearchAttributes } from '../worker/search-attributes.js';
 import { useWriteAheadLog } from '../worker/sqlite.js';
@@ -138,6 +139,16 @@ const CLI = resolve('.temporal/bin/temporal');
  * `jit: 'full'` starts the same server jars with the JVM's full JIT instead, which is slower to
  * start and faster once warm (a wrapper written under data/bench/).
  */
+/**
+ * The payload key of the benchmarks (YAKKAN_PAYLOAD_KEYS form; made up: 32 bytes 0x42). The product
+ * encrypts every payload (issue 16), so the benchmarks' clients and workers do too.
+ */
+export const BENCH_PAYLOAD_KEYS_SPEC = `bench-1=${Buffer.alloc(32, 0x42).toString('base64')}`;
+
+export function benchPayloadCodec(): EncryptionCodec {
+  return new EncryptionCodec(parsePayloadKeys(BENCH_PAYLOAD_KEYS_SPEC));
+}
+
 export async function timeSkippingServer(opts: { jit?: 'quick-start' | 'full' } = {}): Promise<TestWorkflowEnvironment> {
   let path = TEST_SERVER;
   if (opts.jit === 'full' && existsSync(TEST_SERVER)) {
@@ -146,9 +157,10 @@ export async function timeSkippingServer(opts: { jit?: 'quick-start' | 'full' } 
     const lib = resolve('.temporal/test-server/lib');
     writeFileSync(path, `#!/usr/bin/env bash\nexec java -XX:+UseParallelGC -cp "${lib}/*" io.temporal.testserver.TestServer "$@"\n`, { mode: 0o755 });
   }
-  const env = await TestWorkflowEnvironment.createTimeSkipping(
-    existsSync(path) ? { server: { executable: { type: 'existing-path', path } } } : {},
-  );
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    client: { dataConverter: payloadDataConverter(benchPayloadCodec()) },
+    ...(existsSync(path) ? { server: { executable: { type: 'existing-path', path } } } : {}),
+  });
   stopOnSignal(env);
   await registerSearchAttributes(env.connection, env.namespace);
   return env;
@@ -156,9 +168,10 @@ export async function timeSkippingServer(opts: { jit?: 'quick-start' | 'full' } 
 
 /** The Temporal CLI dev server (in memory), search attributes registered. */
 export async function devServer(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createLocal(
-    existsSync(CLI) ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } } : {},
-  );
+  const env = await TestWorkflowEnvironment.createLocal({
+    client: { dataConverter: payloadDataConverter(benchPayloadCodec()) },
+    ...(existsSync(CLI) ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } } : {}),
+  });
   stopOnSignal(env);
   await registerSearchAttributes(env.connection, env.namespace);
   return env;
@@ -219,6 +232,7 @@ export async function baselineWorkerFor(
     taskQueue,
     workflowBundle: await bundleWorkflows(fileURLToPath(new URL('./bench-workflows.ts', import.meta.url))),
     activities,
+    dataConverter: payloadDataConverter(benchPayloadCodec()),
     ...options,
   });
 }

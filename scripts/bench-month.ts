@@ -27,6 +27,8 @@ import { acceptApplication, getContract, recordPayment, type ContractInput, type
 import { startMailSink } from '../worker/mail-sink.js';
 import { createWorker } from '../worker/worker.js';
 import { timeSkippingEnv } from '../test/helpers/temporal.js';
+import { payloadDataConverter } from '../runtime/payload-codec.js';
+import { benchPayloadCodec } from './bench-lib.js';
 
 const { values } = parseArgs({ options: { contracts: { type: 'string', default: '10' }, months: { type: 'string', default: '25' } } });
 const PER_TERMS = Number(values.contracts);
@@ -43,7 +45,8 @@ migrateDeploy(dbUrl);
 const db = createDb(dbUrl);
 const sink = await startMailSink();
 const mailer = createSmtpMailer(sink.url, 'yakkan-bench <notices@yakkan.bench>');
-const env = await timeSkippingEnv();
+const payloadCodec = benchPayloadCodec();
+const env = await timeSkippingEnv({ client: { dataConverter: payloadDataConverter(payloadCodec) } });
 let delivered = 0;
 
 function application(terms: TermsId, planId: string, n: number, appliedAtMs: number): ContractInput {
@@ -72,6 +75,7 @@ try {
   const taskQueue = `bench-month-${randomUUID().slice(0, 8)}`;
   const worker = await createWorker({
     connection: env.nativeConnection,
+    payloadCodec,
     taskQueue,
     db,
     mailer,
@@ -179,7 +183,7 @@ try {
   const largest = allRuns.reduce((a, b) => ((b.history.events?.length ?? 0) > (a.history.events?.length ?? 0) ? b : a));
   const replayCpu = async (runsToReplay: typeof allRuns) => {
     const c0 = process.cpuUsage();
-    for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, runsToReplay)) {
+    for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter: payloadDataConverter(payloadCodec) }, runsToReplay)) {
       if (r.error) throw new Error(`replay of ${r.workflowId} failed: ${r.error.message}`);
     }
     const c = process.cpuUsage(c0);

@@ -14,7 +14,8 @@ import { NativeConnection } from '@temporalio/worker';
 import { createSmtpMailer } from '../activities/mailer.js';
 import { createDb } from '../db/client.js';
 import { createWorker } from '../worker/worker.js';
-import { baselineWorkerFor, cpuMs, quietRuntime } from './bench-lib.js';
+import { baselineWorkerFor, benchPayloadCodec, cpuMs, quietRuntime } from './bench-lib.js';
+import { payloadDataConverter } from '../runtime/payload-codec.js';
 
 export interface BenchWorkerSpec {
   address: string;
@@ -38,7 +39,8 @@ const connection = await NativeConnection.connect({ address: spec.address });
 // The test service (the time-skipping server's clock) is only wired when asked for (an SDK-internal option).
 const connectionOptions = { address: spec.address, [InternalConnectionOptionsSymbol]: { supportsTestService: !!spec.timeSkipping } };
 const clientConnection = await Connection.connect(connectionOptions);
-const client = new Client({ connection: clientConnection, namespace: spec.namespace });
+const payloadCodec = benchPayloadCodec();
+const client = new Client({ connection: clientConnection, namespace: spec.namespace, dataConverter: payloadDataConverter(payloadCodec) });
 const db = createDb(spec.databaseUrl);
 const mailer = createSmtpMailer(spec.smtpUrl, 'yakkan-bench <notices@yakkan.bench>', { maxConnections: spec.smtpMaxConnections });
 const now = spec.timeSkipping
@@ -58,6 +60,7 @@ const worker = spec.baseline
     }, { maxCachedWorkflows: spec.maxCachedWorkflows, ...(spec.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: spec.maxConcurrentActivityTaskExecutions } : {}) })
   : await createWorker({
   connection,
+  payloadCodec,
   namespace: spec.namespace,
   taskQueue: spec.taskQueue,
   db,

@@ -35,6 +35,7 @@ import {
   report,
   say,
   timeSkippingServer,
+  benchPayloadCodec,
   type BenchRow,
 } from './bench-lib.js';
 
@@ -129,6 +130,7 @@ try {
   const tq = `bench-years-${randomUUID().slice(0, 8)}`;
   const worker = await createWorker({
     connection: env.nativeConnection,
+    payloadCodec: benchPayloadCodec(),
     namespace: env.namespace,
     taskQueue: tq,
     db,

@@ -8,6 +8,7 @@
  *                      --ui-port 8233 --postgres-port 5433 --smtp-port 2525 --no-ui]
  *
  * Environment (runtime/config.ts): YAKKAN_API_KEYS (else keys generated in data/cluster/api-keys),
+ * YAKKAN_PAYLOAD_KEYS (else a key generated in data/cluster/payload-keys),
  * SMTP_URL (else a local SMTP server keeps notices in data/cluster/mail/), MAIL_FROM, and
  * INVOICE_REGISTRATION_NUMBERS (required: the workers issue qualified invoices, JP-INVOICE).
  */
@@ -17,6 +18,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseApiKeys } from '../api/auth.js';
 import { checkedAtStart, loadConfigOrExit } from '../runtime/config.js';
+import { devPayloadKeys, formatPayloadKeys } from '../runtime/payload-codec.js';
 import { MiB, portIsFree } from './cluster/processes.js';
 import { DEFAULT_PORTS, startCluster, type ClusterPorts } from './cluster/topology.js';
 
@@ -116,6 +118,8 @@ const dir = resolve('data/cluster');
 mkdirSync(dir, { recursive: true });
 const keySpec = config.apiKeys ?? generatedKeys(resolve(dir, 'api-keys'));
 checkedAtStart(() => parseApiKeys(keySpec));
+// Issue 16: the payload keys of the workers and API processes: YAKKAN_PAYLOAD_KEYS, else one generated once in data/cluster/payload-keys.
+const payloadKeys = formatPayloadKeys(config.payloadKeys ?? checkedAtStart(() => devPayloadKeys(resolve(dir, 'payload-keys'))!));
 
 let stopping = false;
 const started = Date.now();
@@ -123,6 +127,7 @@ const cluster = await startCluster({
   dir,
   ports,
   apiKeys: keySpec,
+  payloadKeys,
   workers,
   historyShards: shards,
   ui: !flags['no-ui'],

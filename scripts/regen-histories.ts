@@ -47,9 +47,10 @@ import {
   type TermsId,
 } from '../workflows/contract-messages.js';
 import { fetchContractHistory } from '../audit/export.js';
+import { decodeHistoryPayloads } from '../audit/payloads.js';
 import { GOLDEN_FORMAT, serializeGolden, type GoldenFile } from '../audit/sources.js';
 import { replayAll, replayOptions } from '../audit/replay.js';
-import { application, createWorld, type World } from '../test/helpers/world-core.js';
+import { application, createWorld, testPayloadCodec, type World } from '../test/helpers/world-core.js';
 import { listenLocal } from '../test/helpers/http.js';
 
 const OUT_DIR = resolve('test/histories');
@@ -441,7 +442,9 @@ async function recordScenario(world: World, s: Scenario): Promise<GoldenFile> {
     workflowId: contractId,
     recordedAt: new Date().toISOString(),
     recordedWith: { sdk: '@temporalio/worker 1.24.0', server: 'Temporal Java time-skipping test server (.temporal/test-server)' },
-    runs: ch.runs.map((r) => ({ n: r.n, runId: r.runId, history: r.history })),
+    // The world encrypts payloads with the test key (issue 16); a golden is kept decrypted, readable
+    // in review and replayable without any key (the codec passes unencrypted payloads through).
+    runs: await decodeHistoryPayloads(ch.runs.map((r) => ({ n: r.n, runId: r.runId, history: r.history })), [testPayloadCodec()]),
   };
 }
 

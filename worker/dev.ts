@@ -3,6 +3,8 @@
  *   Temporal dev server (SQLite-persisted in data/temporal.db, Web UI on), migrations on the SQLite
  *   database, a local SMTP server that keeps notices as .eml files in data/mail/ (unless SMTP_URL
  *   points elsewhere), the worker and the API, all on 127.0.0.1. Ctrl-C stops all of them.
+ * Payloads are encrypted (issue 16) with YAKKAN_PAYLOAD_KEYS, else with a development key generated
+ * once and kept in data/dev-payload-keys (losing that file makes the histories unreadable).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { createSmtpMailer } from '../activities/mailer.js';
 import { boundServer, buildApp } from '../api/app.js';
 import { parseApiKeys } from '../api/auth.js';
 import { checkedAtStart, loadConfigOrExit } from '../runtime/config.js';
+import { EncryptionCodec, devPayloadKeys, payloadDataConverter } from '../runtime/payload-codec.js';
 import { startMailSink, type MailSink } from './mail-sink.js';
 import { createWorker } from './worker.js';
 import { SEARCH_ATTRIBUTE_FLAGS, registerSearchAttributes } from './search-attributes.js';
@@ -31,6 +34,12 @@ mkdirSync('data', { recursive: true });
 // Checked before anything is started, so a bad key list leaves no server behind.
 const keySpec = devKeys();
 const keys = checkedAtStart(() => parseApiKeys(keySpec));
+/** The payload codec: YAKKAN_PAYLOAD_KEYS, else the key generated once in data/dev-payload-keys. */
+const DEV_PAYLOAD_KEYS_FILE = 'data/dev-payload-keys';
+/** The dev server's Web UI decodes payloads through the API's codec server (issue 16). */
+const CODEC_ENDPOINT = `http://127.0.0.1:${config.apiPort}/ui/codec`;
+const CODEC_ORIGINS = config.codecCorsOrigins ?? [`http://127.0.0.1:${UI_PORT}`, `http://localhost:${UI_PORT}`];
+const payloadCodec = new EncryptionCodec(config.payloadKeys ?? checkedAtStart(() => devPayloadKeys(resolve(DEV_PAYLOAD_KEYS_FILE))!));
 
 function say(msg: string) {
   console.log(`[yakkan] ${msg}`);
@@ -76,6 +85,7 @@ if (existsSync(CLI)) {
       '--ip', host ?? '127.0.0.1',
       '--port', String(temporalPort),
       '--ui-port', String(UI_PORT),
+      '--ui-codec-endpoint', CODEC_ENDPOINT,
       '--db-filename', 'data/temporal.db',
       '--log-level', 'warn',
       ...SEARCH_ATTRIBUTE_FLAGS,
@@ -93,7 +103,7 @@ if (existsSync(CLI)) {
   say('no .temporal/bin/temporal (Go missing): using the SDK-downloaded dev server');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { ip: host, port: temporalPort, uiPort: UI_PORT, dbFilename: 'data/temporal.db' },
+    server: { ip: host, port: temporalPort, uiPort: UI_PORT, dbFilename: 'data/temporal.db', extraArgs: ['--ui-codec-endpoint', CODEC_ENDPOINT] },
   });
   stopEphemeral = () => env.teardown();
 }
@@ -114,17 +124,17 @@ const mailer = createSmtpMailer(smtpUrl, config.mailFrom, { maxConnections: conf
 
 // One Client for the process: the API and the fan-out activities share it.
 const connection = await Connection.connect({ address: config.temporalAddress });
-const client = new Client({ connection, namespace: config.namespace });
+const client = new Client({ connection, namespace: config.namespace, dataConverter: payloadDataConverter(payloadCodec) });
 // Idempotent: adds what a data/temporal.db from an older start lacks.
 await registerSearchAttributes(connection, config.namespace);
 const nativeConnection = await NativeConnection.connect({ address: config.temporalAddress });
 if (!config.activities.invoiceRegistrationNumbers) {
   say('INVOICE_REGISTRATION_NUMBERS is not set: invoices show no registration number (not 適格請求書, JP-INVOICE); fine for development only');
 }
-const worker = await createWorker({ connection: nativeConnection, namespace: config.namespace, db, mailer, client, tuning: config.worker, ...config.activities });
+const worker = await createWorker({ connection: nativeConnection, payloadCodec, namespace: config.namespace, db, mailer, client, tuning: config.worker, ...config.activities, mailArchive: sink });
 const workerRun = worker.run();
 
-const server = buildApp({ client, db, keys }).listen(config.apiPort, '127.0.0.1');
+const server = buildApp({ client, db, keys, codecCorsOrigins: CODEC_ORIGINS }).listen(config.apiPort, '127.0.0.1');
 boundServer(server);
 await new Promise<void>((ok) => server.once('listening', () => ok()));
 
@@ -132,6 +142,8 @@ say(`API          http://127.0.0.1:${config.apiPort}`);
 say(`Pages        http://127.0.0.1:${config.apiPort}/ui  (sign in with one of the keys below)`);
 say(`Temporal UI  http://127.0.0.1:${UI_PORT}/namespaces/${config.namespace}/workflows`);
 say(`Temporal     ${config.temporalAddress}`);
+say(`Codec server ${CODEC_ENDPOINT}  (sign in at /ui with an ops or auditor key, then turn on "Include cross-origin credentials" in the Temporal UI's codec settings; see the README)`);
+say(`Payload key  ${payloadCodec.encryptingKeyId} (${config.payloadKeys ? 'YAKKAN_PAYLOAD_KEYS' : DEV_PAYLOAD_KEYS_FILE}; histories hold ciphertext)`);
 say(`API keys     ${keySpec.split(',').map((e) => `${e.split('=')[1]}: ${e.split('=')[0]}`).join('  ')}`);
 say('Ctrl-C stops everything.');
 

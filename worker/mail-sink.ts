@@ -3,7 +3,7 @@
  * keeps it in memory and, when a directory is given, writes it as an .eml file. `npm start` points
  * the worker at it so notices are really delivered over SMTP without an outside mail server.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 
@@ -12,6 +12,18 @@ export interface ReceivedMail {
   to: string[];
   raw: string;
   receivedAt: Date;
+  /** The .eml file it was written to (when the sink has a directory). */
+  file?: string;
+}
+
+/**
+ * The notice key (X-Yakkan-Notice) or alert key (X-Yakkan-Alert) a message carries, unfolded; both
+ * start with the contract id (`<contractId>:…`).
+ */
+export function yakkanKeyOf(raw: string): string | undefined {
+  const head = raw.split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const m = /^X-Yakkan-(?:Notice|Alert):[ \t]*([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im.exec(head);
+  return m ? m[1]!.replace(/\r?\n[ \t]+/g, ' ').trim() : undefined;
 }
 
 export interface MailSink {
@@ -24,6 +36,11 @@ export interface MailSink {
   setDown(down: boolean): void;
   /** Holds each message this long before accepting it (to test a slow server); 0 = at once. */
   setLatency(ms: number): void;
+  /**
+   * TNC-37.5 / NGN-43 (issue 16): removes every message about the contract (its notices and the
+   * alerts about them) from memory and from the directory; returns how many.
+   */
+  eraseContract(contractId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -58,7 +75,10 @@ export async function startMailSink(opts: { port?: number; dir?: string } = {}):
         };
         const accept = () => {
           messages.push(mail);
-          if (opts.dir) writeFileSync(join(opts.dir, `${Date.now()}-${messages.length}.eml`), raw);
+          if (opts.dir) {
+            mail.file = join(opts.dir, `${Date.now()}-${messages.length}.eml`);
+            writeFileSync(mail.file, raw);
+          }
           cb();
         };
         if (latencyMs > 0) setTimeout(accept, latencyMs);
@@ -86,6 +106,17 @@ export async function startMailSink(opts: { port?: number; dir?: string } = {}):
     },
     setDown(d) {
       down = d;
+    },
+    async eraseContract(contractId) {
+      let n = 0;
+      for (let i = messages.length - 1; i >= 0; i--) {
+        const m = messages[i]!;
+        if (!yakkanKeyOf(m.raw)?.startsWith(`${contractId}:`)) continue;
+        if (m.file) rmSync(m.file, { force: true });
+        messages.splice(i, 1);
+        n++;
+      }
+      return n;
     },
     setLatency(ms) {
       latencyMs = ms;

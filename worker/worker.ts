@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { ContractActivities } from '../activities/types.js';
 import type { WorkerSettings } from '../runtime/config.js';
+import { payloadDataConverter, type EncryptionCodec } from '../runtime/payload-codec.js';
 import { workflowBundle } from '../runtime/workflow-bundle.js';
 import { CONTRACT_TASK_QUEUE } from '../workflows/contract-messages.js';
 
@@ -18,6 +19,12 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
 
 export interface CreateWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
+  /**
+   * The payload codec (YAKKAN_PAYLOAD_KEYS, runtime/payload-codec.ts): every payload the worker
+   * sends to Temporal is encrypted with it, every one it receives decrypted. Required, so no worker
+   * writes personal data to a history in clear text.
+   */
+  payloadCodec: EncryptionCodec;
   namespace?: string;
   taskQueue?: string;
   /** Lets tests inject faults around the real activities (e.g. a crash after a commit). */
@@ -44,6 +51,7 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     // A bundle given in the options is used as it is (no second bundling).
     workflowBundle: o.workerOptions?.workflowBundle ?? (o.workerOptions?.workflowsPath ? undefined : await workflowBundle()),
     activities: (o.wrapActivities ?? ((a) => a))(createActivities(o)),
+    dataConverter: payloadDataConverter(o.payloadCodec),
     ...tunedWorkerOptions(o.tuning),
     ...o.workerOptions,
   });

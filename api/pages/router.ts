@@ -29,7 +29,7 @@ import { invoiceDetails, TAX_CLASS_LABEL } from '../../notices/invoice-details.j
 import { jaYen } from '../../notices/format.js';
 import { contractReport, ContractNotFoundError } from '../../audit/load.js';
 import { renderReportHtml } from '../../audit/report-html.js';
-import { replayOptions } from '../../audit/replay.js';
+import { clientPayloadCodecs, replayOptions } from '../../audit/replay.js';
 import { CONTRACT_TASK_QUEUE, type ContractView } from '../../workflows/contract-messages.js';
 import { announcementWorkflowId, getProgress, type AnnouncementProgress } from '../../workflows/fanout-messages.js';
 import { announcementBody, progressOf, startAnnouncement } from '../announcement-routes.js';
@@ -342,7 +342,7 @@ ${running ? html`<p class="hint">2秒ごとに自動更新します（refreshes 
 
   let replayOpts: Promise<ReplayWorkerOptions> | undefined;
   const jobs = new ReplayJobs(client, () => {
-    replayOpts ??= (replay ?? (() => replayOptions()))().catch((e: unknown) => {
+    replayOpts ??= (replay ?? (() => replayOptions(undefined, clientPayloadCodecs(client))))().catch((e: unknown) => {
       replayOpts = undefined;
       throw e;
     });

@@ -87,6 +87,8 @@ export interface ClusterOptions {
   ports: ClusterPorts;
   /** YAKKAN_API_KEYS of the API processes. */
   apiKeys: string;
+  /** YAKKAN_PAYLOAD_KEYS of the workers and API processes (issue 16: both refuse to start without). */
+  payloadKeys: string;
   workers?: number;
   namespace?: string;
   /** Fixed when the cluster's database is first created (docs/SCALING.md). */
@@ -214,6 +216,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       TEMPORAL_ADDRESS: temporalServer.address,
       TEMPORAL_NAMESPACE: namespace,
       DATABASE_URL: databaseUrl,
+      YAKKAN_PAYLOAD_KEYS: o.payloadKeys,
     };
     const node = (name: string, entry: string, vars: Record<string, string>) =>
       watch(

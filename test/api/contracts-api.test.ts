@@ -10,6 +10,7 @@ import { parseApiKeys } from '../../api/auth.js';
 import { jstDateOf } from '../../rules/calendar.js';
 import { consumerCustomer, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 import { listenLocal } from '../helpers/http.js';
+import { personalData } from '../../activities/personal-data.js';
 
 const KEY = {
   ops: 'ops-key-4c1f9a0e7b2d',
@@ -152,7 +153,10 @@ describe('application and acceptance (NGN-10, NGN-11)', () => {
     const notices = await world.db.notice.findMany({ where: { contractId: id } });
     expect(notices).toHaveLength(1);
     const notice = notices[0]!;
-    expect(notice).toMatchObject({ kind: 'acceptance', clauseId: 'NGN-11', status: 'sent', recipient: customer.email });
+    expect(notice).toMatchObject({ kind: 'acceptance', clauseId: 'NGN-11', status: 'sent' });
+    // Issue 16: the outbox row keeps the recipient sealed with the contract's data key; it opens to the address.
+    expect(notice.recipient).not.toContain(customer.email);
+    expect(await personalData(world.db).openText(notice.recipient)).toBe(customer.email);
     expect(notice.messageId).toBeTruthy();
     expect(notice.smtpResponse).toMatch(/^250\b/);
     expect(mails[0]!.raw.toLowerCase()).toContain(`message-id: ${notice.messageId!.toLowerCase()}`);
@@ -252,7 +256,10 @@ describe('rejection (NGN-12)', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]!.raw).toMatch(/^X-Yakkan-Clause: NGN-12\r?$/m);
     const notice = await world.db.notice.findFirstOrThrow({ where: { contractId: id } });
-    expect(notice).toMatchObject({ kind: 'rejection', clauseId: 'NGN-12', status: 'sent', recipient: customer.email });
+    expect(notice).toMatchObject({ kind: 'rejection', clauseId: 'NGN-12', status: 'sent' });
+    // Issue 16: the outbox row keeps the recipient sealed with the contract's data key; it opens to the address.
+    expect(notice.recipient).not.toContain(customer.email);
+    expect(await personalData(world.db).openText(notice.recipient)).toBe(customer.email);
     expect(notice.body).toContain(reason);
     const row = await world.db.contract.findUniqueOrThrow({ where: { id } });
     expect(row.status).toBe('rejected');

@@ -12,7 +12,7 @@ import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
 import { jstDateOf } from '../../rules/calendar.js';
 import { freshDb } from '../helpers/db.js';
-import { corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
+import { corporateCustomer, payloadKeysSpec, useWorld, uniqueId } from '../helpers/world.js';
 import { runAuditCli } from '../helpers/cli.js';
 import { listenLocal } from '../helpers/http.js';
 
@@ -141,7 +141,8 @@ describe('auditor endpoints', () => {
   });
 });
 
-const runCli = (args: string[], env: Record<string, string> = {}) => runAuditCli(args, { TEMPORAL_ADDRESS: world.env.address, ...env });
+// The CLI reads the payloads with the test worlds' key (issue 16), as an auditor sets YAKKAN_PAYLOAD_KEYS.
+const runCli = (args: string[], env: Record<string, string> = {}) => runAuditCli(args, { TEMPORAL_ADDRESS: world.env.address, YAKKAN_PAYLOAD_KEYS: payloadKeysSpec(), ...env });
 
 describe('audit CLI against the server', () => {
   test('replay --query "WorkflowId=…" finds the contract through visibility and prints [1/1] … run 1 ok', async () => {

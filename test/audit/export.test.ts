@@ -15,7 +15,7 @@ import { fetchContractHistory, sha256, writeExport, type ExportIndex } from '../
 import { replayAll, replayOptions, type RunOutcome } from '../../audit/replay.js';
 import { loadHistorySources } from '../../audit/sources.js';
 import { contractReport } from '../../audit/load.js';
-import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
+import { application, corporateCustomer, payloadKeysSpec, testPayloadCodec, useWorld, uniqueId } from '../helpers/world.js';
 import { runAuditCli } from '../helpers/cli.js';
 
 const world = useWorld('time-skipping');
@@ -51,11 +51,11 @@ beforeAll(async () => {
   });
 });
 
-const runCli = (args: string[]) => runAuditCli(args, { TEMPORAL_ADDRESS: world.env.address, TEMPORAL_NAMESPACE: 'default' });
+const runCli = (args: string[]) => runAuditCli(args, { TEMPORAL_ADDRESS: world.env.address, TEMPORAL_NAMESPACE: 'default', YAKKAN_PAYLOAD_KEYS: payloadKeysSpec() });
 
 async function replayDir(dir: string): Promise<RunOutcome[]> {
   const out: RunOutcome[] = [];
-  for await (const o of replayAll(loadHistorySources([dir]), await replayOptions())) out.push(o);
+  for await (const o of replayAll(loadHistorySources([dir]), await replayOptions(undefined, [testPayloadCodec()]))) out.push(o);
   return out;
 }
 

@@ -13,6 +13,7 @@ import { historyFromJson } from '../../audit/history-json.js';
 import { replayAll, replayOptions, type RunOutcome } from '../../audit/replay.js';
 import { isGolden, loadHistorySources, type LoadedContract } from '../../audit/sources.js';
 import { runAuditCli } from '../helpers/cli.js';
+import { testPayloadCodec } from '../helpers/world-core.js';
 
 // The SDK runtime logs at WARN for every test file (test/setup-runtime.ts); the outcomes say what matters.
 
@@ -31,7 +32,8 @@ const golden = (name: string) => {
 
 async function replay(targets: LoadedContract[], workflowsPath?: string): Promise<RunOutcome[]> {
   const out: RunOutcome[] = [];
-  for await (const o of replayAll(targets, await replayOptions(workflowsPath))) out.push(o);
+  // Through the payload codec (issue 16): the goldens were recorded unencrypted and pass through it.
+  for await (const o of replayAll(targets, await replayOptions(workflowsPath, [testPayloadCodec()]))) out.push(o);
   return out;
 }
 

@@ -34,7 +34,8 @@ import { postgresInstalled } from '../../scripts/cluster/postgres.js';
 import { temporalServerBuilt } from '../../scripts/cluster/temporal.js';
 import { freePorts, startCluster, type Cluster } from '../../scripts/cluster/topology.js';
 import { uiServerBuilt } from '../../scripts/cluster/ui.js';
-import { registrationNumbersSpec, useWorld } from '../helpers/world.js';
+import { payloadKeysSpec, registrationNumbersSpec, testPayloadCodec, useWorld } from '../helpers/world.js';
+import { payloadDataConverter } from '../../runtime/payload-codec.js';
 import { parseMail } from '../notices/mime.js';
 
 const CONTRACTS = 100;
@@ -66,6 +67,7 @@ beforeAll(async () => {
     dir,
     ports: await freePorts(2),
     apiKeys: `${opsKey}=ops`,
+    payloadKeys: payloadKeysSpec(),
     workers: 2,
     durable: false,
     smtpUrl: world.sink.url,
@@ -79,7 +81,7 @@ beforeAll(async () => {
   console.log(`[scale-out] cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const connection = await Connection.connect({ address: cluster.temporalAddress });
   world.defer('close the Temporal connection', () => connection.close());
-  client = new Client({ connection, namespace: cluster.namespace });
+  client = new Client({ connection, namespace: cluster.namespace, dataConverter: payloadDataConverter(testPayloadCodec()) });
   db = createDb(cluster.databaseUrl);
   world.defer('disconnect from the yakkan database', () => db.$disconnect());
 }, 600_000);

@@ -18,10 +18,11 @@ import { Client, Connection } from '@temporalio/client';
 import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
 import { jstDateOf } from '../../rules/calendar.js';
+import { payloadDataConverter } from '../../runtime/payload-codec.js';
 import { bundleWorkflows, WORKFLOWS_PATH } from '../../runtime/workflow-bundle.js';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../../worker/search-attributes.js';
 import { listenLocal } from '../helpers/http.js';
-import { uniqueId, useWorld } from '../helpers/world.js';
+import { testPayloadCodec, uniqueId, useWorld } from '../helpers/world.js';
 
 const CLI = resolve('.temporal/bin/temporal');
 const WORKER_SCRIPT = resolve('test/fixtures/worker-process.ts');
@@ -149,7 +150,7 @@ beforeAll(async () => {
   await startWorker();
   const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
   world.defer('close the API client', () => connection.close());
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: payloadDataConverter(testPayloadCodec()) });
   const api = await listenLocal(buildApp({ client, db: world.db, keys: parseApiKeys(`${OPS}=ops`), taskQueue, limits: { commandMs: 8000, readMs: 5000 } }));
   world.defer('close the API server', () => api.close());
   base = api.base;
@@ -275,7 +276,7 @@ describe('issue 15: worker SIGKILLs and a dev-server SIGKILL during a workload o
     expect(notices).toHaveLength(expectedNotices);
 
     // Every contract running and answering.
-    const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${temporalPort}` }) });
+    const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${temporalPort}` }), dataConverter: payloadDataConverter(testPayloadCodec()) });
     try {
       for (const id of ids) {
         expect((await client.workflow.getHandle(id).describe()).status.name, id).toBe('RUNNING');

@@ -14,6 +14,8 @@ const CLI = resolve('.temporal/bin/temporal');
 /** `client`: options of the environment's client (test/helpers/world.ts adds an interceptor). */
 export interface EnvOptions {
   client?: ClientOptionsForTestEnv;
+  /** Dev server only: persist histories in this SQLite file (as npm start's data/temporal.db) instead of memory. */
+  dbFilename?: string;
 }
 
 export async function timeSkippingEnv({ client }: EnvOptions = {}): Promise<TestWorkflowEnvironment> {
@@ -25,12 +27,13 @@ export async function timeSkippingEnv({ client }: EnvOptions = {}): Promise<Test
   return env;
 }
 
-export async function devServerEnv({ client }: EnvOptions = {}): Promise<TestWorkflowEnvironment> {
+export async function devServerEnv({ client, dbFilename }: EnvOptions = {}): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createLocal({
     client,
-    ...(existsSync(CLI)
-      ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } }
-      : {}),
+    server: {
+      ...(existsSync(CLI) ? { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } : {}),
+      ...(dbFilename ? { dbFilename } : {}),
+    },
   });
   await registerSearchAttributes(env.connection, env.namespace);
   return env;

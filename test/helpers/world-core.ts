@@ -21,6 +21,7 @@ import type { Db } from '../../db/client.js';
 import { createSmtpMailer, type Mailer } from '../../activities/mailer.js';
 import type { ContractActivities } from '../../activities/types.js';
 import type { ActivitySettings } from '../../runtime/config.js';
+import { EncryptionCodec, formatPayloadKeys, payloadDataConverter, type PayloadKey } from '../../runtime/payload-codec.js';
 import { startMailSink, type MailSink } from '../../worker/mail-sink.js';
 import { createWorker } from '../../worker/worker.js';
 import { freshDb } from './db.js';
@@ -38,6 +39,13 @@ export interface WorldOptions {
   dbTemplate?: string;
   /** How long one teardown step may take before it is reported as hung (default 30 s). */
   stepTimeoutMs?: number;
+  /**
+   * A directory the SMTP sink also writes each message to as an .eml file, as npm start's data/mail/
+   * does; the workers then erase a contract's messages from it at the deletion (issue 16).
+   */
+  mailDir?: string;
+  /** dev-server worlds: the Temporal server keeps its histories in this SQLite file (default: in memory). */
+  temporalDbFile?: string;
 }
 
 /** The real worker's options (createWorker), plus any option of the SDK's Worker.create. */
@@ -88,16 +96,17 @@ export async function buildWorld(kind: WorldKind, options: WorldOptions): Promis
   const teardown = new Teardown(stepMs);
   const tracker = new Tracker();
   try {
-    const client = { interceptors: { workflow: [tracker.interceptor] } };
+    // Issue 16: the world's client and workers encrypt payloads with the fixed test key.
+    const client = { interceptors: { workflow: [tracker.interceptor] }, dataConverter: payloadDataConverter(testPayloadCodec()) };
     let env: TestWorkflowEnvironment | undefined;
     if (kind !== 'no-temporal') {
-      env = kind === 'time-skipping' ? await timeSkippingEnv({ client }) : await devServerEnv({ client });
+      env = kind === 'time-skipping' ? await timeSkippingEnv({ client }) : await devServerEnv({ client, dbFilename: options.temporalDbFile });
       const e = env;
       teardown.add('tear down the Temporal test environment', () => e.teardown());
     }
     const { db, url: dbUrl } = freshDb(options.dbTemplate);
     teardown.add('disconnect the database', () => db.$disconnect());
-    const sink = await startMailSink();
+    const sink = await startMailSink({ dir: options.mailDir });
     teardown.add('close the SMTP sink', () => sink.close());
     const mailer = createSmtpMailer(sink.url, 'yakkan-test <notices@yakkan.test>');
     teardown.add('close the mailer', () => mailer.close());
@@ -112,6 +121,7 @@ export async function buildWorld(kind: WorldKind, options: WorldOptions): Promis
       const t = temporal();
       const w = await createWorker({
         connection: t.nativeConnection,
+        payloadCodec: testPayloadCodec(),
         taskQueue,
         db: otherDb ?? db,
         mailer,
@@ -120,6 +130,7 @@ export async function buildWorld(kind: WorldKind, options: WorldOptions): Promis
         // Activities see the test server's (skipped) clock, as workflow code does.
         now: async () => new Date(await t.currentTimeMs()),
         invoiceRegistrationNumbers: TEST_REGISTRATION_NUMBERS,
+        ...(options.mailDir ? { mailArchive: sink } : {}),
         ...options.activities,
         workerOptions,
       });
@@ -297,6 +308,22 @@ export function application(terms: TermsId, planId: string, customer: Customer, 
     channel: terms === 'NGN' ? 'form' : 'online',
     appliedAt: new Date(appliedAtMs).toISOString(),
   };
+}
+
+/**
+ * The payload key of the test worlds (YAKKAN_PAYLOAD_KEYS; issue 16): fixed, so a history recorded by
+ * one test process decodes in another. 32 bytes: 0x00, 0x01, … 0x1f. Made up, never a real key.
+ */
+export const TEST_PAYLOAD_KEYS: readonly PayloadKey[] = Object.freeze([{ id: 'test-1', key: Buffer.from(Array.from({ length: 32 }, (_, i) => i)) }]);
+
+/** The codec of the test worlds' clients and workers. */
+export function testPayloadCodec(): EncryptionCodec {
+  return new EncryptionCodec(TEST_PAYLOAD_KEYS);
+}
+
+/** TEST_PAYLOAD_KEYS as YAKKAN_PAYLOAD_KEYS would give them, for processes a test starts. */
+export function payloadKeysSpec(keys: readonly PayloadKey[] = TEST_PAYLOAD_KEYS): string {
+  return formatPayloadKeys(keys);
 }
 
 /** JP-INVOICE registration numbers the test worlds' activities use (INVOICE_REGISTRATION_NUMBERS; made up, T + 13 digits). */

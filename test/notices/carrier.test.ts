@@ -15,8 +15,9 @@ import { createNoticeActivities } from '../../activities/notices.js';
 import type { CarrierRequest } from '../../activities/types.js';
 import { carrierNotification } from '../../notices/templates.js';
 import type { CarrierEventInput } from '../../workflows/notify.js';
+import { payloadDataConverter } from '../../runtime/payload-codec.js';
 import { bundleWorkflows } from '../../runtime/workflow-bundle.js';
-import { useWorld, uniqueId } from '../helpers/world.js';
+import { testPayloadCodec, useWorld, uniqueId } from '../helpers/world.js';
 import { parseMail } from './mime.js';
 import { listenLocal } from '../helpers/http.js';
 
@@ -157,6 +158,8 @@ describe('TNC-17 / TNC-18 carrier delivery policy on the time-skipping server (w
       connection: world.env.nativeConnection,
       taskQueue,
       workflowBundle: bundle,
+      // The world's client encrypts (issue 16): the worker decrypts with the same test key.
+      dataConverter: payloadDataConverter(testPayloadCodec()),
       activities: {
         ...createNoticeActivities({ db: world.db, mailer: world.mailer, now: serverNow, opsAlertEmail: OPS }),
         ...activities(),

@@ -31,6 +31,8 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
       temporalUiPort: 8233,
       devSmtpPort: 2525,
       apiKeys: undefined,
+      payloadKeys: undefined,
+      codecCorsOrigins: undefined,
       activities: { opsAlertEmail: undefined, carrierWebhookUrl: undefined, carrierWebhookSecret: undefined },
       worker: { maxCachedWorkflows: undefined },
       smtpMaxConnections: undefined,
@@ -49,6 +51,9 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
       TEMPORAL_UI_PORT: '0',
       DEV_SMTP_PORT: '65535',
       YAKKAN_API_KEYS: 'ops-key-0123456789abcdef=ops',
+      // 32 bytes 0x01 and 32 bytes 0x02, base64
+      YAKKAN_PAYLOAD_KEYS: `k2=${Buffer.alloc(32, 2).toString('base64')}, k1=${Buffer.alloc(32, 1).toString('base64')}`,
+      CODEC_CORS_ORIGINS: 'http://127.0.0.1:8233,https://ui.example.jp',
       OPS_ALERT_EMAIL: 'ops@example.jp',
       CARRIER_WEBHOOK_URL: 'https://carrier.example.jp/notifications',
       CARRIER_WEBHOOK_SECRET: 's3cret',
@@ -66,6 +71,11 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
       temporalUiPort: 0,
       devSmtpPort: 65535,
       apiKeys: 'ops-key-0123456789abcdef=ops',
+      payloadKeys: [
+        { id: 'k2', key: Buffer.alloc(32, 2) },
+        { id: 'k1', key: Buffer.alloc(32, 1) },
+      ],
+      codecCorsOrigins: ['http://127.0.0.1:8233', 'https://ui.example.jp'],
       activities: {
         opsAlertEmail: 'ops@example.jp',
         carrierWebhookUrl: 'https://carrier.example.jp/notifications',
@@ -212,6 +222,33 @@ describe('loadConfig: defaults, settings and errors that name the variable', () 
     });
     expect(r.stderr).toContain('INVOICE_REGISTRATION_NUMBERS must name the registration number (T + 13 digits) of TNC');
     expect(r.status).toBe(2);
+  });
+
+  test('issue 16: YAKKAN_PAYLOAD_KEYS are id=<base64 of 32 bytes>, each id once; a bad one is named without its key bytes', () => {
+    const k32 = Buffer.alloc(32, 7).toString('base64');
+    expect(problems({ YAKKAN_PAYLOAD_KEYS: `k1=${Buffer.alloc(16, 7).toString('base64')}` })).toEqual({
+      YAKKAN_PAYLOAD_KEYS: 'YAKKAN_PAYLOAD_KEYS: the key of "k1" must be 32 bytes (AES-256) in base64; it decodes to 16 bytes',
+    });
+    expect(problems({ YAKKAN_PAYLOAD_KEYS: 'k1=not*base64' })).toEqual({ YAKKAN_PAYLOAD_KEYS: 'YAKKAN_PAYLOAD_KEYS: the key of "k1" is not base64' });
+    expect(problems({ YAKKAN_PAYLOAD_KEYS: k32 })).toEqual({
+      YAKKAN_PAYLOAD_KEYS: 'YAKKAN_PAYLOAD_KEYS: entry 1 must be id=<base64 of 32 bytes> with an id of letters, digits, ".", "_" or "-" (1–64 characters)',
+    });
+    expect(problems({ YAKKAN_PAYLOAD_KEYS: `a=${k32},a=${k32}` })).toEqual({ YAKKAN_PAYLOAD_KEYS: 'YAKKAN_PAYLOAD_KEYS: the id "a" is given twice' });
+    expect(problems({ CODEC_CORS_ORIGINS: 'http://127.0.0.1:8233/namespaces' })).toEqual({
+      CODEC_CORS_ORIGINS: 'CODEC_CORS_ORIGINS must be a list of origins like http://127.0.0.1:8233 (scheme, host, port; no path); got "http://127.0.0.1:8233/namespaces"',
+    });
+  });
+
+  test('issue 16: the deployment worker and API refuse to start without YAKKAN_PAYLOAD_KEYS (exit code 2, naming the variable)', () => {
+    for (const entry of ['worker/main.ts', 'api/main.ts']) {
+      const r = spawnSync(resolve('node_modules/.bin/tsx'), [entry], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, SMTP_URL: 'smtp://127.0.0.1:2525', INVOICE_REGISTRATION_NUMBERS: 'NGN=T1234567890123,TNC=T9876543210987' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.stderr, entry).toContain('YAKKAN_PAYLOAD_KEYS must be set');
+      expect(r.status, entry).toBe(2);
+    }
   });
 
   test('an entry point started with a bad variable exits with code 2 and names it (worker/main.ts)', () => {

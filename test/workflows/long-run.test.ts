@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { getContract, recordPayment, type ContractInput } from '../../workflows/contract-messages.js';
 import { nextYear, sleepUntil, withContract } from '../helpers/timeline.js';
-import { corporateCustomer, useWorld } from '../helpers/world.js';
+import { corporateCustomer, testPayloadCodec, useWorld } from '../helpers/world.js';
 
 const world = useWorld('time-skipping');
 
@@ -21,7 +21,8 @@ async function runInputs(h: WorkflowHandle): Promise<ContractInput[]> {
   while (runId) {
     const history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> = await world.env.client.workflow.getHandle(h.workflowId, runId).fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const data = started?.input?.payloads?.[0]?.data;
+    // The history holds the payload encrypted (issue 16): decrypted with the test key.
+    const data = testPayloadCodec().decryptOne(started!.input!.payloads![0]!).data;
     inputs.unshift(JSON.parse(Buffer.from(data!).toString('utf8')) as ContractInput);
     runId = started?.continuedExecutionRunId || undefined;
   }

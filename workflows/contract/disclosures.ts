@@ -9,6 +9,7 @@ import { noticeClauseOf } from '../../notices/catalogue.js';
 import { disclosureNotice, malwareAlertNotice } from '../../notices/templates.js';
 import { alertMalware, recordCarrierDisclosure as recordCarrierDisclosureUpdate, recordDisclosure } from '../contract-messages.js';
 import { notify } from '../notify.js';
+import { isSealed } from '../../model/personal-data.js';
 import { conflict, invalid } from '../refusals.js';
 import type { ContractContext, ContractModule } from './context.js';
 import { instantField, textField } from './fields.js';
@@ -116,7 +117,8 @@ function validateMalwareAlert(ctx: ContractContext, a: MalwareAlertInput): void 
   if (!noticeClauseOf(ctx.catalog, 'malware-alert')) invalid('terms', `malware alerts are not sent under ${input.terms}; this contract is ${input.terms}`);
   ctx.requireActive();
   if (a.alertId && state.malwareAlerts?.some((x) => x.id === a.alertId)) conflict(`alert ${a.alertId} was already sent`);
-  if (typeof a.ipAddress !== 'string' || !/^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/.test(a.ipAddress)) {
+  // A sealed address (issue 16: checked by the API before it was sealed with the contract's data key) passes.
+  if (!isSealed(a.ipAddress) && (typeof a.ipAddress !== 'string' || !/^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/.test(a.ipAddress))) {
     invalid('ipAddress', `not an IPv4 or IPv6 address: ${a.ipAddress}`);
   }
   const at = instantField('observedAt', a.observedAt)!;

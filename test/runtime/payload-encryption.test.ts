@@ -1,0 +1,116 @@
+/**
+ * Issue 16 on a real server (the Temporal CLI dev server): with the payload codec, what Temporal
+ * holds of a contract's workflow — run input, update arguments and results, activity inputs (the
+ * rendered notices among them) — is ciphertext; the customer's name, address and e-mail appear in
+ * none of its bytes, and everything decodes with the key. A second key rotates; a client with the
+ * wrong key, or without the old one, fails naming the key.
+ */
+import { describe, expect, test } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import { historyBytes, type History } from '../../audit/history-json.js';
+import { replayLiveContract, replayOptions } from '../../audit/replay.js';
+import { EncryptionCodec, PayloadDecryptionError, isEncrypted, payloadDataConverter, payloadKeyId } from '../../runtime/payload-codec.js';
+import { acceptApplication, getContract, registerFaultContact } from '../../workflows/contract-messages.js';
+import { TEST_PAYLOAD_KEYS, application, uniqueId, useWorld, type World } from '../helpers/world.js';
+
+const world = useWorld('dev-server');
+
+/**
+ * Every payload in a fetched history (inputs, results, update arguments, failures' details …) except
+ * search attributes: those the server must read to index them (YakkanTerms, YakkanStatus, the
+ * deadlines), so no codec touches them; they hold no personal data (the raw-bytes check covers them).
+ */
+function payloadsOf(v: unknown, out: Payload[] = []): Payload[] {
+  if (Array.isArray(v)) for (const x of v) payloadsOf(x, out);
+  else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    const o = v as Record<string, unknown>;
+    if (o.metadata && typeof o.metadata === 'object' && (o.metadata as Record<string, unknown>).encoding instanceof Uint8Array) out.push(o as Payload);
+    else for (const [k, x] of Object.entries(o)) if (k !== 'searchAttributes') payloadsOf(x, out);
+  }
+  return out;
+}
+
+const customer = () => {
+  const id = uniqueId('cust');
+  return { id, name: '株式会社暗号化検証', email: `${id}@crypt.example.co.jp`, kind: 'corporate' as const, domestic: true, address: '東京都千代田区暗号町1-2-3' };
+};
+
+async function contract(w: World, taskQueue: string) {
+  const c = customer();
+  const input = application('NGN', 'ngn-vpn-standard', c, await w.env.currentTimeMs());
+  const h = await w.env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: input.contractId, args: [input] });
+  await h.executeUpdate(acceptApplication, { args: [{}] });
+  return { h, c, contractId: input.contractId };
+}
+
+const clientWith = (codec: EncryptionCodec) => new Client({ connection: world.env.connection, dataConverter: payloadDataConverter(codec) });
+
+describe('payloads encrypted at rest (issue 16; TNC-37.5, NGN-43)', () => {
+  test('the history read raw from the server holds ciphertext only: no name, address or e-mail; with the key it all decodes', async () => {
+    const taskQueue = uniqueId('tq');
+    const worker = await world.worker(taskQueue);
+    await worker.runUntil(async () => {
+      const { h, c } = await contract(world, taskQueue);
+      await h.executeUpdate(registerFaultContact, { args: [{ email: `fault-${c.id}@crypt.example.co.jp` }] });
+      const view = await h.query(getContract);
+      expect(view.status).toBe('active');
+      // NGN-11: the acceptance notice was sent (its rendered text went through an activity input).
+      await expect.poll(async () => world.db.notice.count({ where: { contractId: h.workflowId, status: 'sent' } }), { timeout: 20_000 }).toBeGreaterThan(0);
+
+      const history = (await h.fetchHistory()) as History;
+      const bytes = historyBytes(history);
+      for (const secret of [c.name, c.email, c.address, `fault-${c.id}@crypt.example.co.jp`]) {
+        expect(bytes.includes(Buffer.from(secret)), `raw history bytes contain ${secret}`).toBe(false);
+      }
+      const payloads = payloadsOf(history);
+      // Run input, update args and results, activity inputs and results, the query-free rest.
+      expect(payloads.length).toBeGreaterThan(10);
+      expect(payloads.filter((p) => !isEncrypted(p)).map((p) => Buffer.from(p.metadata!.encoding!).toString())).toEqual([]);
+      expect(new Set(payloads.map(payloadKeyId))).toEqual(new Set(['test-1']));
+
+      // The positive control: decrypted with the key, the same history holds all of them.
+      const codec = new EncryptionCodec(TEST_PAYLOAD_KEYS);
+      const clear = Buffer.concat((await codec.decode(payloads)).map((p) => Buffer.from(p.data ?? new Uint8Array())));
+      for (const secret of [c.name, c.email, c.address, `fault-${c.id}@crypt.example.co.jp`]) expect(clear.includes(Buffer.from(secret)), secret).toBe(true);
+
+      // And a replay of the live history through the codec passes.
+      const outcomes = await replayLiveContract(world.env.client, h.workflowId, await replayOptions(undefined, [codec]));
+      expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    });
+  });
+
+  test('rotation: a new first key encrypts new payloads while the old key still decrypts the old; without the old key, or with a wrong one, reading fails naming the key', async () => {
+    const taskQueue = uniqueId('tq');
+    const old = await world.worker(taskQueue);
+    let h!: WorkflowHandle;
+    await old.runUntil(async () => {
+      ({ h } = await contract(world, taskQueue));
+    });
+    // The keys after rotation: k2 first (encrypts), test-1 kept (decrypts the older payloads).
+    const rotatedKeys = [{ id: 'k2', key: randomBytes(32) }, ...TEST_PAYLOAD_KEYS];
+    const rotated = new EncryptionCodec(rotatedKeys);
+    const rotatedClient = clientWith(rotated);
+    const worker = await world.worker(taskQueue, { dataConverter: payloadDataConverter(rotated) });
+    await worker.runUntil(async () => {
+      const handle = rotatedClient.workflow.getHandle(h.workflowId);
+      const view = await handle.executeUpdate(registerFaultContact, { args: [{ email: 'rotated@crypt.example.co.jp' }] });
+      expect(view.faultContact?.email).toBe('rotated@crypt.example.co.jp');
+      const ids = payloadsOf(await handle.fetchHistory()).map(payloadKeyId);
+      expect(new Set(ids)).toEqual(new Set(['test-1', 'k2']));
+      expect((await handle.query(getContract)).status).toBe('active');
+
+      // Only the new key: the old payloads cannot be read, and the error names the key they need.
+      const onlyNew = await replayLiveContract(rotatedClient, h.workflowId, await replayOptions(undefined, [new EncryptionCodec([rotatedKeys[0]!])]));
+      expect(onlyNew.every((o) => !o.ok)).toBe(true);
+      expect(onlyNew[0]!.error?.summary).toContain('payload encrypted with key "test-1", which YAKKAN_PAYLOAD_KEYS does not hold (the configured keys are "k2")');
+
+      // A wrong key under the right id: the client cannot read the query's (encrypted) answer.
+      const wrong = clientWith(new EncryptionCodec([{ id: 'k2', key: randomBytes(32) }, { id: 'test-1', key: randomBytes(32) }]));
+      const e = await wrong.workflow.getHandle(h.workflowId).query(getContract).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(PayloadDecryptionError);
+      expect((e as Error).message).toContain('does not decrypt: the key "k2" configured is not the one it was encrypted with');
+    });
+  });
+});
