@@ -20,6 +20,7 @@ import { loadConfig } from '../../runtime/config.js';
 import { BusinessCalendar, addDays, jstDateOf, latestCancellationNoticeDay } from '../../rules/calendar.js';
 import { defaultCalendarData } from '../../rules/holidays-jp.js';
 import { warekiDate } from '../../notices/format.js';
+import { personalData } from '../../activities/personal-data.js';
 import { corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 import { listenLocal } from '../helpers/http.js';
 
@@ -241,8 +242,11 @@ describe('ops console, customer page and written notices in chromium (issue 17)'
     expect(text).toContain('NEC ネッツエスアイ株式会社'); // issuer block (the 約款's provider)
     const issued = jstDateOf(notice.createdAt.getTime());
     expect(text).toContain(`${warekiDate(issued)}（${issued}）`); // 発行日 in 和暦 with the ISO date
-    // the same content as the e-mail: every line of the stored body is in the PDF
-    for (const line of notice.body.split('\n').filter((l) => l.trim() !== '')) {
+    // the same content as the e-mail: every line of the stored body, its sealed personal values
+    // opened (issue 16: the outbox row keeps them sealed), is in the PDF
+    const body = await personalData(world.db).openText(notice.body);
+    expect(body).toContain('株式会社テスト商事'); // the customer's name, opened
+    for (const line of body.split('\n').filter((l) => l.trim() !== '')) {
       expect(text.replace(/\s+/g, '')).toContain(line.replace(/\s+/g, ''));
     }
     expect(statSync(png).size).toBeGreaterThan(5_000);
