@@ -42,7 +42,7 @@ const ERRORS: Record<number, string> = {
   403: 'the key lacks the role',
   404: 'no such contract (or not the caller\'s), case or route',
   409: 'the command conflicts with the contract\'s state, or an id already exists',
-  413: 'the body is larger than 100 kB',
+  413: 'the body is larger than its limit: 100 kB of JSON, 4 MB for the codec endpoints (/codec/decode, /codec/encode)',
   415: 'the body is not JSON, or its charset or Content-Encoding is not supported',
   422: 'the contract refuses the command (late notice, invalid value, reused Idempotency-Key …), or the codec server cannot decrypt a payload',
   500: 'a bug: `internal` (with a reference) or `command_failed` (the contract carries on)',
