@@ -67,21 +67,11 @@ const isJsonPayload = (v: unknown): v is JsonPayload => {
  */
 export async function decodeHistoryPayloads<T>(value: T, codecs: readonly PayloadCodec[]): Promise<T> {
   if (codecs.length === 0) return value;
-  const walk = async (v: unknown): Promise<unknown> => {
-    if (Array.isArray(v)) return Promise.all(v.map(walk));
-    if (isJsonPayload(v)) {
-      let ps = [toPayload(v)];
-      for (const c of [...codecs].reverse()) ps = await c.decode(ps);
-      return fromPayload(ps[0]!);
-    }
-    if (typeof v === 'object' && v !== null) {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = await walk(x);
-      return out;
-    }
-    return v;
-  };
-  return (await walk(value)) as T;
+  return mapPayloadsDeep(value, async (p) => {
+    let ps = [toPayload(p)];
+    for (const c of [...codecs].reverse()) ps = await c.decode(ps);
+    return fromPayload(ps[0]!);
+  });
 }
 
 /**
@@ -89,14 +79,19 @@ export async function decodeHistoryPayloads<T>(value: T, codecs: readonly Payloa
  * passed through `f` (e.g. opening sealed personal values, issue 16). `f` must keep the text JSON.
  */
 export async function mapJsonPayloadText<T>(value: T, f: (text: string) => Promise<string>): Promise<T> {
+  return mapPayloadsDeep(value, async (p) => {
+    if (b64(p.metadata!.encoding!) !== 'json/plain' || !p.data) return p;
+    const text = b64(p.data);
+    const out = await f(text);
+    return out === text ? p : { ...p, data: Buffer.from(out, 'utf8').toString('base64') };
+  });
+}
+
+/** A copy of a JSON-like value with every proto-JSON payload inside it replaced by `f`'s answer. */
+async function mapPayloadsDeep<T>(value: T, f: (p: JsonPayload) => Promise<JsonPayload>): Promise<T> {
   const walk = async (v: unknown): Promise<unknown> => {
     if (Array.isArray(v)) return Promise.all(v.map(walk));
-    if (isJsonPayload(v)) {
-      if (b64(v.metadata!.encoding!) !== 'json/plain' || !v.data) return v;
-      const text = b64(v.data);
-      const out = await f(text);
-      return out === text ? v : { ...v, data: Buffer.from(out, 'utf8').toString('base64') };
-    }
+    if (isJsonPayload(v)) return f(v);
     if (typeof v === 'object' && v !== null) {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) out[k] = await walk(x);
