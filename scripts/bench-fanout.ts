@@ -20,8 +20,7 @@ import { createSmtpMailer } from '../activities/mailer.js';
 import { createWorker } from '../worker/worker.js';
 import { startMailSink } from '../worker/mail-sink.js';
 import { addDays, jstDateOf } from '../rules/calendar.js';
-import { seedActiveContracts } from './bench-lib.js';
-import type { ContractInput } from '../workflows/contract-messages.js';
+import { activeContractInput, seedActiveContracts } from './bench-lib.js';
 import { registerSearchAttributes } from '../worker/search-attributes.js';
 import { useWriteAheadLog } from '../worker/sqlite.js';
 import { payloadDataConverter } from '../runtime/payload-codec.js';
@@ -107,26 +106,7 @@ try {
   const startLane = async () => {
     while (nextIndex < N) {
       const id = ids[nextIndex++]!;
-      const input: ContractInput = {
-        contractId: id,
-        terms: 'TNC',
-        termsVersion: '2022-07-01',
-        planId: 'tnc-home-1g',
-        customer: { id: `cust-${id}`, name: 'ベンチ 太郎', email: `${id}@example.jp`, kind: 'consumer', domestic: true },
-        channel: 'online',
-        appliedAt,
-        resume: {
-          status: 'active',
-          formedAt: appliedAt,
-          serviceStart: today,
-          billingStart: today,
-          openInvoices: [],
-          pendingLines: [],
-          recentPaymentKeys: [],
-          seq: 0,
-          run: 1,
-        },
-      };
+      const input = activeContractInput(id, { formedAt: appliedAt, serviceStart: today, billingStart: today });
       await env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: id, args: [input] });
       startedCount += 1;
       if (startedCount % 500 === 0 || startedCount === N) {
