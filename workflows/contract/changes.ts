@@ -109,16 +109,22 @@ async function acceptPlanChange(ctx: ContractContext, c: PlanChangeInput) {
   // The change is due at once: the loop continues as new under the new plan (and saves the projection
   // with it) as soon as this handler yields, so the view is taken now and no older projection is saved.
   const view = ctx.view();
-  await notifyCarrierOfEvent({
+  await tellCarrierOfPlanChange(ctx, c.newPlanId, from);
+  return view;
+}
+
+/** TNC-15: on the docomo-billed course docomo is notified of a plan change and the day it takes effect. */
+function tellCarrierOfPlanChange(ctx: ContractContext, newPlanId: string, effectiveDate: string): Promise<unknown> {
+  const { input, plan } = ctx;
+  return notifyCarrierOfEvent({
     contractId: input.contractId,
     terms: input.terms,
     planId: input.planId,
-    newPlanId: c.newPlanId,
+    newPlanId,
     docomoBilled: plan.docomoBilled,
     event: 'plan-change',
-    effectiveDate: from,
+    effectiveDate,
   });
-  return view;
 }
 
 function validateRefusal(ctx: ContractContext, r: PlanChangeRefusalInput): void {
@@ -200,16 +206,7 @@ export const changes: ContractModule = {
         // Before NGN-13.2 was applied: the new price from the 1st of the next month (replays).
         const from = firstOfNextMonth(ctx.today());
         state.pendingPlan = { planId: c.newPlanId, from };
-        // TNC-15: on the docomo-billed course docomo is notified of the plan change.
-        await notifyCarrierOfEvent({
-          contractId: input.contractId,
-          terms: input.terms,
-          planId: input.planId,
-          newPlanId: c.newPlanId,
-          docomoBilled: plan.docomoBilled,
-          event: 'plan-change',
-          effectiveDate: from,
-        });
+        await tellCarrierOfPlanChange(ctx, c.newPlanId, from);
         await ctx.save();
         return ctx.view();
       },
