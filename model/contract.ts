@@ -416,6 +416,14 @@ export interface ContractState {
    * Not part of the view.
    */
   recentCommands?: RecentCommand[];
+  /**
+   * NGN-19 3項 / TNC-26 (usage billed the month after use): the months ('YYYY-MM') for which usage
+   * was reported and not yet billed. Kept only by contracts started under the patch
+   * `usage-tracked-close-v1`; their month close asks the database for unbilled usage only when a
+   * month ≤ the one billed is listed. Undefined (older contracts): the close always asks.
+   * Not part of the view.
+   */
+  unbilledUsageMonths?: string[];
 }
 
 /** Prefix of the update ids the API derives from an Idempotency-Key: `idem:<request hash>:<scoped key>`. */
@@ -436,7 +444,7 @@ export interface RecentCommand {
   result?: unknown;
 }
 
-export interface ContractView extends Omit<ContractState, 'recentCommands'> {
+export interface ContractView extends Omit<ContractState, 'recentCommands' | 'unbilledUsageMonths'> {
   contractId: string;
   terms: TermsId;
   termsVersion: string;

@@ -23,7 +23,7 @@
  *   (billing.ts also: JP-INVOICE qualified invoices and corrections, TNC-30 receivables assigned to docomo,
  *    NGN-22 payment terms; outages.ts: TNC-26.2 fee exemption; patches.ts names every patch id)
  */
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ContractInput, ContractView } from '../model/contract.js';
 import { getContract } from './contract-messages.js';
 import { aftermath, runAftermath } from './contract/aftermath.js';
@@ -40,6 +40,7 @@ import { carrierCourse } from './contract/carrier-course.js';
 import { deadlineHandled, guardCommands } from './contract/guard.js';
 import { outages } from './contract/outages.js';
 import { parts } from './contract/parts.js';
+import { PATCHES } from './contract/patches.js';
 import { suspensions } from './contract/suspensions.js';
 import { term } from './contract/term.js';
 import { termination } from './contract/termination.js';
@@ -77,6 +78,8 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
   setHandler(getContract, () => ctx.view());
   ctx.use(CONTRACT_MODULES);
 
+  // A new contract tracks its reported usage months (usage-tracked-close-v1, contract/billing.ts).
+  if (!input.resume && patched(PATCHES.usageTrackedClose)) ctx.state.unbilledUsageMonths = [];
   if (!input.resume) await ctx.save();
   ctx.registered = true;
   await awaitDecision(ctx);

@@ -129,6 +129,16 @@ describe('NGN-19 metered usage, NGN-21 late damages, NGN-20 surcharge, NGN-29 di
       const june = await world.db.invoice.findUniqueOrThrow({ where: { id: `${id}:${Y}-06` } });
       expect([june.taxableTotal, june.taxTotal, june.total]).toEqual(['50617', '5061', '55678']);
       expect((await reconciled(id)).mismatches).toEqual([]);
+
+      // Issue 18 (usage-tracked-close-v1): a close asks the database for unbilled usage only when
+      // usage of a month it bills was reported. April's close (on 05-01) bills usage through March:
+      // none reported, no query. May's close (06-01) bills April's 2 sites; June's (07-01) the April
+      // DNS queries reported on 06-03. So the activity runs on 06-01 and 07-01 (JST) only.
+      const history = await h.fetchHistory();
+      const asked = (history.events ?? [])
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'collectUnbilledUsage')
+        .map((e) => jstDateOf(Number(e.eventTime!.seconds) * 1000));
+      expect(asked).toEqual([`${Y}-06-01`, `${Y}-07-01`]);
     });
   });
 

@@ -156,7 +156,15 @@ export function monthFeeLines(ctx: ContractContext, month: string, billingStart:
 
 /** Metered usage not billed yet for months ≤ throughMonth (NGN-19 3項: billed the month after use). No tax lines. */
 async function usageLines(ctx: ContractContext, throughMonth: string, effectiveDate: IsoDate): Promise<LedgerLine[]> {
+  const tracked = ctx.state.unbilledUsageMonths;
+  // usage-tracked-close-v1: no usage reported for a month ≤ throughMonth, so none to bill (the
+  // database would return none): the activity is not called. Untracked (older) contracts always ask.
+  if (tracked && !tracked.some((m) => m <= throughMonth)) return [];
   const usage = await acts.collectUnbilledUsage(ctx.input.contractId, throughMonth);
+  // Everything up to throughMonth is billed by the lines below (or has no option on the plan). A
+  // report that came in while the database was asked (applyUsage replaced the list) may not be in
+  // `usage`: then the list is kept whole, and a later close asks again (billed records are skipped).
+  if (tracked && ctx.state.unbilledUsageMonths === tracked) ctx.state.unbilledUsageMonths = tracked.filter((m) => m > throughMonth);
   const lines: LedgerLine[] = [];
   for (const u of usage) {
     const option = ctx.plan.meteredOptions.find((o) => o.id === u.optionId);
@@ -563,6 +571,10 @@ function validateUsage(ctx: ContractContext, u: UsageInput): void {
 
 async function applyUsage(ctx: ContractContext, u: UsageInput): Promise<{ usageId: number }> {
   ctx.state.seq += 1;
+  // Listed before the record is written: a record whose activity's result was lost is still billed.
+  // Always a new list, so a close asking the database meanwhile sees that a report came in.
+  const tracked = ctx.state.unbilledUsageMonths;
+  if (tracked) ctx.state.unbilledUsageMonths = [...new Set([...tracked, u.month])].sort();
   const { usageId } = await acts.recordUsage({
     contractId: ctx.input.contractId,
     idempotencyKey: u.idempotencyKey ?? key(ctx, 'usage-report', String(ctx.state.seq)),

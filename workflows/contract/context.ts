@@ -128,7 +128,7 @@ export class ContractContext {
 
   view(): ContractView {
     const { state, input, rules } = this;
-    const { recentCommands: _guardOnly, ...shown } = state;
+    const { recentCommands: _guardOnly, unbilledUsageMonths: _billingOnly, ...shown } = state;
     const next = this.nextDeadline();
     return {
       ...shown,

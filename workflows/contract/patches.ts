@@ -63,4 +63,11 @@ export const PATCHES = {
   ngn15Decision: 'ngn-15-decision-v1',
   /** NGN-54: after the end the surviving duties (disclosures, certificate) are kept by the workflow. */
   ngn54Survival: 'ngn-54-survival-v1',
+  /**
+   * Issue 18 (the month-close wave): a new contract keeps the months with reported usage in its state
+   * (`unbilledUsageMonths`), and a close or final bill asks the database for unbilled usage
+   * (activity collectUnbilledUsage) only when one of them is due; the lines billed are the same.
+   * Called once, when a new contract starts.
+   */
+  usageTrackedClose: 'usage-tracked-close-v1',
 } as const;
