@@ -309,6 +309,21 @@ export async function pool(n: number, concurrency: number, task: (i: number) => 
   );
 }
 
+/**
+ * `task` run by `concurrency` loops until `ms` have passed (each loop starts no new task after it).
+ * Not `pool(huge, …)` with an early return: the leftover iterations would be a long run of
+ * microtasks that never yields to the event loop (seen: the memory benchmark's churn phase ran on
+ * for many minutes after its time and ignored SIGINT/SIGTERM).
+ */
+export async function forDuration(ms: number, concurrency: number, task: () => Promise<void>): Promise<void> {
+  const end = Date.now() + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) await task();
+    }),
+  );
+}
+
 export const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
 
 export const machine = (): string => `${cpus().length} cores (load average ${loadavg()[0]!.toFixed(1)} now), Node ${process.version}`;
@@ -422,6 +437,8 @@ export function activeContractInput(id: string, p: { formedAt: string; serviceSt
       recentPaymentKeys: [],
       seq: 0,
       run: 1,
+      // As carried by a contract started under usage-tracked-close-v1 (no usage reported yet).
+      unbilledUsageMonths: [],
     },
   };
 }

@@ -21,6 +21,7 @@ import {
   activeContractInput,
   args,
   devServer,
+  forDuration,
   freshBenchDb,
   machine,
   pool,
@@ -97,17 +98,20 @@ try {
 
   // ---- churn: queries to random contracts (replays of uncached ones) ---------------------------
   let queries = 0;
-  const churnT0 = Date.now();
+  let failedQueries = 0;
   let seed = 12345;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
-  await pool(1e9, 4, async () => {
-    if (Date.now() - churnT0 > CHURN_S * 1000) return;
-    await env.client.workflow.getHandle(ids[Math.floor(rand() * N)]!).query(getContract);
-    queries += 1;
-  }).catch(() => undefined);
+  await forDuration(CHURN_S * 1000, 4, async () => {
+    try {
+      await env.client.workflow.getHandle(ids[Math.floor(rand() * N)]!).query(getContract);
+      queries += 1;
+    } catch {
+      failedQueries += 1;
+    }
+  });
   clearInterval(sampler);
   const end = worker.stats()!.rssMiB;
-  say(`churn: ${queries} queries in ${CHURN_S} s (${(queries / CHURN_S).toFixed(0)}/s): worker RSS ${end.toFixed(0)} MiB`);
+  say(`churn: ${queries} queries in ${CHURN_S} s (${(queries / CHURN_S).toFixed(0)}/s, ${failedQueries} failed): worker RSS ${end.toFixed(0)} MiB`);
 
   // ---- figures ---------------------------------------------------------------------------------------
   const filling = samples.filter((s) => s.started > 0 && s.started <= CACHE).map((s) => [s.started, s.rss] as [number, number]);

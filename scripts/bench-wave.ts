@@ -5,7 +5,7 @@
  * the clock is moved to the 1st once every contract waits on its month-close timer; the wave is
  * drained when the database holds N invoices and N sent invoice notices.
  *
- *   npx tsx scripts/bench-wave.ts [N=2000] [--cache 1000] [--activities 100] [--concurrency 20] [--no-baseline] [--profile DIR]
+ *   npx tsx scripts/bench-wave.ts [N=2000] [--cache 1000] [--activities 100] [--concurrency 20] [--no-baseline] [--profile DIR] [--events]
  *
  * The real worker runs in its own process (scripts/bench-worker.ts) with MAX_CACHED_WORKFLOWS =
  * --cache: with N above the cache, most contracts are replayed from history when their timer fires,
@@ -14,6 +14,7 @@
  * scripts/bench-workflows.ts), drained when N activities have run.
  */
 import { randomUUID } from 'node:crypto';
+import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { firstOfNextMonth, jstDateOf, jstMidnightMs, startOfMonth } from '../rules/calendar.js';
 import { startMailSink } from '../worker/mail-sink.js';
@@ -58,6 +59,12 @@ const sink = await startMailSink();
 const rows: BenchRow[] = [];
 
 const serverNow = () => env.currentTimeMs();
+
+/** 'TimerFired' for EVENT_TYPE_TIMER_FIRED (the history holds the enum's number). */
+function eventName(type: unknown): string {
+  const name = proto.temporal.api.enums.v1.EventType[Number(type)] ?? String(type);
+  return name.replace(/^EVENT_TYPE_/, '').toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
+}
 
 /** Waits until the worker's CPU stops moving (every started workflow has run its first task). */
 async function settled(worker: ChildWorker): Promise<void> {
@@ -185,7 +192,7 @@ try {
     say(`checked: ${invoices} invoices, ${lines} ledger lines, ${notices} invoice notices sent with a 250 response and message id, ${sink.messages.length} SMTP messages`);
     if (invoices !== N || notices !== N || sink.messages.length < N) throw new Error('the wave did not bill and notify every contract exactly once');
     const one = await env.client.workflow.getHandle(ids[0]!).fetchHistory();
-    say(`one contract's history after its first month close: ${one.events?.length} events`);
+    say(`one contract's history after its first month close: ${one.events?.length} events, ${(JSON.stringify(one).length / 1024).toFixed(1)} KiB as JSON`);
     // The events of the month close itself: everything after the timer that fired on the 1st.
     const events = one.events ?? [];
     const fired = events.findIndex((e) => e.timerFiredEventAttributes);
@@ -193,10 +200,11 @@ try {
     const kinds = new Map<string, number>();
     for (const e of close) {
       const act = e.activityTaskScheduledEventAttributes?.activityType?.name;
-      const k = act ? `ActivityTaskScheduled(${act})` : String(e.eventType ?? '?').replace(/^EVENT_TYPE_/, '');
+      const k = act ? `ActivityTaskScheduled(${act})` : eventName(e.eventType);
       kinds.set(k, (kinds.get(k) ?? 0) + 1);
     }
     say(`the month close: ${close.length} events from the timer on: ${[...kinds].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+    if (a.has('events')) for (const e of events) say(`  ${e.eventId} ${eventName(e.eventType)} ${e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName ?? ''}`);
 
     const projected = (fig.perSecond > 0 ? 10_000 / fig.perSecond : NaN) || NaN;
     rows.push({
