@@ -5,7 +5,7 @@
  * the clock is moved to the 1st once every contract waits on its month-close timer; the wave is
  * drained when the database holds N invoices and N sent invoice notices.
  *
- *   npx tsx scripts/bench-wave.ts [N=2000] [--cache 1000] [--activities 100] [--concurrency 20] [--no-baseline] [--profile DIR] [--events]
+ *   npx tsx scripts/bench-wave.ts [N=2000] [--cache 1000] [--activities 100] [--concurrency 20] [--no-baseline] [--profile DIR] [--events] [--quick-jvm]
  *
  * The real worker runs in its own process (scripts/bench-worker.ts) with MAX_CACHED_WORKFLOWS =
  * --cache: with N above the cache, most contracts are replayed from history when their timer fires,
@@ -52,7 +52,8 @@ const TARGET_S_AT_10K = 120;
 const TARGET_RATIO = 0.5;
 
 quietRuntime();
-const env: TestWorkflowEnvironment = await timeSkippingServer();
+// A wave runs for minutes: the server's JVM with its full JIT, as in the years benchmark (--quick-jvm: the tests' quick-start JVM).
+const env: TestWorkflowEnvironment = await timeSkippingServer({ jit: a.has('quick-jvm') ? 'quick-start' : 'full' });
 const javaPid = childPids('java')[0];
 const { db, url, drop } = await freshBenchDb({ wal: !a.has('no-wal') });
 const sink = await startMailSink();

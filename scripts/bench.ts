@@ -36,7 +36,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   },
   wave: {
     script: 'bench-wave.ts',
-    usage: 'wave [N=2000] [--cache 1000] [--activities 100] [--no-baseline] [--profile DIR]   N active contracts reach the 1st: every invoice issued and its notice delivered',
+    usage: 'wave [N=2000] [--cache 1000] [--activities 100] [--no-baseline] [--profile DIR] [--events] [--quick-jvm]   N active contracts reach the 1st: every invoice issued and its notice delivered',
     suite: true,
   },
   commands: {
