@@ -10,7 +10,7 @@
  * - a cheap update (setQueuePriority, NGN-11 queue): on the same contracts, alternately through the
  *   API (POST /contracts/:id/priority) and directly; p50 and p99 of each.
  *
- *   npx tsx scripts/bench-commands.ts [N=200]
+ *   npx tsx scripts/bench-commands.ts [N=200] [--events]
  *
  * One request at a time (latency, not throughput); the two sides alternate so load on the machine
  * falls on both alike.
@@ -71,6 +71,17 @@ async function noticeMs(id: string): Promise<number> {
   return ms(completed) - ms(started);
 }
 
+/** `--events`: the server's timeline of one contract (ms since its start, event, activity), to see where a command waits. */
+async function timeline(id: string): Promise<void> {
+  const events = (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+  const ms = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+  const t0 = events[0] ? ms(events[0]) : 0;
+  for (const e of events) {
+    const name = e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ?? '';
+    say(`  ${(ms(e) - t0).toFixed(1).padStart(8)} ms  ${e.eventId} ${String(e.eventType)} ${name}`);
+  }
+}
+
 const time = async (f: () => Promise<unknown>): Promise<number> => {
   const t0 = performance.now();
   await f();
@@ -106,6 +117,7 @@ try {
       accept.direct.push(await time(() => h.executeUpdate(acceptApplication, { args: [{}] })));
     }
     if ((i + 1) % 50 === 0) say(`${i + 1}/${N} contracts`);
+    if (a.has('events') && i === N - 1) await timeline(id);
   }
 
   const p = (xs: number[], q: number) => percentile(xs, q);
