@@ -115,7 +115,9 @@ try {
 
   // ---- figures ---------------------------------------------------------------------------------------
   const filling = samples.filter((s) => s.started > 0 && s.started <= CACHE).map((s) => [s.started, s.rss] as [number, number]);
-  const full = samples.slice(0, settledAt).filter((s) => s.started >= Math.min(N, 2 * CACHE)).map((s) => [s.started, s.rss] as [number, number]);
+  // While contracts are still being started (x moves): the settling afterwards has x = N throughout
+  // and would make the slope meaningless; its growth shows as 'settled' against 'all started'.
+  const full = samples.slice(0, settledAt).filter((s) => s.started >= Math.min(N, 2 * CACHE) && s.started < N).map((s) => [s.started, s.rss] as [number, number]);
   const churn = samples.slice(settledAt).map((s) => [s.t / 60_000, s.rss] as [number, number]);
   const perCachedKiB = slope(filling) * 1024;
   const afterFullKiBPer1000 = slope(full) * 1024 * 1000;
