@@ -134,12 +134,6 @@ const TEST_SERVER = resolve('.temporal/test-server/run.sh');
 const CLI = resolve('.temporal/bin/temporal');
 
 /**
- * The Java time-skipping test server from .temporal/ (scripts/temporal-servers.sh), search attributes
- * registered. The tests' wrapper starts the JVM for a quick start (C1 only, class-data sharing);
- * `jit: 'full'` starts the same server jars with the JVM's full JIT instead, which is slower to
- * start and faster once warm (a wrapper written under data/bench/).
- */
-/**
  * The payload key of the benchmarks (YAKKAN_PAYLOAD_KEYS form; made up: 32 bytes 0x42). The product
  * encrypts every payload (issue 16), so the benchmarks' clients and workers do too.
  */
@@ -149,6 +143,12 @@ export function benchPayloadCodec(): EncryptionCodec {
   return new EncryptionCodec(parsePayloadKeys(BENCH_PAYLOAD_KEYS_SPEC));
 }
 
+/**
+ * The Java time-skipping test server from .temporal/ (scripts/temporal-servers.sh), search attributes
+ * registered. The tests' wrapper starts the JVM for a quick start (C1 only, class-data sharing);
+ * `jit: 'full'` starts the same server jars with the JVM's full JIT instead, which is slower to
+ * start and faster once warm (a wrapper written under data/bench/).
+ */
 export async function timeSkippingServer(opts: { jit?: 'quick-start' | 'full' } = {}): Promise<TestWorkflowEnvironment> {
   let path = TEST_SERVER;
   if (opts.jit === 'full' && existsSync(TEST_SERVER)) {
