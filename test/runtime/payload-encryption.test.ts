@@ -13,6 +13,7 @@ import { historyBytes, type History } from '../../audit/history-json.js';
 import { replayLiveContract, replayOptions } from '../../audit/replay.js';
 import { EncryptionCodec, PayloadDecryptionError, isEncrypted, payloadDataConverter, payloadKeyId } from '../../runtime/payload-codec.js';
 import { acceptApplication, getContract, registerFaultContact } from '../../workflows/contract-messages.js';
+import { PATCHES } from '../../workflows/contract/patches.js';
 import { TEST_PAYLOAD_KEYS, application, uniqueId, useWorld, type World } from '../helpers/world.js';
 
 const world = useWorld('dev-server');
@@ -20,16 +21,30 @@ const world = useWorld('dev-server');
 /**
  * Every payload in a fetched history (inputs, results, update arguments, failures' details …) except
  * search attributes: those the server must read to index them (YakkanTerms, YakkanStatus, the
- * deadlines), so no codec touches them; they hold no personal data (the raw-bytes check covers them).
+ * deadlines, the SDK's TemporalChangeVersion), so no codec touches them; they hold no personal data
+ * (the raw-bytes check covers them). The details of patch markers (`core_patch`, written by the SDK's
+ * core, never through a codec) are set apart in `patchMarkers`: each must be one of our patch ids.
  */
-function payloadsOf(v: unknown, out: Payload[] = []): Payload[] {
-  if (Array.isArray(v)) for (const x of v) payloadsOf(x, out);
+function payloadsOf(v: unknown, out: Payload[] = [], patchMarkers: Payload[] = []): Payload[] {
+  if (Array.isArray(v)) for (const x of v) payloadsOf(x, out, patchMarkers);
   else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
     const o = v as Record<string, unknown>;
     if (o.metadata && typeof o.metadata === 'object' && (o.metadata as Record<string, unknown>).encoding instanceof Uint8Array) out.push(o as Payload);
-    else for (const [k, x] of Object.entries(o)) if (k !== 'searchAttributes') payloadsOf(x, out);
+    else if (o.markerName === 'core_patch') payloadsOf(o.details, patchMarkers);
+    else for (const [k, x] of Object.entries(o)) if (k !== 'searchAttributes') payloadsOf(x, out, patchMarkers);
   }
   return out;
+}
+
+/** The patch ids in the history's patch markers; every marker payload must be a JSON object naming one of PATCHES. */
+function patchIdsOf(history: unknown): string[] {
+  const markers: Payload[] = [];
+  payloadsOf(history, [], markers);
+  return markers.map((p) => {
+    const id = (JSON.parse(Buffer.from(p.data ?? new Uint8Array()).toString('utf8')) as { id?: unknown }).id;
+    expect(Object.values(PATCHES) as unknown[], `a patch marker holds ${String(id)}`).toContain(id);
+    return String(id);
+  });
 }
 
 const customer = () => {
@@ -69,6 +84,8 @@ describe('payloads encrypted at rest (issue 16; TNC-37.5, NGN-43)', () => {
       expect(payloads.length).toBeGreaterThan(10);
       expect(payloads.filter((p) => !isEncrypted(p)).map((p) => Buffer.from(p.metadata!.encoding!).toString())).toEqual([]);
       expect(new Set(payloads.map(payloadKeyId))).toEqual(new Set(['test-1']));
+      // A new contract records usage-tracked-close-v1 at its start; its marker holds that id only.
+      expect(patchIdsOf(history)).toContain(PATCHES.usageTrackedClose);
 
       // The positive control: decrypted with the key, the same history holds all of them.
       const codec = new EncryptionCodec(TEST_PAYLOAD_KEYS);
