@@ -6,7 +6,7 @@
  * are queried, so uncached ones are replayed into the cache and others evicted — the steady state
  * of a worker whose contracts wake up one after another.
  *
- *   npx tsx scripts/bench-memory.ts [N=20000] [--cache 1000] [--churn 60] [--concurrency 20]
+ *   npx tsx scripts/bench-memory.ts [N=20000] [--cache 1000] [--churn 60] [--concurrency 20] [--no-reuse-context]
  *
  * Figures: RSS per cached workflow (while the cache fills), RSS growth per 1,000 contracts after
  * the cache is full and per minute of churn (both should be ~0: flat), and the peak RSS beside the
@@ -49,6 +49,11 @@ const { db, url, drop } = await freshBenchDb({ wal: !a.has('no-wal') });
 const sink = await startMailSink();
 const taskQueue = `bench-mem-${randomUUID().slice(0, 8)}`;
 const rows: BenchRow[] = [];
+/** The worker's main thread (activities, the SDK's core bridge) apart from RSS: the workflow thread's heap is in RSS only. */
+const heapLine = (): string => {
+  const s = worker.stats();
+  return s ? `main-thread heap ${s.heapMiB.toFixed(0)} MiB, external ${s.externalMiB.toFixed(0)} MiB` : 'no stats';
+};
 const worker = await spawnWorker({
   address: env.address,
   namespace: env.namespace ?? 'default',
@@ -56,12 +61,14 @@ const worker = await spawnWorker({
   databaseUrl: url,
   smtpUrl: sink.url,
   maxCachedWorkflows: CACHE,
+  // --no-reuse-context: a V8 context per cached workflow instead of the SDK's shared one (to tell their memory apart).
+  ...(a.has('no-reuse-context') ? { reuseV8Context: false } : {}),
 });
 try {
-  say(`memory: N = ${N} live contracts, cache ${CACHE}, dev server, worker pid ${worker.pid}, ${machine()}`);
+  say(`memory: N = ${N} live contracts, cache ${CACHE}${a.has('no-reuse-context') ? ', a V8 context per workflow' : ''}, dev server, worker pid ${worker.pid}, ${machine()}`);
   await sleep(3000);
   const idle = worker.stats()!.rssMiB;
-  say(`idle worker: RSS ${idle.toFixed(0)} MiB`);
+  say(`idle worker: RSS ${idle.toFixed(0)} MiB (${heapLine()})`);
 
   const now = await env.currentTimeMs();
   const today = jstDateOf(now);
@@ -94,7 +101,7 @@ try {
   }
   const settledAt = samples.length;
   const afterStart = worker.stats()!.rssMiB;
-  say(`all ${N} started and settled after ${secs(Date.now() - t0)} s: worker RSS ${afterStart.toFixed(0)} MiB`);
+  say(`all ${N} started and settled after ${secs(Date.now() - t0)} s: worker RSS ${afterStart.toFixed(0)} MiB (${heapLine()})`);
 
   // ---- churn: queries to random contracts (replays of uncached ones) ---------------------------
   let queries = 0;
@@ -111,7 +118,7 @@ try {
   });
   clearInterval(sampler);
   const end = worker.stats()!.rssMiB;
-  say(`churn: ${queries} queries in ${CHURN_S} s (${(queries / CHURN_S).toFixed(0)}/s, ${failedQueries} failed): worker RSS ${end.toFixed(0)} MiB`);
+  say(`churn: ${queries} queries in ${CHURN_S} s (${(queries / CHURN_S).toFixed(0)}/s, ${failedQueries} failed): worker RSS ${end.toFixed(0)} MiB (${heapLine()})`);
 
   // ---- figures ---------------------------------------------------------------------------------------
   const filling = samples.filter((s) => s.started > 0 && s.started <= CACHE).map((s) => [s.started, s.rss] as [number, number]);

@@ -29,6 +29,8 @@ export interface BenchWorkerSpec {
   maxCachedWorkflows?: number;
   maxConcurrentActivityTaskExecutions?: number;
   smtpMaxConnections?: number;
+  /** The SDK's reuseV8Context (default true: one V8 context shared by the cached workflows); false: a context per workflow. */
+  reuseV8Context?: boolean;
   /** Run the baseline workflows (scripts/bench-workflows.ts) with a no-op activity instead of the product. */
   baseline?: boolean;
 }
@@ -68,7 +70,10 @@ const worker = spec.baseline
   client,
   now,
   tuning: { maxCachedWorkflows: spec.maxCachedWorkflows },
-  workerOptions: spec.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: spec.maxConcurrentActivityTaskExecutions } : {},
+  workerOptions: {
+    ...(spec.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: spec.maxConcurrentActivityTaskExecutions } : {}),
+    ...(spec.reuseV8Context !== undefined ? { reuseV8Context: spec.reuseV8Context } : {}),
+  },
 });
 function printStats(): void {
   const m = process.memoryUsage();

@@ -46,7 +46,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   },
   memory: {
     script: 'bench-memory.ts',
-    usage: 'memory [N=20000] [--cache 1000] [--churn 60] [--concurrency 20]   N live contracts on one worker: RSS while they start and after the cache is full',
+    usage: 'memory [N=20000] [--cache 1000] [--churn 60] [--concurrency 20] [--no-reuse-context]   N live contracts on one worker: RSS while they start and after the cache is full',
     suite: true,
   },
   fanout: {
