@@ -21,7 +21,8 @@ import { buildApp } from '../api/app.js';
 import { parseApiKeys } from '../api/auth.js';
 import { startMailSink } from '../worker/mail-sink.js';
 import { acceptApplication, setQueuePriority } from '../workflows/contract-messages.js';
-import { args, devServer, freshBenchDb, machine, percentile, quietRuntime, report, say, spawnWorker, type BenchRow } from './bench-lib.js';
+import { attributesOf, eventName, type JsonEvent } from '../audit/history-json.js';
+import { args, devServer, freshBenchDb, jsonHistory, machine, percentile, quietRuntime, report, say, spawnWorker, type BenchRow } from './bench-lib.js';
 
 const a = args();
 const N = a.n(0, 200);
@@ -60,25 +61,25 @@ async function apply(): Promise<string> {
   return id;
 }
 
+/** An event's server time in ms (proto JSON times are ISO strings). */
+const at = (e: JsonEvent | undefined): number => Date.parse(e?.eventTime ?? '');
+
 /** Milliseconds of the contract's acceptance-notice activity (started → completed), from its history. */
 async function noticeMs(id: string): Promise<number> {
-  const events = (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
-  const ms = (e: (typeof events)[number] | undefined) => Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
-  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendNotice');
+  const { events } = await jsonHistory(env.client, id);
+  const scheduled = events.find((e) => (attributesOf(e).activityType as { name?: string } | undefined)?.name === 'sendNotice');
   if (!scheduled) return NaN;
-  const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled.eventId));
-  const completed = events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(scheduled.eventId));
-  return ms(completed) - ms(started);
+  const of = (name: string) => events.find((e) => eventName(e) === name && String(attributesOf(e).scheduledEventId) === scheduled.eventId);
+  return at(of('ActivityTaskCompleted')) - at(of('ActivityTaskStarted'));
 }
 
-/** `--events`: the server's timeline of one contract (ms since its start, event, activity), to see where a command waits. */
+/** `--events`: the server's timeline of one contract (ms since its start, event, activity or update), to see where a command waits. */
 async function timeline(id: string): Promise<void> {
-  const events = (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
-  const ms = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
-  const t0 = events[0] ? ms(events[0]) : 0;
+  const { events } = await jsonHistory(env.client, id);
+  const t0 = at(events[0]);
   for (const e of events) {
-    const name = e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ?? '';
-    say(`  ${(ms(e) - t0).toFixed(1).padStart(8)} ms  ${e.eventId} ${String(e.eventType)} ${name}`);
+    const attrs = attributesOf(e) as { activityType?: { name?: string }; acceptedRequest?: { input?: { name?: string } } };
+    say(`  ${String(at(e) - t0).padStart(6)} ms  ${e.eventId} ${eventName(e)} ${attrs.activityType?.name ?? attrs.acceptedRequest?.input?.name ?? ''}`);
   }
 }
 

@@ -12,8 +12,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { historyBytes, historyToJson, type JsonEvent } from '../audit/history-json.js';
 import { createDb, type Db } from '../db/client.js';
 import { migrateDeploy } from '../db/migrate.js';
 import { EncryptionCodec, parsePayloadKeys, payloadDataConverter } from '../runtime/payload-codec.js';
@@ -322,6 +324,16 @@ export async function forDuration(ms: number, concurrency: number, task: () => P
       while (Date.now() < end) await task();
     }),
   );
+}
+
+/**
+ * A workflow's history in proto JSON (audit/history-json.ts: event types as names, times as ISO
+ * strings; read with its eventName and attributesOf) and its size in protobuf bytes, as the server
+ * stores it.
+ */
+export async function jsonHistory(client: Client, workflowId: string): Promise<{ events: JsonEvent[]; bytes: number }> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  return { events: historyToJson(history).events ?? [], bytes: historyBytes(history).length };
 }
 
 export const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));

@@ -14,7 +14,7 @@
  * scripts/bench-workflows.ts), drained when N activities have run.
  */
 import { randomUUID } from 'node:crypto';
-import proto from '@temporalio/proto';
+import { attributesOf, eventName } from '../audit/history-json.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { firstOfNextMonth, jstDateOf, jstMidnightMs, startOfMonth } from '../rules/calendar.js';
 import { startMailSink } from '../worker/mail-sink.js';
@@ -26,6 +26,7 @@ import {
   childPids,
   cpuMsOfPid,
   freshBenchDb,
+  jsonHistory,
   loadAverage,
   machine,
   pool,
@@ -60,12 +61,6 @@ const sink = await startMailSink();
 const rows: BenchRow[] = [];
 
 const serverNow = () => env.currentTimeMs();
-
-/** 'TimerFired' for EVENT_TYPE_TIMER_FIRED (the history holds the enum's number). */
-function eventName(type: unknown): string {
-  const name = proto.temporal.api.enums.v1.EventType[Number(type)] ?? String(type);
-  return name.replace(/^EVENT_TYPE_/, '').toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
-}
 
 /** Waits until the worker's CPU stops moving (every started workflow has run its first task). */
 async function settled(worker: ChildWorker): Promise<void> {
@@ -192,20 +187,19 @@ try {
     const notices = await db.notice.count({ where: { ...invoiceKey, smtpResponse: { startsWith: '250' }, messageId: { not: null } } });
     say(`checked: ${invoices} invoices, ${lines} ledger lines, ${notices} invoice notices sent with a 250 response and message id, ${sink.messages.length} SMTP messages`);
     if (invoices !== N || notices !== N || sink.messages.length < N) throw new Error('the wave did not bill and notify every contract exactly once');
-    const one = await env.client.workflow.getHandle(ids[0]!).fetchHistory();
-    say(`one contract's history after its first month close: ${one.events?.length} events, ${(JSON.stringify(one).length / 1024).toFixed(1)} KiB as JSON`);
+    const { events, bytes } = await jsonHistory(env.client, ids[0]!);
+    say(`one contract's history after its first month close: ${events.length} events, ${(bytes / 1024).toFixed(1)} KiB as the server stores it`);
     // The events of the month close itself: everything after the timer that fired on the 1st.
-    const events = one.events ?? [];
-    const fired = events.findIndex((e) => e.timerFiredEventAttributes);
+    const named = (e: (typeof events)[number]): string => {
+      const at = attributesOf(e) as { activityType?: { name?: string }; markerName?: string };
+      return `${eventName(e)}${at.activityType?.name ? `(${at.activityType.name})` : at.markerName ? `(${at.markerName})` : ''}`;
+    };
+    const fired = events.findIndex((e) => eventName(e) === 'TimerFired');
     const close = fired >= 0 ? events.slice(fired) : [];
     const kinds = new Map<string, number>();
-    for (const e of close) {
-      const act = e.activityTaskScheduledEventAttributes?.activityType?.name;
-      const k = act ? `ActivityTaskScheduled(${act})` : eventName(e.eventType);
-      kinds.set(k, (kinds.get(k) ?? 0) + 1);
-    }
+    for (const e of close) kinds.set(named(e), (kinds.get(named(e)) ?? 0) + 1);
     say(`the month close: ${close.length} events from the timer on: ${[...kinds].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
-    if (a.has('events')) for (const e of events) say(`  ${e.eventId} ${eventName(e.eventType)} ${e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName ?? ''}`);
+    if (a.has('events')) for (const e of events) say(`  ${e.eventId} ${named(e)}`);
 
     const projected = (fig.perSecond > 0 ? 10_000 / fig.perSecond : NaN) || NaN;
     rows.push({
