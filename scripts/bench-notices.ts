@@ -12,12 +12,16 @@
  *   sendNotice activity, on --old notices (one notice at a time it is ~25× slower).
  * Every notice is checked afterwards: row 'sent' with a 250 response and message id, and exactly
  * one message received per notice.
+ *
+ * The notices carry the customer's name and address sealed with the contract's data key, as the API
+ * stores them (issue 16): each delivery reads that key and opens them, as in production.
  */
 import nodemailer from 'nodemailer';
 import { createSmtpMailer, SMTP_POOL, type Mailer } from '../activities/mailer.js';
 import { createNoticeActivities } from '../activities/notices.js';
 import type { NoticeRequest } from '../activities/types.js';
 import type { Db } from '../db/client.js';
+import { personalData } from '../activities/personal-data.js';
 import { invoiceNotice } from '../notices/templates.js';
 import { jstDateOf } from '../rules/calendar.js';
 import { args, cpuMs, freshBenchDb, machine, pool, percentile, report, say, seedActiveContracts, spawnSink, type BenchRow, type ChildSink } from './bench-lib.js';
@@ -41,15 +45,20 @@ function unpooledMailer(url: string, from: string): Mailer {
   };
 }
 
-/** A monthly invoice notice as billing sends it (Japanese text + HTML, about 1.5 KB). */
+/** The customer's name and address of each contract, sealed with its data key as the API stores them. */
+const sealedParty = new Map<string, { name: string; email: string }>();
+
+/** A monthly invoice notice as billing sends it (Japanese text + HTML, about 1.5 KB; sealed name and address). */
 function request(contractId: string, i: number): NoticeRequest {
+  const party = sealedParty.get(contractId);
+  if (!party) throw new Error(`no sealed customer data for ${contractId}`);
   return {
     contractId,
     idempotencyKey: `${contractId}:2031-01:invoice:TNC-26:${i}`,
-    recipient: `${contractId}@example.jp`,
+    recipient: party.email,
     ...invoiceNotice({
       contractId,
-      customerName: 'ベンチ 太郎',
+      customerName: party.name,
       termsTitle: 'TNC インターネット接続サービス基本約款（N）',
       clauseId: 'TNC-26',
       period: '2031-01',
@@ -68,6 +77,8 @@ async function contracts(db: Db, prefix: string, n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(6, '0')}`);
   const today = jstDateOf(Date.now());
   await seedActiveContracts(db, ids, { formedAt: new Date(), serviceStart: today, billingStart: today });
+  const pd = personalData(db);
+  for (const id of ids) sealedParty.set(id, { name: await pd.seal(id, 'ベンチ 太郎'), email: await pd.seal(id, `${id}@example.jp`) });
   return ids;
 }
 
@@ -115,6 +126,7 @@ try {
   await sink.waitFor(50, 5000);
 
   // Baseline 1: the pooled transport alone.
+  sealedParty.set('raw', { name: 'ベンチ 太郎', email: 'raw@example.jp' });
   const rawMail = request('raw', 0);
   const r0 = sink.received();
   const raw = await timed(N, CONCURRENCY, (i) =>
