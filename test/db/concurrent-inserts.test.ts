@@ -129,6 +129,15 @@ describe('PostgreSQL: the same keyed insert from two workers at once happens onc
     );
     for (const [x, y] of proofs) expect(x!.noticeId).toBe(y!.noticeId);
     expect(await db.notice.count({ where: { status: 'sent' } })).toBe(KEYS);
+    // The row and its proof are written with plain SQL (issue 18): read back through Prisma on
+    // PostgreSQL, the delivery time is the one a proof carries.
+    const sentRows = await db.notice.findMany({ where: { id: { in: proofs.map(([x]) => x!.noticeId) } } });
+    expect(sentRows).toHaveLength(KEYS);
+    for (const [x, y] of proofs) {
+      const row = sentRows.find((n) => n.id === x!.noticeId)!;
+      expect([x!.sentAt, y!.sentAt]).toContain(row.sentAt!.toISOString());
+      expect(row.createdAt).toBeInstanceOf(Date);
+    }
 
     // TNC-17-style carrier notification (docomo-billed course), posted to a carrier that answers 200.
     const carriers = dbs.map((d) =>

@@ -96,6 +96,35 @@ describe('NGN-49 / TNC-5 notice outbox and SMTP delivery', () => {
     expect(m.html).toBe(req.html);
   });
 
+  test('NGN-49: the outbox row written by the delivery reads back through Prisma like one Prisma wrote — dates in the same stored form, found by date ranges', async () => {
+    // sendNotice writes its row and the proof with plain SQL (issue 18); the API, the pages and the
+    // audit read them through Prisma, so the stored form must be Prisma's own.
+    const acts = createNoticeActivities({ db, mailer, now });
+    const c = await contract();
+    const req = acceptance(c);
+    const before = new Date();
+    const proof = await acts.sendNotice(req);
+    const row = await db.notice.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
+    expect(row).toMatchObject({ id: proof.noticeId, contractId: c.id, status: 'sent', attempts: 1, recipient: c.email, subject: req.subject, body: req.body });
+    expect(row.sentAt).toEqual(clock.at); // the activity's clock, 2026-04-27T01:00:00Z
+    expect(row.createdAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    expect(row.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
+    // Range filters compare the stored form: a raw-written date must sort with Prisma-written ones.
+    const inRange = await db.notice.findMany({ where: { contractId: c.id, sentAt: { gte: clock.at, lt: new Date(clock.at.getTime() + 1) }, createdAt: { gte: before } } });
+    expect(inRange.map((n) => n.id)).toEqual([row.id]);
+    // A row Prisma writes for the same contract, beside it: the same stored encoding of a date.
+    const other = await db.notice.create({
+      data: { contractId: c.id, idempotencyKey: `${c.id}:prisma-written`, kind: 'k', clauseId: 'NGN-49', channel: 'email', recipient: 'r', subject: 's', body: 'b', status: 'sent', sentAt: clock.at },
+    });
+    const stored = await db.$queryRawUnsafe<{ id: number; sentAt: string; createdAt: string }[]>(
+      `SELECT "id", CAST("sentAt" AS TEXT) AS "sentAt", CAST("createdAt" AS TEXT) AS "createdAt" FROM "Notice" WHERE "id" IN (${row.id}, ${other.id}) ORDER BY "id"`,
+    );
+    expect(stored).toHaveLength(2);
+    expect(stored[0]!.sentAt).toBe(stored[1]!.sentAt);
+    const shape = (t: string) => t.replace(/\d/g, '9');
+    expect(shape(stored[0]!.createdAt)).toBe(shape(stored[1]!.createdAt));
+  });
+
   test('NGN-12: a template change never rewrites a notice already sent — the stored text stays and nothing is resent', async () => {
     const acts = createNoticeActivities({ db, mailer, now });
     const c = await contract();
