@@ -7,6 +7,7 @@
  * line with its rows; scripts/bench.ts collects those rows from every benchmark of the suite and
  * prints them as one table.
  */
+import { DEV_SERVER_SETTING_FLAGS } from '../worker/server-settings.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -172,7 +173,7 @@ export async function timeSkippingServer(opts: { jit?: 'quick-start' | 'full' } 
 export async function devServer(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createLocal({
     client: { dataConverter: payloadDataConverter(benchPayloadCodec()) },
-    ...(existsSync(CLI) ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } } : {}),
+    ...(existsSync(CLI) ? { server: { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' }, extraArgs: DEV_SERVER_SETTING_FLAGS } } : {}),
   });
   stopOnSignal(env);
   await registerSearchAttributes(env.connection, env.namespace);

@@ -23,6 +23,7 @@ import { EncryptionCodec, devPayloadKeys, payloadDataConverter } from '../runtim
 import { startMailSink, type MailSink } from './mail-sink.js';
 import { createWorker } from './worker.js';
 import { SEARCH_ATTRIBUTE_FLAGS, registerSearchAttributes } from './search-attributes.js';
+import { DEV_SERVER_SETTING_FLAGS } from './server-settings.js';
 import { useWriteAheadLog } from './sqlite.js';
 
 const config = loadConfigOrExit();
@@ -89,6 +90,7 @@ if (existsSync(CLI)) {
       '--db-filename', 'data/temporal.db',
       '--log-level', 'warn',
       ...SEARCH_ATTRIBUTE_FLAGS,
+      ...DEV_SERVER_SETTING_FLAGS,
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
@@ -103,7 +105,7 @@ if (existsSync(CLI)) {
   say('no .temporal/bin/temporal (Go missing): using the SDK-downloaded dev server');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { ip: host, port: temporalPort, uiPort: UI_PORT, dbFilename: 'data/temporal.db', extraArgs: ['--ui-codec-endpoint', CODEC_ENDPOINT] },
+    server: { ip: host, port: temporalPort, uiPort: UI_PORT, dbFilename: 'data/temporal.db', extraArgs: ['--ui-codec-endpoint', CODEC_ENDPOINT, ...DEV_SERVER_SETTING_FLAGS] },
   });
   stopEphemeral = () => env.teardown();
 }

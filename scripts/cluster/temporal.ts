@@ -14,6 +14,7 @@ import { CONTRACT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js
 import { registerSearchAttributes } from '../../worker/search-attributes.js';
 import { spawnLogged, waitFor, type Proc } from './processes.js';
 import type { Postgres } from './postgres.js';
+import { DYNAMIC_CONFIG_SETTINGS } from '../../worker/server-settings.js';
 
 const BIN = resolve('.temporal/bin');
 export const TEMPORAL_SERVER = join(BIN, 'temporal-server');
@@ -159,7 +160,8 @@ dynamicConfigClient:
 /**
  * Dynamic configuration: updates (yakkan's commands) and accepted-stage updates (the fan-outs)
  * on, and a short namespace cache refresh so a namespace and its search attributes created at
- * start are usable within seconds rather than after the default 10 s.
+ * start are usable within seconds rather than after the default 10 s; eager activity execution
+ * (worker/server-settings.ts), as npm start's dev server runs.
  */
 const DYNAMIC_CONFIG = `# Written by scripts/cluster/temporal.ts.
 frontend.enableUpdateWorkflowExecution:
@@ -170,7 +172,7 @@ system.namespaceCacheRefreshInterval:
   - value: 2s
 limit.maxIDLength:
   - value: 255
-`;
+${DYNAMIC_CONFIG_SETTINGS}`;
 
 export async function startTemporalServer(o: TemporalOptions): Promise<TemporalServer> {
   if (!temporalServerBuilt()) {

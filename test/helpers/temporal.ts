@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TestWorkflowEnvironment, type ClientOptionsForTestEnv } from '@temporalio/testing';
 import { registerSearchAttributes } from '../../worker/search-attributes.js';
+import { DEV_SERVER_SETTING_FLAGS } from '../../worker/server-settings.js';
 
 const TEST_SERVER = resolve('.temporal/test-server/run.sh');
 const CLI = resolve('.temporal/bin/temporal');
@@ -32,6 +33,8 @@ export async function devServerEnv({ client, dbFilename }: EnvOptions = {}): Pro
     client,
     server: {
       ...(existsSync(CLI) ? { executable: { type: 'existing-path', path: CLI }, ui: false, log: { format: 'pretty', level: 'warn' } } : {}),
+      // As npm start runs it (worker/server-settings.ts).
+      extraArgs: DEV_SERVER_SETTING_FLAGS,
       ...(dbFilename ? { dbFilename } : {}),
     },
   });
