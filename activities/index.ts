@@ -85,7 +85,24 @@ export function createActivities({
         endedAt: p.endedAt ? new Date(p.endedAt) : null,
         queuePriority: p.queuePriority ?? 0,
       };
-      await db.contract.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: data });
+      // One plain upsert (the same SQL on SQLite and PostgreSQL) instead of `contract.upsert`: the
+      // projection is written after every change of every contract (each month close, each
+      // command), and a Prisma model query costs several times the statement's CPU (issue 18).
+      // The columns are the model's less escalatedAt, which only escalateApplication sets; updatedAt
+      // is set here as Prisma's @updatedAt would. test/db/projection.test.ts reads it back through Prisma.
+      const updatedAt = new Date();
+      await db.$executeRaw`
+        INSERT INTO "Contract" ("id", "terms", "termsVersion", "planId", "customerId", "customerName", "customerEmail", "customerKind", "channel", "status",
+          "appliedAt", "formedAt", "serviceStart", "billingStart", "nextDeadline", "nextDeadlineKind", "nonRenewalDeadline", "endedAt", "queuePriority", "updatedAt")
+        VALUES (${p.id}, ${data.terms}, ${data.termsVersion}, ${data.planId}, ${data.customerId}, ${data.customerName}, ${data.customerEmail}, ${data.customerKind}, ${data.channel}, ${data.status},
+          ${data.appliedAt}, ${data.formedAt}, ${data.serviceStart}, ${data.billingStart}, ${data.nextDeadline}, ${data.nextDeadlineKind}, ${data.nonRenewalDeadline}, ${data.endedAt}, ${data.queuePriority}, ${updatedAt})
+        ON CONFLICT ("id") DO UPDATE SET
+          "terms" = excluded."terms", "termsVersion" = excluded."termsVersion", "planId" = excluded."planId", "customerId" = excluded."customerId",
+          "customerName" = excluded."customerName", "customerEmail" = excluded."customerEmail", "customerKind" = excluded."customerKind",
+          "channel" = excluded."channel", "status" = excluded."status", "appliedAt" = excluded."appliedAt", "formedAt" = excluded."formedAt",
+          "serviceStart" = excluded."serviceStart", "billingStart" = excluded."billingStart", "nextDeadline" = excluded."nextDeadline",
+          "nextDeadlineKind" = excluded."nextDeadlineKind", "nonRenewalDeadline" = excluded."nonRenewalDeadline", "endedAt" = excluded."endedAt",
+          "queuePriority" = excluded."queuePriority", "updatedAt" = excluded."updatedAt"`;
     },
 
     async escalateApplication({ contractId, appliedAt, businessDays }) {

@@ -89,6 +89,10 @@ describe('PostgreSQL: the same keyed insert from two workers at once happens onc
     const contracts = keys('ctr');
     await race(contracts, (w, id) => acts[w]!.saveContract(projection(id)));
     expect(await db.contract.count()).toBe(KEYS);
+    // Written with plain SQL (issue 18): read back through Prisma on PostgreSQL as it was sent.
+    const rows = await db.contract.findMany({ where: { id: { in: contracts } } });
+    expect(rows).toHaveLength(KEYS);
+    for (const row of rows) expect(row).toMatchObject({ ...projection(row.id), appliedAt: new Date('2026-11-23T01:00:00.000Z'), formedAt: null, escalatedAt: null });
 
     // NGN-29 dispatch invoice: 5,000 yen + NGN-23 consumption tax 10% = 500 → 5,500 on one invoice.
     const invoices = await race(contracts, (w, id) =>
