@@ -131,6 +131,57 @@ describe('NGN-49 delivery retries and escalation (workflows/notify.ts)', () => {
     }
   });
 
+  test('NGN-11: an acceptance notice that never gets through in 2 hours forms no contract — the accept fails, the application stays open, and a later accept forms it when its notice is sent', async () => {
+    const taskQueue = uniqueId('tq');
+    const worker = await world.worker(taskQueue);
+    let handle: WorkflowHandle | undefined;
+    try {
+      await worker.runUntil(async () => {
+        const s = await startNgn(taskQueue);
+        handle = s.handle;
+        world.sink.setDown(true);
+        const first = s.handle.executeUpdate(acceptApplication, { args: [{}] });
+        first.catch(() => undefined);
+
+        // The delivery window is 2 hours (workflows/notify.ts); past it the notice is escalated and
+        // NGN-11 (契約は承諾の通知を発した時に成立) leaves the contract unformed.
+        await world.env.sleep('125 minutes');
+        const refused = (await first.then(() => undefined, (e: unknown) => e)) as { cause?: { message?: string } } | undefined;
+        expect(refused?.cause?.message).toMatch(/NGN-11: the acceptance notice could not be sent .*the contract is not formed/);
+        const open = await s.handle.query(getContract);
+        expect(open.status).toBe('applied');
+        expect(open.formedAt).toBeUndefined();
+
+        world.sink.setDown(false);
+        const view = await s.handle.executeUpdate(acceptApplication, { args: [{}] });
+        expect(view.status).toBe('active');
+        const row = await world.db.notice.findFirstOrThrow({ where: { contractId: s.input.contractId } });
+        expect(row.status).toBe('sent');
+        expect(view.formedAt).toBe(row.sentAt!.toISOString());
+        expect(mailsTo(s.email)).toHaveLength(1);
+
+        // Issue 18 (accept-calendar-alongside-v1): each accept schedules its acceptance notice and
+        // the holiday table read in one workflow task (the commands after one WorkflowTaskCompleted).
+        const events = (await s.handle.fetchHistory()).events ?? [];
+        const tasks: string[][] = [];
+        for (const e of events) {
+          if (e.workflowTaskCompletedEventAttributes) tasks.push([]);
+          else if (e.workflowTaskScheduledEventAttributes || e.workflowTaskStartedEventAttributes) continue;
+          const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+          if (name && tasks.length) tasks[tasks.length - 1]!.push(name);
+        }
+        const withNotice = tasks.filter((t) => t.includes('sendNotice'));
+        expect(withNotice).toHaveLength(2); // the failed accept's and the second one's
+        for (const t of withNotice) expect(t).toContain('loadCalendar');
+        // The workflow keeps running: nothing the first accept left behind failed it.
+        expect((await s.handle.describe()).status.name).toBe('RUNNING');
+      });
+    } finally {
+      world.sink.setDown(false);
+      await terminate(handle);
+    }
+  });
+
   test('NGN-11: a retry after a successful send whose completion was lost sends no second copy', async () => {
     const taskQueue = uniqueId('tq');
     let lost = 0;

@@ -4,7 +4,7 @@
  * NGN-11: formed when the acceptance notice is sent; TNC-12: when entered in the database. A
  * rejection is notified with its grounds (NGN-12: in writing).
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import { addDays, addMonthsClamped, isValidIsoDate, jstDateOf, minimumTerm } from '../../rules/calendar.js';
 import { rejectionGrounds } from '../../rules/contract-rules.js';
 import type { AcceptInput, RejectInput } from '../../model/contract.js';
@@ -14,6 +14,7 @@ import { notify } from '../notify.js';
 import { conflict, invalid, undeliverable } from '../refusals.js';
 import { acts, type ContractContext, type ContractModule } from './context.js';
 import { endOfDayMs } from './deadlines.js';
+import { PATCHES } from './patches.js';
 
 /** NGN-11: business days an application may wait for a decision before ops are alerted. */
 export const DEFAULT_ESCALATION_BUSINESS_DAYS = 5;
@@ -36,6 +37,12 @@ export const formation: ContractModule = {
           recipient: input.customer.email,
           ...acceptanceNotice({ ...ctx.party(), serviceStart, clauseId: rules.formationClause }),
         };
+        // The holiday table the active contract will run on is read while the contract is being
+        // formed, in the same workflow task (issue 18: one task and one activity round trip fewer
+        // per accept); histories recorded before read it after the formation, and replay so.
+        const calendar = patched(PATCHES.acceptCalendarAlongside) ? ctx.loadCalendar() : undefined;
+        // Awaited below; if the formation fails first (an undeliverable notice), nobody awaits it.
+        calendar?.catch(() => undefined);
         if (rules.formation === 'acceptance-notice-sent') {
           // NGN-11: the contract is formed when the acceptance notice is sent.
           const proof = await notify(notice);
@@ -76,7 +83,7 @@ export const formation: ContractModule = {
           const months = input.contractPeriodMonths ?? rules.renewal.periodMonths;
           state.period = { start, end: addDays(addMonthsClamped(start, months), -1), renewals: 0 };
         }
-        await ctx.loadCalendar();
+        await (calendar ?? ctx.loadCalendar());
         state.status = 'active';
         await ctx.save();
         return ctx.view();

@@ -70,4 +70,10 @@ export const PATCHES = {
    * Called once, when a new contract starts.
    */
   usageTrackedClose: 'usage-tracked-close-v1',
+  /**
+   * Issue 18 (command latency): an accept reads the holiday table (activity loadCalendar) beside the
+   * formation step (NGN-11 acceptance notice / TNC-12 database entry) instead of after it; the
+   * contract formed is the same. Called at every accept.
+   */
+  acceptCalendarAlongside: 'accept-calendar-alongside-v1',
 } as const;
