@@ -10,7 +10,7 @@
  * - a cheap update (setQueuePriority, NGN-11 queue): on the same contracts, alternately through the
  *   API (POST /contracts/:id/priority) and directly; p50 and p99 of each.
  *
- *   npx tsx scripts/bench-commands.ts [N=200] [--events]
+ *   npx tsx scripts/bench-commands.ts [N=200] [--events] [--profile DIR]
  *
  * One request at a time (latency, not throughput); the two sides alternate so load on the machine
  * falls on both alike.
@@ -33,7 +33,12 @@ const env = await devServer();
 const { db, url, drop } = await freshBenchDb({ wal: !a.has('no-wal') });
 const sink = await startMailSink();
 const taskQueue = `bench-cmd-${randomUUID().slice(0, 8)}`;
-const worker = await spawnWorker({ address: env.address, namespace: env.namespace ?? 'default', taskQueue, databaseUrl: url, smtpUrl: sink.url });
+/** `--profile DIR`: the worker writes V8 CPU profiles there (node --cpu-prof; one per thread). */
+const PROFILE = a.text('profile');
+const worker = await spawnWorker(
+  { address: env.address, namespace: env.namespace ?? 'default', taskQueue, databaseUrl: url, smtpUrl: sink.url },
+  PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [],
+);
 const server = buildApp({ client: env.client, db, keys: parseApiKeys(`${KEY}=ops`), taskQueue }).listen(0, '127.0.0.1');
 await new Promise<void>((ok) => server.once('listening', () => ok()));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
