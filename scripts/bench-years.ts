@@ -5,7 +5,9 @@
  * year (NGN-39) and the workflow continues as new every 12 month closes. The real worker, the real
  * activities, a SQLite database and the local SMTP server.
  *
- *   npx tsx scripts/bench-years.ts [YEARS=5] [--no-baseline]
+ *   npx tsx scripts/bench-years.ts [YEARS=5] [--no-baseline] [--events]
+ *
+ * `--events`: also prints, for one month of the second run, its events by name (what a month costs).
  *
  * Prints the wall time for the YEARS years, history events and activities per month, the size of
  * the state carried into each run, and checks the ledger (one fee and one tax line per month).
@@ -62,8 +64,22 @@ interface RunFacts {
   activities: Record<string, number>;
 }
 
+let printedMonth = false;
+
+/** The events from the run's second TimerFired to its third, by name (one month in the middle of a run). */
+function printMonth(events: NonNullable<History['events']>): boolean {
+  const fired = events.flatMap((e, i) => (e.timerFiredEventAttributes ? [i] : []));
+  if (fired.length < 3) return false;
+  const names = events.slice(fired[1], fired[2]).map((e) => {
+    const kind = Object.keys(e).find((k) => k.endsWith('EventAttributes'))?.replace(/EventAttributes$/, '') ?? '?';
+    return kind + (e.activityTaskScheduledEventAttributes ? `(${e.activityTaskScheduledEventAttributes.activityType?.name})` : '');
+  });
+  say(`one month (${names.length} events): ${names.join(' ')}`);
+  return true;
+}
+
 /** Every run of the workflow, newest first, by following continuedExecutionRunId back. */
-async function runsOf(env: TestWorkflowEnvironment, workflowId: string): Promise<RunFacts[]> {
+async function runsOf(env: TestWorkflowEnvironment, workflowId: string, printOneMonth = false): Promise<RunFacts[]> {
   const runs: RunFacts[] = [];
   let runId: string | undefined = (await env.client.workflow.getHandle(workflowId).describe()).runId;
   while (runId) {
@@ -75,6 +91,7 @@ async function runsOf(env: TestWorkflowEnvironment, workflowId: string): Promise
       const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
       if (name) activities[name] = (activities[name] ?? 0) + 1;
     }
+    if (printOneMonth && started?.continuedExecutionRunId && !printedMonth) printedMonth = printMonth(events);
     runs.push({
       runId,
       events: events.length,
@@ -166,7 +183,7 @@ try {
     const view = await h.query(getContract);
 
     // ---- what it recorded ------------------------------------------------------------------------
-    const runs = await runsOf(env, contractId);
+    const runs = await runsOf(env, contractId, a.has('events'));
     const events = runs.reduce((n, r) => n + r.events, 0);
     const activities: Record<string, number> = {};
     for (const r of runs) for (const [k, v] of Object.entries(r.activities)) activities[k] = (activities[k] ?? 0) + v;

@@ -103,10 +103,14 @@ export async function contractWorkflow(input: ContractInput): Promise<ContractVi
     if (handled) await handled;
     deadlineHandled();
     if (due.kind === 'month-close') closesThisRun += 1;
-    await ctx.save();
-    if (ctx.state.status === 'active' && (closesThisRun >= MONTHS_PER_RUN || workflowInfo().continueAsNewSuggested)) {
-      await ctx.continueAsNewSaved();
-    }
+    const continuing = ctx.state.status === 'active' && (closesThisRun >= MONTHS_PER_RUN || workflowInfo().continueAsNewSuggested);
+    // Deadlines due at the same moment (a month close with its overdue reminders on the 1st) are
+    // handled one after another and the projection is saved once, before the loop waits again
+    // (save-once-per-due-burst-v1): the projections in between named a deadline already due.
+    const next = ctx.nextDeadline();
+    const moreDueNow = !continuing && next !== undefined && next.atMs <= Date.now();
+    if (!(moreDueNow && patched(PATCHES.saveOncePerDueBurst))) await ctx.save();
+    if (continuing) await ctx.continueAsNewSaved();
   }
   if (ctx.state.status === 'ended') await runAftermath(ctx);
   await condition(allHandlersFinished);

@@ -76,4 +76,11 @@ export const PATCHES = {
    * contract formed is the same. Called at every accept.
    */
   acceptCalendarAlongside: 'accept-calendar-alongside-v1',
+  /**
+   * Issue 18 (a month's history): when another deadline is already due after one is handled, the
+   * loop handles it before saving the projection (activity saveContract) instead of saving after
+   * each; the projection saved before the next wait is the same. Called when a deadline is handled
+   * and another is due at once.
+   */
+  saveOncePerDueBurst: 'save-once-per-due-burst-v1',
 } as const;
