@@ -3,7 +3,7 @@
  * only that test's contracts), its own task queue and worker, contracts created through the
  * contract workflow (start + acceptApplication), and the API on an ephemeral port.
  */
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { buildApp } from '../../api/app.js';
 import { parseApiKeys } from '../../api/auth.js';
 import type { Db } from '../../db/client.js';
@@ -11,6 +11,8 @@ import { acceptApplication, type TermsId } from '../../workflows/contract-messag
 import { freshDb } from '../helpers/db.js';
 import { application, consumerCustomer, corporateCustomer, uniqueId, type World } from '../helpers/world.js';
 import { listenLocal } from '../helpers/http.js';
+import { testPayloadCodec } from '../helpers/world-core.js';
+import { payloadDataConverter } from '../../runtime/payload-codec.js';
 
 export const OPS_KEY = 'ops-key-0123456789abcdef';
 export const AUDITOR_KEY = 'auditor-key-0123456789abcdef';
@@ -121,4 +123,16 @@ export async function eventually<T>(fn: () => Promise<T>, done: (v: T) => boolea
     if (Date.now() > until) throw new Error(`condition not met after ${timeoutMs} ms; last value ${JSON.stringify(v).slice(0, 500)}`);
     await new Promise((ok) => setTimeout(ok, 250));
   }
+}
+
+/**
+ * The result of `h`, waited for with the server's time skipping left locked, so its clock follows the
+ * wall clock meanwhile. The time-skipping client's result() unlocks skipping until it returns; once
+ * every workflow is idle (the contracts' notices sent) the server then jumps at once to the next
+ * timer anywhere, a month close weeks later, before the lock is back. A test that goes on to
+ * "the 20th" needs the announcement to have finished on its own day.
+ */
+export async function resultInRealTime<T>(world: World, h: WorkflowHandle): Promise<T> {
+  const client = new Client({ connection: world.env.connection, namespace: world.env.namespace ?? 'default', dataConverter: payloadDataConverter(testPayloadCodec()) });
+  return (await client.workflow.getHandle(h.workflowId).result()) as T;
 }

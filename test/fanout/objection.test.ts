@@ -8,7 +8,7 @@ import { jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import { getContract, objectToTermsChange } from '../../workflows/contract-messages.js';
 import { announcementWorkflowId, type AnnouncementProgress, type AnnouncementWorkflowInput } from '../../workflows/fanout-messages.js';
 import { useWorld, uniqueId } from '../helpers/world.js';
-import { createContracts, openScope } from './fixtures.js';
+import { createContracts, openScope, resultInRealTime } from './fixtures.js';
 
 const world = useWorld('time-skipping');
 
@@ -40,7 +40,7 @@ test('TNC-3: terms change announced Y-03-02 for Y-04-02 (30 clear days); the con
       const workflowId = announcementWorkflowId(announcementId);
       scope.started.push(workflowId);
       const h = await world.env.client.workflow.start('announcementWorkflow', { taskQueue: scope.taskQueue, workflowId, args: [input] });
-      const result = (await h.result()) as AnnouncementProgress;
+      const result = await resultInRealTime<AnnouncementProgress>(world, h);
       expect(result).toMatchObject({ total: 3, done: 3, failed: [], pending: 0 });
 
       await sleepUntil(`${Y}-03-20`);
