@@ -193,4 +193,34 @@ describe('overdue reminder', () => {
       expect((await h.query(getContract)).openInvoices[0]?.overdueNotified).toBe(true);
     });
   });
+
+  test('NGN-19 NGN-21: the May close and the overdue April invoice fall due at the same instant; both are handled and the projection is saved once, naming the next deadline (save-once-per-due-burst-v1)', async () => {
+    const Y = await nextYear(world);
+    await withContract(world, 'NGN', 'ngn-vpn-standard', corporateCustomer(), `${Y}-04-01`, async (h, id) => {
+      await sleepUntil(world, `${Y}-06-02`);
+      // NGN-19: May closes at 00:00 JST on 06-01 = Y-05-31T15:00Z. April's invoice (issued 05-01) is
+      // due 05-31; unpaid, it is overdue (NGN-21) from 24:00 JST that day (民法 第141条) — the same instant.
+      const burst = Date.parse(`${Y}-05-31T15:00:00Z`);
+      const events = (await h.fetchHistory()).events ?? [];
+      const at = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000;
+      const from = events.findIndex((e) => e.timerFiredEventAttributes && at(e) >= burst);
+      expect(from).toBeGreaterThan(0);
+      expect(at(events[from]!)).toBe(burst);
+      const to = events.findIndex((e, i) => i > from && e.timerStartedEventAttributes);
+      const scheduled = events.slice(from, to).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      // The May invoice, its notice, the reminder of April's (and the NGN-37 prior notice of a
+      // stoppage) — then one projection save, not one per deadline.
+      expect(scheduled.filter((n) => n === 'issueInvoice')).toHaveLength(1);
+      expect(scheduled.filter((n) => n === 'sendNotice').length).toBeGreaterThanOrEqual(2);
+      expect(scheduled.filter((n) => n === 'saveContract')).toHaveLength(1);
+      expect(scheduled[scheduled.length - 1]).toBe('saveContract');
+      const reminders = await world.db.notice.findMany({ where: { contractId: id, kind: 'overdue-reminder' } });
+      expect(reminders.map((n) => n.idempotencyKey)).toEqual([expect.stringContaining(`${id}:${Y}-04`)]);
+      // The projection names what comes next: the NGN-37 (1) stoppage announced with the reminder,
+      // 7 days of notice counted from the day after the overdue day 06-01 (民法 第140条): 06-02 … 06-08,
+      // so it starts at 00:00 JST on 06-09 = Y-06-08T15:00Z (before June's close on 07-01).
+      const row = await world.db.contract.findUniqueOrThrow({ where: { id } });
+      expect(row.nextDeadline).toBe(`${Y}-06-08T15:00:00.000Z`);
+    });
+  });
 });
