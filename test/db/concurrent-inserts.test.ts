@@ -14,7 +14,7 @@ import type { Db } from '../../db/client.js';
 import { createActivities } from '../../activities/index.js';
 import { createCarrierActivities } from '../../activities/carrier.js';
 import { isUniqueViolation } from '../../activities/prisma-errors.js';
-import type { ContractProjection } from '../../activities/types.js';
+import { appliedProjection } from './projection-fixture.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -65,21 +65,7 @@ async function race<T>(keys: string[], call: (worker: 0 | 1, key: string) => Pro
 
 const keys = (prefix: string) => Array.from({ length: KEYS }, (_, i) => `${prefix}-${i}`);
 
-function projection(id: string): ContractProjection {
-  return {
-    id,
-    terms: 'NGN',
-    termsVersion: '2020-02-01',
-    planId: 'ngn-vpn-standard',
-    customerId: `cust-${id}`,
-    customerName: '株式会社テスト商事',
-    customerEmail: `${id}@example.co.jp`,
-    customerKind: 'corporate',
-    channel: 'form',
-    status: 'applied',
-    appliedAt: '2026-11-23T01:00:00.000Z',
-  };
-}
+const projection = appliedProjection;
 
 describe('PostgreSQL: the same keyed insert from two workers at once happens once, and neither call fails (issue 19)', () => {
   test('contract rows (saveContract upsert), invoices with their ledger lines, payments, usage, notices and carrier messages', async () => {

@@ -9,25 +9,11 @@ import { describe, expect, test } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import type { ContractProjection } from '../../activities/types.js';
 import { useWorld, uniqueId } from '../helpers/world.js';
+import { appliedProjection } from './projection-fixture.js';
 
 const world = useWorld('no-temporal');
 
-function applied(id: string): ContractProjection {
-  return {
-    id,
-    terms: 'NGN',
-    termsVersion: '2020-02-01',
-    planId: 'ngn-vpn-standard',
-    customerId: `cust-${id}`,
-    customerName: '株式会社テスト商事',
-    customerEmail: `${id}@example.co.jp`,
-    customerKind: 'corporate',
-    channel: 'form',
-    status: 'applied',
-    appliedAt: '2026-11-23T01:00:00.000Z',
-    queuePriority: 3,
-  };
-}
+const applied = (id: string): ContractProjection => ({ ...appliedProjection(id), queuePriority: 3 });
 
 describe('the contract projection (saveContract, issue 18)', () => {
   test('NGN-11 NGN-17 NGN-39: written, updated and read back through Prisma like a Prisma write; escalatedAt is kept', async () => {
