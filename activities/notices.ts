@@ -25,11 +25,14 @@ export interface NoticeActivityDeps {
 }
 
 type NoticeRow = NonNullable<Awaited<ReturnType<Db['notice']['findUnique']>>>;
-/** What a delivery attempt reads of its outbox row. */
+/**
+ * What a delivery attempt reads of its outbox row; `dataKey`: the contract's personal-data key when
+ * the insert read it alongside (a live key only; otherwise it is read when the text is opened).
+ */
 type ClaimedNotice = Pick<
   NoticeRow,
   'id' | 'contractId' | 'idempotencyKey' | 'kind' | 'clauseId' | 'recipient' | 'subject' | 'body' | 'status' | 'sentAt' | 'messageId' | 'smtpResponse'
->;
+> & { dataKey?: string | null };
 
 /** Failure type of a permanent SMTP refusal (5xx): not retried, escalated at once. */
 export const SMTP_PERMANENT_FAILURE = 'SmtpPermanentFailure';
@@ -76,17 +79,20 @@ export function createNoticeActivities({
    * and two of them per notice were half its cost. The row written is the one `newRow` describes,
    * with createdAt set here as Prisma's @default(now()) would (a Date parameter is stored in the
    * same encoding as Prisma's own writes: test/notices/outbox.test.ts reads it back through Prisma).
+   * The same statement returns the contract's personal-data key, which opening the sealed text
+   * needs next (one statement fewer per notice).
    */
   async function claim(req: NoticeRequest): Promise<ClaimedNotice> {
     const row = newRow(req, 'pending', 1);
     const createdAt = new Date();
-    const inserted = await db.$queryRaw<{ id: number }[]>`
+    const inserted = await db.$queryRaw<{ id: number; dataKey: string | null }[]>`
       INSERT INTO "Notice" ("contractId", "idempotencyKey", "kind", "clauseId", "channel", "recipient", "subject", "body", "status", "attempts", "createdAt")
       VALUES (${row.contractId}, ${row.idempotencyKey}, ${row.kind}, ${row.clauseId}, ${row.channel}, ${row.recipient}, ${row.subject}, ${row.body}, ${row.status}, ${row.attempts}, ${createdAt})
       ON CONFLICT ("idempotencyKey") DO NOTHING
-      RETURNING "id"`;
+      RETURNING "id", (SELECT "key" FROM "ContractDataKey" WHERE "contractId" = ${row.contractId}) AS "dataKey"`;
     if (inserted.length === 1) {
-      return { ...row, id: Number(inserted[0]!.id), sentAt: null, messageId: null, smtpResponse: null };
+      const { id, dataKey } = inserted[0]!;
+      return { ...row, id: Number(id), sentAt: null, messageId: null, smtpResponse: null, dataKey };
     }
     // Recorded before (a retry, or the same notice from another worker): read back and count the attempt.
     const found = await db.notice.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
@@ -115,6 +121,7 @@ export function createNoticeActivities({
       // Issue 16: personal values arrive and are stored sealed with the contract's data key; they
       // are opened only here, for the mail itself (the HTML is then rendered from the opened text).
       const pd = personalData(db);
+      if (notice.dataKey) pd.remember(notice.contractId, notice.dataKey);
       const sealed = hasSealed(notice.recipient) || hasSealed(notice.subject) || hasSealed(notice.body);
       const to = await pd.openText(notice.recipient);
       const subject = await pd.openText(notice.subject);

@@ -69,6 +69,11 @@ export interface PersonalData {
   openDeep<T>(value: T): Promise<T>;
   /** Destroys the contract's key; true when there was one to destroy. Every sealed copy now opens to ERASED. */
   destroy(contractId: string): Promise<boolean>;
+  /**
+   * Keeps `key` (base64, as stored) as the contract's key for the life of this object, read by the
+   * caller in a statement of its own (the notice outbox reads it with its insert, issue 18).
+   */
+  remember(contractId: string, key: string): void;
 }
 
 /** The personal-data keys of one database. Keys read are cached for the life of this object only. */
@@ -153,6 +158,9 @@ export function personalData(db: Db): PersonalData {
       }
       cache.set(contractId, null);
       return r.count > 0;
+    },
+    remember(contractId, key) {
+      cache.set(contractId, Buffer.from(key, 'base64'));
     },
   };
 }

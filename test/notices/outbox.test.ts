@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/client.js';
 import { createSmtpMailer, type Mailer, type OutgoingMail } from '../../activities/mailer.js';
 import { createNoticeActivities, messageIdFor } from '../../activities/notices.js';
+import { personalData } from '../../activities/personal-data.js';
 import type { NoticeRequest } from '../../activities/types.js';
 import { acceptanceNotice, rejectionNotice } from '../../notices/templates.js';
 import type { MailSink } from '../../worker/mail-sink.js';
@@ -123,6 +124,30 @@ describe('NGN-49 / TNC-5 notice outbox and SMTP delivery', () => {
     expect(stored[0]!.sentAt).toBe(stored[1]!.sentAt);
     const shape = (t: string) => t.replace(/\d/g, '9');
     expect(shape(stored[0]!.createdAt)).toBe(shape(stored[1]!.createdAt));
+  });
+
+  test('NGN-49: a notice whose name and address are sealed (issue 16) goes out opened — the key read with the outbox insert — and stays sealed in the outbox', async () => {
+    const acts = createNoticeActivities({ db, mailer, now });
+    const c = await contract();
+    const pd = personalData(db);
+    const sealedName = await pd.seal(c.id, '山田 花子');
+    const sealedEmail = await pd.seal(c.id, c.email);
+    const req: NoticeRequest = {
+      contractId: c.id,
+      idempotencyKey: `${c.id}:acceptance:NGN-11`,
+      recipient: sealedEmail,
+      ...acceptanceNotice({ ...party, customerName: sealedName, contractId: c.id, serviceStart: '2026-05-01', clauseId: 'NGN-11' }),
+    };
+    expect(req.body).toContain(sealedName);
+    await acts.sendNotice(req);
+    const mails = mailsTo(c.email);
+    expect(mails).toHaveLength(1);
+    const m = parseMail(mails[0]!.raw);
+    expect(m.text).toContain('山田 花子');
+    expect(m.text).not.toContain('⟦pd1:');
+    expect(m.html).toContain('山田 花子');
+    const row = await db.notice.findUniqueOrThrow({ where: { idempotencyKey: req.idempotencyKey } });
+    expect([row.recipient, row.body.includes(sealedName), row.body.includes('山田 花子')]).toEqual([sealedEmail, true, false]);
   });
 
   test('NGN-12: a template change never rewrites a notice already sent — the stored text stays and nothing is resent', async () => {
