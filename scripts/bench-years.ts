@@ -19,6 +19,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSmtpMailer } from '../activities/mailer.js';
 import { jstDateOf, jstMidnightMs } from '../rules/calendar.js';
+import { attributesOf, eventName, historyToJson } from '../audit/history-json.js';
 import { startMailSink } from '../worker/mail-sink.js';
 import { createWorker } from '../worker/worker.js';
 import { acceptApplication, getContract, type ContractInput } from '../workflows/contract-messages.js';
@@ -62,24 +63,23 @@ interface RunFacts {
   /** Bytes of the run's input (the state carried by continue-as-new). */
   inputBytes: number;
   activities: Record<string, number>;
+  /** One month in the middle of the run, its events by name (empty for a run of under three months). */
+  month: string[];
 }
 
-let printedMonth = false;
-
-/** The events from the run's second TimerFired to its third, by name (one month in the middle of a run). */
-function printMonth(events: NonNullable<History['events']>): boolean {
-  const fired = events.flatMap((e, i) => (e.timerFiredEventAttributes ? [i] : []));
-  if (fired.length < 3) return false;
-  const names = events.slice(fired[1], fired[2]).map((e) => {
-    const kind = Object.keys(e).find((k) => k.endsWith('EventAttributes'))?.replace(/EventAttributes$/, '') ?? '?';
-    return kind + (e.activityTaskScheduledEventAttributes ? `(${e.activityTaskScheduledEventAttributes.activityType?.name})` : '');
+/** The events from a run's second TimerFired to its third, by name (one month in the middle of a run). */
+function middleMonth(history: History): string[] {
+  const events = historyToJson(history).events ?? [];
+  const fired = events.flatMap((e, i) => (eventName(e) === 'TimerFired' ? [i] : []));
+  if (fired.length < 3) return [];
+  return events.slice(fired[1], fired[2]).map((e) => {
+    const activity = eventName(e) === 'ActivityTaskScheduled' ? (attributesOf(e).activityType as { name?: string } | undefined)?.name : undefined;
+    return activity ? `${eventName(e)}(${activity})` : eventName(e);
   });
-  say(`one month (${names.length} events): ${names.join(' ')}`);
-  return true;
 }
 
 /** Every run of the workflow, newest first, by following continuedExecutionRunId back. */
-async function runsOf(env: TestWorkflowEnvironment, workflowId: string, printOneMonth = false): Promise<RunFacts[]> {
+async function runsOf(env: TestWorkflowEnvironment, workflowId: string): Promise<RunFacts[]> {
   const runs: RunFacts[] = [];
   let runId: string | undefined = (await env.client.workflow.getHandle(workflowId).describe()).runId;
   while (runId) {
@@ -91,12 +91,12 @@ async function runsOf(env: TestWorkflowEnvironment, workflowId: string, printOne
       const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
       if (name) activities[name] = (activities[name] ?? 0) + 1;
     }
-    if (printOneMonth && started?.continuedExecutionRunId && !printedMonth) printedMonth = printMonth(events);
     runs.push({
       runId,
       events: events.length,
       inputBytes: (started?.input?.payloads ?? []).reduce((n: number, p) => n + (p.data?.length ?? 0), 0),
       activities,
+      month: middleMonth(history),
     });
     runId = started?.continuedExecutionRunId || undefined;
   }
@@ -183,7 +183,10 @@ try {
     const view = await h.query(getContract);
 
     // ---- what it recorded ------------------------------------------------------------------------
-    const runs = await runsOf(env, contractId, a.has('events'));
+    const runs = await runsOf(env, contractId);
+    // The second run (runs are newest first): a month of a run that continued from another.
+    const month = runs[runs.length - 2]?.month ?? [];
+    if (a.has('events')) say(`one month (${month.length} events): ${month.join(' ')}`);
     const events = runs.reduce((n, r) => n + r.events, 0);
     const activities: Record<string, number> = {};
     for (const r of runs) for (const [k, v] of Object.entries(r.activities)) activities[k] = (activities[k] ?? 0) + v;
