@@ -221,6 +221,33 @@ export interface ContractActivities {
 }
 
 /**
+ * What a local activity of the contract workflow returns (issue 18, patch `local-bookkeeping-v1`).
+ * A local activity runs inside the worker's workflow task, and Temporal records it as one marker
+ * event that carries its result but not its arguments; so it returns its own arguments beside its
+ * result, and the marker shows what the workflow asked to write as an ActivityTaskScheduled event
+ * would (audit/history-facts.ts reads it back as a fact of the activity named in `activity`).
+ */
+export interface LocalRecord<T> {
+  /** The activity of ContractActivities that did the work. */
+  activity: keyof ContractActivities;
+  /** Its arguments, as the workflow passed them. */
+  input: unknown[];
+  result: T;
+}
+
+/**
+ * The contract workflow's bookkeeping as local activities (issue 18): the projection save, the
+ * holiday-table read and the invoice write, each the ContractActivities function of the same name
+ * without the suffix (the same code, the same idempotency), run in the workflow task that asked for
+ * it instead of through a round trip to the server.
+ */
+export interface LocalBookkeeping {
+  saveContractLocal(p: ContractProjection): Promise<LocalRecord<void>>;
+  loadCalendarLocal(fromYear: number, toYear: number): Promise<LocalRecord<CalendarData>>;
+  issueInvoiceLocal(req: IssueInvoiceRequest): Promise<LocalRecord<Awaited<ReturnType<ContractActivities['issueInvoice']>>>>;
+}
+
+/**
  * Fan-out activities (announcements NGN-2/NGN-38/TNC-3/TNC-24, carrier settlement TNC-42.2): list
  * the contracts to reach and deliver one update to one contract workflow through a Temporal Client.
  */

@@ -72,6 +72,8 @@ export interface ActivityFact {
   attempt?: number;
   result?: unknown;
   failure?: string;
+  /** Set when the activity ran as a local activity (a marker, not activity events): the local activity's own name. */
+  local?: string;
 }
 
 export interface LifecycleFact {
@@ -227,6 +229,12 @@ export function historyFacts(runs: readonly RunHistory[]): HistoryFacts {
           else f.failure = failureMessage(a.failure) ?? name;
           break;
         }
+        case 'MarkerRecorded': {
+          const f = localActivityFact(run.n, id, at, a);
+          if (f) out.activities.push(f);
+          else out.other[name] = (out.other[name] ?? 0) + 1;
+          break;
+        }
         case 'TimerStarted': {
           const ms = durationMs(a.startToFireTimeout);
           // Workflow time is the start of the task that ran the code; the timer is due `ms` after it.
@@ -327,6 +335,38 @@ export function historyFacts(runs: readonly RunHistory[]): HistoryFacts {
     }
   }
   return out;
+}
+
+/** The marker name Temporal's core SDK records a local activity under. */
+export const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/**
+ * A local activity's marker as a fact of the activity it ran (patch `local-bookkeeping-v1`,
+ * activities/local.ts): the marker's `data` names the local activity and its attempt, its `result`
+ * is the LocalRecord the activity returned — the activity it stands for, its arguments and its
+ * result — and a failed one carries its failure. Undefined for any other marker (patches).
+ */
+function localActivityFact(run: number, eventId: number, at: string, a: Record<string, unknown>): ActivityFact | undefined {
+  if (a.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  const details = obj(a.details);
+  const data = obj(firstPayload(details.data));
+  const record = obj(firstPayload(details.result));
+  const localType = str(data.activity_type) ?? str(data.activityType) ?? 'unknown';
+  const failure = a.failure ? (failureMessage(a.failure) ?? 'failed') : undefined;
+  return {
+    run,
+    eventId,
+    activityId: str(data.activity_id) ?? str(data.activityId),
+    // The ContractActivities function the local face ran (a failed one has no record: its name less the suffix).
+    type: str(record.activity) ?? localType.replace(/Local$/, ''),
+    local: localType,
+    scheduledAt: at,
+    input: Array.isArray(record.input) ? record.input : [],
+    status: failure ? 'failed' : 'completed',
+    closedAt: at,
+    attempt: typeof data.attempt === 'number' ? data.attempt : undefined,
+    ...(failure ? { failure } : { result: record.result }),
+  };
 }
 
 /** Convenience for callers holding raw events of one run. */

@@ -1,6 +1,7 @@
 /** Wires workflows and activities into a Temporal worker. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { localBookkeeping } from '../activities/local.js';
 import type { ContractActivities } from '../activities/types.js';
 import type { WorkerSettings } from '../runtime/config.js';
 import { payloadDataConverter, type EncryptionCodec } from '../runtime/payload-codec.js';
@@ -43,6 +44,11 @@ export function tunedWorkerOptions(tuning: WorkerSettings = {}): Partial<WorkerO
   return { maxCachedWorkflows: tuning.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS };
 }
 
+/** The activities as registered: every ContractActivities function, and the local faces of the bookkeeping ones (activities/local.ts). */
+function withLocalFaces(a: ContractActivities): ContractActivities & ReturnType<typeof localBookkeeping> {
+  return { ...a, ...localBookkeeping(a) };
+}
+
 export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: o.connection,
@@ -50,7 +56,7 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     taskQueue: o.taskQueue ?? CONTRACT_TASK_QUEUE,
     // A bundle given in the options is used as it is (no second bundling).
     workflowBundle: o.workerOptions?.workflowBundle ?? (o.workerOptions?.workflowsPath ? undefined : await workflowBundle()),
-    activities: (o.wrapActivities ?? ((a) => a))(createActivities(o)),
+    activities: withLocalFaces((o.wrapActivities ?? ((a) => a))(createActivities(o))),
     dataConverter: payloadDataConverter(o.payloadCodec),
     ...tunedWorkerOptions(o.tuning),
     ...o.workerOptions,

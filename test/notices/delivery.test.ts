@@ -10,6 +10,7 @@ import type { ContractActivities } from '../../activities/types.js';
 import { acceptApplication, getContract, rejectApplication } from '../../workflows/contract-messages.js';
 import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 import { parseMail } from './mime.js';
+import { activityOf } from '../helpers/timeline.js';
 
 const world = useWorld('time-skipping');
 beforeAll(() => {
@@ -164,7 +165,7 @@ describe('NGN-49 delivery retries and escalation (workflows/notify.ts)', () => {
       for (const e of events) {
         if (e.workflowTaskCompletedEventAttributes) tasks.push([]);
         else if (e.workflowTaskScheduledEventAttributes || e.workflowTaskStartedEventAttributes) continue;
-        const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+        const name = activityOf(e);
         if (name && tasks.length) tasks[tasks.length - 1]!.push(name);
       }
       const withNotice = tasks.filter((t) => t.includes('sendNotice'));

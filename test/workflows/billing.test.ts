@@ -18,7 +18,7 @@ import {
 } from '../../workflows/contract-messages.js';
 import { addDays, jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import { reconcile } from '../../rules/invoice.js';
-import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
+import { activityOf, jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
 import { application, consumerCustomer, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 
 const world = useWorld('time-skipping');
@@ -207,7 +207,7 @@ describe('overdue reminder', () => {
       expect(from).toBeGreaterThan(0);
       expect(at(events[from]!)).toBe(burst);
       const to = events.findIndex((e, i) => i > from && e.timerStartedEventAttributes);
-      const scheduled = events.slice(from, to).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      const scheduled = events.slice(from, to).flatMap((e) => activityOf(e) ?? []);
       // The May invoice, its notice, the reminder of April's (and the NGN-37 prior notice of a
       // stoppage) — then one projection save, not one per deadline.
       expect(scheduled.filter((n) => n === 'issueInvoice')).toHaveLength(1);

@@ -30,11 +30,12 @@ import type {
   SurchargeInput,
   UsageInput,
 } from '../../model/contract.js';
+import type { IssueInvoiceRequest } from '../../activities/types.js';
 import { carrierReceivableAssignment, invoiceNotice, overdueReminder, qualifiedInvoiceNotice } from '../../notices/templates.js';
 import { chargeDispatch, chargeSurcharge, correctInvoice, recordPayment, reportUsage } from '../contract-messages.js';
 import { notify, notifyCarrier } from '../notify.js';
 import { conflict, invalid } from '../refusals.js';
-import { acts, type ContractContext, type ContractModule } from './context.js';
+import { acts, local, type ContractContext, type ContractModule } from './context.js';
 import { endOfDayMs, monthCloseMs, type Deadline } from './deadlines.js';
 import { PATCHES } from './patches.js';
 import { liftPaid, suspendForNonPayment } from './suspensions.js';
@@ -263,7 +264,7 @@ export async function issueInvoice(ctx: ContractContext, a: InvoiceRequest): Pro
   const carrierClause = catalog.carrierBilling.clause;
   const carrierKey = billTo === 'carrier' ? `${input.contractId}:docomo:receivable-assignment:${carrierClause}:${a.id}` : undefined;
   const { workflowId, runId } = workflowInfo();
-  const issued = await acts.issueInvoice({
+  const request: IssueInvoiceRequest = {
     contractId: input.contractId,
     terms: input.terms,
     workflowId,
@@ -284,7 +285,8 @@ export async function issueInvoice(ctx: ContractContext, a: InvoiceRequest): Pro
       ...(carrierKey ? { carrierMessageKey: carrierKey } : {}),
     },
     lines,
-  });
+  };
+  const issued = patched(PATCHES.localBookkeeping) ? (await local.issueInvoiceLocal(request)).result : await acts.issueInvoice(request);
   const issuer = { name: catalog.provider, registrationNumber: issued.registrationNumber ?? null };
   const shown = lines.map((l) => ({
     description: l.description,

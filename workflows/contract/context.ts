@@ -9,10 +9,12 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { ContractActivities } from '../../activities/types.js';
+import type { ContractActivities, ContractProjection, LocalBookkeeping } from '../../activities/types.js';
 import { BusinessCalendar, jstDateOf, jstMidnightMs, nonRenewalDeadline } from '../../rules/calendar.js';
 import { termsRules, type ContractRules } from '../../rules/contract-rules.js';
 import { getPlan, type Plan } from '../../rules/plans.js';
@@ -21,9 +23,19 @@ import type { ContractInput, ContractState, ContractView, IsoDate } from '../../
 import { conflict } from '../refusals.js';
 import { YAKKAN_NEXT_DEADLINE, YAKKAN_NON_RENEWAL_DEADLINE, YAKKAN_STATUS, YAKKAN_TERMS } from '../search-attributes.js';
 import { deadlineLabel, earliest, type Deadline, type DueHandlers } from './deadlines.js';
+import { PATCHES } from './patches.js';
 
 /** The contract workflow's activities (database, calendar), proxied once. */
 export const acts = proxyActivities<ContractActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/**
+ * The bookkeeping activities as local activities (patch `local-bookkeeping-v1`): the same retries as
+ * `acts`, run by the worker inside the workflow task that asks for them (activities/local.ts).
+ */
+export const local = proxyLocalActivities<LocalBookkeeping>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
@@ -116,7 +128,9 @@ export class ContractContext {
   async loadCalendar(): Promise<BusinessCalendar> {
     const y = Number(jstDateOf(Date.now()).slice(0, 4));
     this.calendarYears = [y - 1, y + CALENDAR_YEARS_AHEAD];
-    this.calendar = new BusinessCalendar(await acts.loadCalendar(this.calendarYears[0], this.calendarYears[1]));
+    const [from, to] = this.calendarYears;
+    const data = patched(PATCHES.localBookkeeping) ? (await local.loadCalendarLocal(from, to)).result : await acts.loadCalendar(from, to);
+    this.calendar = new BusinessCalendar(data);
     return this.calendar;
   }
 
@@ -150,7 +164,7 @@ export class ContractContext {
   async save(as: ContractInput = this.input): Promise<void> {
     const { state } = this;
     const v = this.view();
-    await acts.saveContract({
+    const projection: ContractProjection = {
       id: as.contractId,
       terms: as.terms,
       termsVersion: as.termsVersion,
@@ -171,7 +185,9 @@ export class ContractContext {
       nonRenewalDeadline: v.nonRenewalDeadline,
       endedAt: state.endedAt,
       queuePriority: state.queuePriority,
-    });
+    };
+    if (patched(PATCHES.localBookkeeping)) await local.saveContractLocal(projection);
+    else await acts.saveContract(projection);
     // The same facts as search attributes, for listing contracts in the Temporal UI.
     const attrs = {
       terms: as.terms,

@@ -83,4 +83,12 @@ export const PATCHES = {
    * and another is due at once.
    */
   saveOncePerDueBurst: 'save-once-per-due-burst-v1',
+  /**
+   * Issue 18 (round trips per month): the projection save (saveContract), the holiday-table read
+   * (loadCalendar) and the invoice write (issueInvoice) run as local activities
+   * (activities/local.ts) in the workflow task that asks for them; each is recorded as one marker
+   * carrying its arguments and result instead of three activity events and a workflow task. The
+   * rows written are the same. Called at each of those three steps.
+   */
+  localBookkeeping: 'local-bookkeeping-v1',
 } as const;
