@@ -221,7 +221,7 @@ export interface ContractActivities {
 }
 
 /**
- * What a local activity of the contract workflow returns (issue 18, patch `local-bookkeeping-v1`).
+ * What a local activity of the contract workflow returns (issue 18, patches `local-bookkeeping-v1` and `local-notices-v1`).
  * A local activity runs inside the worker's workflow task, and Temporal records it as one marker
  * event that carries its result but not its arguments; so it returns its own arguments beside its
  * result, and the marker shows what the workflow asked to write as an ActivityTaskScheduled event
@@ -236,15 +236,17 @@ export interface LocalRecord<T> {
 }
 
 /**
- * The contract workflow's bookkeeping as local activities (issue 18): the projection save, the
- * holiday-table read and the invoice write, each the ContractActivities function of the same name
- * without the suffix (the same code, the same idempotency), run in the workflow task that asked for
- * it instead of through a round trip to the server.
+ * The contract workflow's local activities (issue 18): each runs the ContractActivities function
+ * of the same name without the suffix (the same code, the same idempotency key) inside the workflow
+ * task that asked for it, instead of through a round trip to the server. Patch
+ * `local-bookkeeping-v1`: the projection save, the holiday-table read and the invoice write;
+ * patch `local-notices-v1`: the notice (outbox row, SMTP, proof).
  */
-export interface LocalBookkeeping {
+export interface LocalActivities {
   saveContractLocal(p: ContractProjection): Promise<LocalRecord<void>>;
   loadCalendarLocal(fromYear: number, toYear: number): Promise<LocalRecord<CalendarData>>;
   issueInvoiceLocal(req: IssueInvoiceRequest): Promise<LocalRecord<Awaited<ReturnType<ContractActivities['issueInvoice']>>>>;
+  sendNoticeLocal(req: NoticeRequest): Promise<LocalRecord<NoticeProof>>;
 }
 
 /**

@@ -4,7 +4,7 @@
  * event kinds it does not know (they are counted, not interpreted), so it keeps working while the
  * workflow grows.
  */
-import { attributesOf, eventName, type JsonEvent, type JsonHistory } from './history-json.js';
+import { attributesOf, eventName, type HistoryEvent, type JsonEvent, type JsonHistory } from './history-json.js';
 import { decodePayloads, firstPayload } from './payloads.js';
 
 export type RunStatus = 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'TimedOut' | 'Canceled';
@@ -367,6 +367,27 @@ function localActivityFact(run: number, eventId: number, at: string, a: Record<s
     attempt: typeof data.attempt === 'number' ? data.attempt : undefined,
     ...(failure ? { failure } : { result: record.result }),
   };
+}
+
+/**
+ * The activity a history event (as the client fetches it) stands for, by its ContractActivities
+ * name: an ActivityTaskScheduled, or a local activity's marker (`saveContractLocal` runs
+ * `saveContract`). The marker's `data` is written by Temporal's core in clear JSON, so this needs
+ * no payload codec. Undefined for any other event.
+ */
+export function activityOfEvent(e: HistoryEvent): string | undefined {
+  const scheduled = e.activityTaskScheduledEventAttributes?.activityType?.name;
+  if (scheduled) return scheduled;
+  const m = e.markerRecordedEventAttributes;
+  if (m?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  const data = m.details?.data?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  try {
+    const local = (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type;
+    return local?.replace(/Local$/, '');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Convenience for callers holding raw events of one run. */

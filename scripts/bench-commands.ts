@@ -5,8 +5,8 @@
  * - accept (NGN-11): N applications are made through the API; each is accepted, alternately through
  *   the API (POST /contracts/:id/accept) and directly with the Temporal client (the baseline). The
  *   acceptance notice is part of the accept (NGN-11: formed when it is sent); its activity's own
- *   time (outbox + SMTP, from the history) is also taken out, for the figure "without the SMTP round
- *   trip".
+ *   time (outbox + SMTP: from the history, or from its outbox row when it ran as a local activity)
+ *   is also taken out, for the figure "without the SMTP round trip".
  * - a cheap update (setQueuePriority, NGN-11 queue): on the same contracts, alternately through the
  *   API (POST /contracts/:id/priority) and directly; p50 and p99 of each.
  *
@@ -69,11 +69,19 @@ async function apply(): Promise<string> {
 /** An event's server time in ms (proto JSON times are ISO strings). */
 const at = (e: JsonEvent | undefined): number => Date.parse(e?.eventTime ?? '');
 
-/** Milliseconds of the contract's acceptance-notice activity (started → completed), from its history. */
+/**
+ * Milliseconds of the contract's acceptance notice (outbox + SMTP): its activity's started →
+ * completed from the history; run as a local activity (patch local-notices-v1, whose marker has no
+ * start time), its outbox row's createdAt → sentAt (both the worker's clock: the row is written
+ * when the attempt starts, sentAt when the SMTP server has answered).
+ */
 async function noticeMs(id: string): Promise<number> {
   const { events } = await jsonHistory(env.client, id);
   const scheduled = events.find((e) => (attributesOf(e).activityType as { name?: string } | undefined)?.name === 'sendNotice');
-  if (!scheduled) return NaN;
+  if (!scheduled) {
+    const row = await db.notice.findFirst({ where: { contractId: id, kind: 'acceptance', status: 'sent' }, select: { createdAt: true, sentAt: true } });
+    return row?.sentAt ? row.sentAt.getTime() - row.createdAt.getTime() : NaN;
+  }
   const of = (name: string) => events.find((e) => eventName(e) === name && String(attributesOf(e).scheduledEventId) === scheduled.eventId);
   return at(of('ActivityTaskCompleted')) - at(of('ActivityTaskStarted'));
 }

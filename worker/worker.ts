@@ -1,7 +1,7 @@
 /** Wires workflows and activities into a Temporal worker. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
-import { localBookkeeping } from '../activities/local.js';
+import { localFaces } from '../activities/local.js';
 import type { ContractActivities } from '../activities/types.js';
 import type { WorkerSettings } from '../runtime/config.js';
 import { payloadDataConverter, type EncryptionCodec } from '../runtime/payload-codec.js';
@@ -44,9 +44,9 @@ export function tunedWorkerOptions(tuning: WorkerSettings = {}): Partial<WorkerO
   return { maxCachedWorkflows: tuning.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS };
 }
 
-/** The activities as registered: every ContractActivities function, and the local faces of the bookkeeping ones (activities/local.ts). */
-function withLocalFaces(a: ContractActivities): ContractActivities & ReturnType<typeof localBookkeeping> {
-  return { ...a, ...localBookkeeping(a) };
+/** The activities as registered: every ContractActivities function, and their local faces (activities/local.ts). */
+function withLocalFaces(a: ContractActivities): ContractActivities & ReturnType<typeof localFaces> {
+  return { ...a, ...localFaces(a) };
 }
 
 export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {

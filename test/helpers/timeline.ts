@@ -55,20 +55,5 @@ export async function withContract(
   });
 }
 
-type HistoryEventOf = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
-
-/**
- * The activity an event stands for, by its ContractActivities name: an ActivityTaskScheduled, or
- * the marker of a local activity (patch `local-bookkeeping-v1`: `saveContractLocal` runs
- * `saveContract`). The local marker's `data` is written by Temporal's core in clear JSON, so this
- * needs no payload codec. Undefined for any other event.
- */
-export function activityOf(e: HistoryEventOf): string | undefined {
-  const scheduled = e.activityTaskScheduledEventAttributes?.activityType?.name;
-  if (scheduled) return scheduled;
-  const m = e.markerRecordedEventAttributes;
-  if (m?.markerName !== 'core_local_activity') return undefined;
-  const data = m.details?.data?.payloads?.[0]?.data;
-  const local = data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type : undefined;
-  return local?.replace(/Local$/, '');
-}
+/** The activity an event stands for (scheduled or local): audit/history-facts.ts activityOfEvent. */
+export { activityOfEvent as activityOf } from '../../audit/history-facts.js';

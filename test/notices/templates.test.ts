@@ -385,7 +385,7 @@ describe('purity: notices/ and workflows/notify.ts are safe for workflow code', 
     const imports = [...src.matchAll(/^import (type )?[^;]*? from '([^']+)';/gms)].map((m) => [m[1] ?? '', m[2]]);
     for (const [typeOnly, from] of imports) {
       if (from!.includes('/activities/')) expect(typeOnly, from).toBe('type ');
-      else expect(['@temporalio/workflow', '../notices/catalogue.js', '../notices/templates.js', '../rules/terms/index.js']).toContain(from);
+      else expect(['@temporalio/workflow', '../notices/catalogue.js', '../notices/templates.js', '../rules/terms/index.js', './contract/patches.js']).toContain(from);
     }
   });
 });

@@ -14,7 +14,7 @@ import {
   proxyLocalActivities,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { ContractActivities, ContractProjection, LocalBookkeeping } from '../../activities/types.js';
+import type { ContractActivities, ContractProjection, LocalActivities } from '../../activities/types.js';
 import { BusinessCalendar, jstDateOf, jstMidnightMs, nonRenewalDeadline } from '../../rules/calendar.js';
 import { termsRules, type ContractRules } from '../../rules/contract-rules.js';
 import { getPlan, type Plan } from '../../rules/plans.js';
@@ -35,7 +35,7 @@ export const acts = proxyActivities<ContractActivities>({
  * The bookkeeping activities as local activities (patch `local-bookkeeping-v1`): the same retries as
  * `acts`, run by the worker inside the workflow task that asks for them (activities/local.ts).
  */
-export const local = proxyLocalActivities<LocalBookkeeping>({
+export const local = proxyLocalActivities<LocalActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });

@@ -91,4 +91,11 @@ export const PATCHES = {
    * rows written are the same. Called at each of those three steps.
    */
   localBookkeeping: 'local-bookkeeping-v1',
+  /**
+   * Issue 18 (round trips per notice): a notice (outbox row, SMTP, proof; workflows/notify.ts) is
+   * delivered by a local activity in the workflow task that asks for it, with the same retries and
+   * 2-hour delivery window (each retry waits on a workflow timer) and the same escalation; it is
+   * recorded as one marker carrying the request and the proof. Called at every notice.
+   */
+  localNotices: 'local-notices-v1',
 } as const;
