@@ -56,6 +56,8 @@ export interface TimerFact {
   /** Workflow time of the task that set the timer + its duration. */
   dueAt: string;
   status: 'fired' | 'cancelled' | 'pending' | 'open-at-close';
+  /** The TimerFired event's id, when it fired. */
+  firedEventId?: number;
   firedAt?: string;
   cancelledAt?: string;
 }
@@ -231,8 +233,13 @@ export function historyFacts(runs: readonly RunHistory[]): HistoryFacts {
         }
         case 'MarkerRecorded': {
           const f = localActivityFact(run.n, id, at, a);
-          if (f) out.activities.push(f);
-          else out.other[name] = (out.other[name] ?? 0) + 1;
+          if (f) {
+            out.activities.push(f);
+            // A local activity's result moves workflow time on to its completion: a timer the task
+            // starts after it counts from there.
+            const done = f.closedAt ? Date.parse(f.closedAt) : NaN;
+            if (Number.isFinite(done) && (lastTaskStartedMs === undefined || done > lastTaskStartedMs)) lastTaskStartedMs = done;
+          } else out.other[name] = (out.other[name] ?? 0) + 1;
           break;
         }
         case 'TimerStarted': {
@@ -259,6 +266,7 @@ export function historyFacts(runs: readonly RunHistory[]): HistoryFacts {
           if (name === 'TimerFired') {
             f.status = 'fired';
             f.firedAt = at;
+            f.firedEventId = id;
           } else {
             f.status = 'cancelled';
             f.cancelledAt = at;
@@ -353,6 +361,9 @@ function localActivityFact(run: number, eventId: number, at: string, a: Record<s
   const record = obj(firstPayload(details.result));
   const localType = str(data.activity_type) ?? str(data.activityType) ?? 'unknown';
   const failure = a.failure ? (failureMessage(a.failure) ?? 'failed') : undefined;
+  // complete_time: the workflow time the local activity completed at (its task's start + its run time).
+  const done = obj(data.complete_time);
+  const completedMs = typeof done.seconds === 'number' ? done.seconds * 1000 + Math.floor((typeof done.nanos === 'number' ? done.nanos : 0) / 1e6) : undefined;
   return {
     run,
     eventId,
@@ -363,7 +374,7 @@ function localActivityFact(run: number, eventId: number, at: string, a: Record<s
     scheduledAt: at,
     input: Array.isArray(record.input) ? record.input : [],
     status: failure ? 'failed' : 'completed',
-    closedAt: at,
+    closedAt: completedMs !== undefined ? new Date(completedMs).toISOString() : at,
     attempt: typeof data.attempt === 'number' ? data.attempt : undefined,
     ...(failure ? { failure } : { result: record.result }),
   };

@@ -1107,11 +1107,30 @@ function deadlineClauses(label: string, rules: ContractRules | undefined, endRea
   return [...s];
 }
 
-/** The deadline kinds the workflow reported (saveContract) for the instant a timer was due; one timer can serve several. */
-function timerLabel(t: TimerFact, projections: { at: number; kind: string }[]): string | undefined {
+/**
+ * The deadline kinds a timer served; one timer can serve several. Those the workflow reported
+ * (saveContract) for the instant the timer was due, and the NGN-21 / TNC-29 overdue deadlines it
+ * handled when the timer fired: an overdue reminder (key `<invoice>:overdue:<clause>`) sent by the
+ * task that timer woke (after its TimerFired, before the run's next timer event). The workflow
+ * reports one next deadline per save, and since `save-once-per-due-burst-v1` it saves once per
+ * instant, so an overdue deadline due with a month close shows only through its reminder.
+ */
+function timerLabel(t: TimerFact, projections: { at: number; kind: string }[], facts: HistoryFacts): string | undefined {
   const due = Date.parse(t.dueAt);
-  const kinds = [...new Set(projections.filter((p) => Math.abs(p.at - due) <= 2000).map((p) => p.kind))];
-  return kinds.length ? kinds.join(' + ') : undefined;
+  const kinds = new Set(projections.filter((p) => Math.abs(p.at - due) <= 2000).map((p) => p.kind));
+  if (t.firedEventId !== undefined) {
+    const fired = t.firedEventId;
+    const nextTimerEvent = Math.min(
+      ...facts.timers.filter((o) => o.run === t.run).flatMap((o) => [o.eventId, o.firedEventId ?? Infinity]).filter((id) => id > fired),
+    );
+    for (const a of facts.activities) {
+      if (a.run !== t.run || a.type !== 'sendNotice' || a.eventId <= fired || a.eventId >= nextTimerEvent) continue;
+      const key = (a.input[0] as { idempotencyKey?: unknown } | undefined)?.idempotencyKey;
+      const invoiceId = typeof key === 'string' ? /^(.+):overdue:[^:]+$/.exec(key)?.[1] : undefined;
+      if (invoiceId) kinds.add(`invoice-overdue:${invoiceId}`);
+    }
+  }
+  return kinds.size ? [...kinds].join(' + ') : undefined;
 }
 
 /** The last contract projection the workflow saved (saveContract input), if any. */
@@ -1135,7 +1154,7 @@ function buildDeadlines(facts: HistoryFacts, rules: ContractRules | undefined, i
     .filter((p): p is { nextDeadline: string; nextDeadlineKind: string } => !!p?.nextDeadline && !!p.nextDeadlineKind)
     .map((p) => ({ at: Date.parse(p.nextDeadline), kind: p.nextDeadlineKind }));
   for (const t of facts.timers) {
-    const kind = timerLabel(t, projections) ?? 'timer';
+    const kind = timerLabel(t, projections, facts) ?? 'timer';
     out.push({
       source: 'timer',
       kind,
