@@ -34,7 +34,7 @@ export class HttpError extends Error {
 }
 
 /** gRPC status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html) the client may see. */
-const GRPC = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
+const GRPC = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
 
 /** The gRPC status code behind an error of the Temporal client, if any. */
 export function grpcCode(e: unknown): number | undefined {
@@ -44,6 +44,19 @@ export function grpcCode(e: unknown): number | undefined {
     cur = (cur as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * True when the server refused to admit an update because the contract's last workflow task failed
+ * or timed out and is being retried (its worker stopped in the middle of it, for one): the update
+ * never entered the workflow, so nothing was changed, and it can be sent again shortly.
+ */
+export function isWorkflowTaskRetrying(e: unknown): boolean {
+  if (grpcCode(e) !== GRPC.FAILED_PRECONDITION) return false;
+  for (let cur: unknown = e, i = 0; i < 5 && cur instanceof Error; i++, cur = (cur as { cause?: unknown }).cause) {
+    if (/workflow task in failed state/i.test(cur.message)) return true;
+  }
+  return false;
 }
 
 /** True when the Temporal service did not answer in time or could not be reached (the outcome is unknown). */
@@ -102,6 +115,11 @@ export function toHttpError(e: unknown): HttpError {
     const status = isRefusalType(f.type) ? REFUSAL_STATUS[f.type] : 422;
     const { field, ...extra } = (f.details?.[0] ?? {}) as { field?: string } & Record<string, string>;
     return new HttpError(status, f.type ? snake(f.type) : 'refused', f.message, field, extra);
+  }
+  if (isWorkflowTaskRetrying(e)) {
+    return new HttpError(503, 'unavailable', 'the contract is recovering from an interrupted workflow task; the command was not carried out; retry it', undefined, {
+      retryAfterSeconds: '5',
+    });
   }
   if (isUnreachable(e)) {
     return isTimeout(e)

@@ -3,7 +3,7 @@
  * the caller with its own status, its code and the field and facts from the failure's details.
  */
 import { describe, expect, test } from 'vitest';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { toHttpError } from '../../api/errors.js';
 import { REFUSAL_STATUS } from '../../workflows/refusal-types.js';
@@ -41,6 +41,18 @@ describe('refusals → HTTP', () => {
   test('a type not in the list is still a refusal (422), never a 500', () => {
     const h = toHttpError(refused('SomethingNew'));
     expect({ status: h.status, code: h.code }).toEqual({ status: 422, code: 'something_new' });
+  });
+
+  test('an update the server will not admit while the workflow task is retried (its worker was killed mid-task) is a 503 to retry, not a 500', () => {
+    // What @temporalio/client throws (seen in test/faults/crash.test.ts): a ServiceError around the gRPC error.
+    const details = 'Unable to perform workflow execution update due to Workflow Task in failed state.';
+    const grpc = Object.assign(new Error(`9 FAILED_PRECONDITION: ${details}`), { code: 9, details, metadata: {} });
+    const h = toHttpError(new ServiceError('Workflow Update failed', { cause: grpc }));
+    expect({ status: h.status, code: h.code, retry: h.extra?.retryAfterSeconds }).toEqual({ status: 503, code: 'unavailable', retry: '5' });
+    expect(h.message).toMatch(/not carried out; retry/);
+    // Another failed precondition is not taken for it.
+    const other = Object.assign(new Error('9 FAILED_PRECONDITION: something else'), { code: 9, details: 'something else', metadata: {} });
+    expect(toHttpError(new ServiceError('Workflow Update failed', { cause: other })).status).toBe(500);
   });
 
   test('an unknown workflow is a 404 naming the contract', () => {

@@ -22,28 +22,56 @@ const world = useWorld('dev-server');
  * Every payload in a fetched history (inputs, results, update arguments, failures' details …) except
  * search attributes: those the server must read to index them (YakkanTerms, YakkanStatus, the
  * deadlines, the SDK's TemporalChangeVersion), so no codec touches them; they hold no personal data
- * (the raw-bytes check covers them). The details of patch markers (`core_patch`, written by the SDK's
- * core, never through a codec) are set apart in `patchMarkers`: each must be one of our patch ids.
+ * (the raw-bytes check covers them). Two kinds of marker details are written by the SDK's core,
+ * never through a codec, and are set apart in `core`: a patch marker's (`core_patch`), which must
+ * name one of our patch ids, and a local activity marker's `data` (`core_local_activity`, issue 18),
+ * which must hold only the core's bookkeeping (sequence, attempt, activity id and type, times); the
+ * local activity's `result` (its arguments and result, activities/local.ts) goes through the codec
+ * and is checked with the rest.
  */
-function payloadsOf(v: unknown, out: Payload[] = [], patchMarkers: Payload[] = []): Payload[] {
-  if (Array.isArray(v)) for (const x of v) payloadsOf(x, out, patchMarkers);
+interface CorePayloads {
+  patches: Payload[];
+  localActivityData: Payload[];
+}
+
+function payloadsOf(v: unknown, out: Payload[] = [], core: CorePayloads = { patches: [], localActivityData: [] }): Payload[] {
+  if (Array.isArray(v)) for (const x of v) payloadsOf(x, out, core);
   else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
     const o = v as Record<string, unknown>;
     if (o.metadata && typeof o.metadata === 'object' && (o.metadata as Record<string, unknown>).encoding instanceof Uint8Array) out.push(o as Payload);
-    else if (o.markerName === 'core_patch') payloadsOf(o.details, patchMarkers);
-    else for (const [k, x] of Object.entries(o)) if (k !== 'searchAttributes') payloadsOf(x, out, patchMarkers);
+    else if (o.markerName === 'core_patch') payloadsOf(o.details, core.patches);
+    else if (o.markerName === 'core_local_activity') {
+      const { data, ...rest } = (o.details ?? {}) as Record<string, unknown>;
+      payloadsOf(data, core.localActivityData);
+      payloadsOf(rest, out, core);
+      payloadsOf(o.failure, out, core);
+    } else for (const [k, x] of Object.entries(o)) if (k !== 'searchAttributes') payloadsOf(x, out, core);
   }
   return out;
 }
 
+const json = (p: Payload) => JSON.parse(Buffer.from(p.data ?? new Uint8Array()).toString('utf8')) as Record<string, unknown>;
+
 /** The patch ids in the history's patch markers; every marker payload must be a JSON object naming one of PATCHES. */
 function patchIdsOf(history: unknown): string[] {
-  const markers: Payload[] = [];
-  payloadsOf(history, [], markers);
-  return markers.map((p) => {
-    const id = (JSON.parse(Buffer.from(p.data ?? new Uint8Array()).toString('utf8')) as { id?: unknown }).id;
+  const core: CorePayloads = { patches: [], localActivityData: [] };
+  payloadsOf(history, [], core);
+  return core.patches.map((p) => {
+    const id = json(p).id;
     expect(Object.values(PATCHES) as unknown[], `a patch marker holds ${String(id)}`).toContain(id);
     return String(id);
+  });
+}
+
+/** The local activity types in the history's local activity markers; their clear `data` must hold the core's fields only. */
+function localActivityTypesOf(history: unknown): string[] {
+  const core: CorePayloads = { patches: [], localActivityData: [] };
+  payloadsOf(history, [], core);
+  return core.localActivityData.map((p) => {
+    const d = json(p);
+    const fields = ['seq', 'attempt', 'activity_id', 'activity_type', 'complete_time', 'backoff', 'original_schedule_time'];
+    expect(Object.keys(d).filter((k) => !fields.includes(k)), 'fields of a local activity marker').toEqual([]);
+    return String(d.activity_type);
   });
 }
 
@@ -80,12 +108,19 @@ describe('payloads encrypted at rest (issue 16; TNC-37.5, NGN-43)', () => {
         expect(bytes.includes(Buffer.from(secret)), `raw history bytes contain ${secret}`).toBe(false);
       }
       const payloads = payloadsOf(history);
-      // Run input, update args and results, activity inputs and results, the query-free rest.
-      expect(payloads.length).toBeGreaterThan(10);
+      // Run input, update args and results, activity inputs and results, local activities' results
+      // (the rendered notice among them): at least one payload for each of these places.
+      const events = history.events ?? [];
+      const updates = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+      expect(updates).toBeGreaterThanOrEqual(2);
+      expect(payloads.length).toBeGreaterThanOrEqual(1 + 2 * updates + localActivityTypesOf(history).length);
       expect(payloads.filter((p) => !isEncrypted(p)).map((p) => Buffer.from(p.metadata!.encoding!).toString())).toEqual([]);
       expect(new Set(payloads.map(payloadKeyId))).toEqual(new Set(['test-1']));
       // A new contract records usage-tracked-close-v1 at its start; its marker holds that id only.
       expect(patchIdsOf(history)).toContain(PATCHES.usageTrackedClose);
+      // Issue 18: the projection save, the holiday-table read and the acceptance notice ran as local
+      // activities; what they wrote is in the markers' encrypted results, checked above.
+      expect(new Set(localActivityTypesOf(history))).toEqual(new Set(['saveContractLocal', 'loadCalendarLocal', 'sendNoticeLocal']));
 
       // The positive control: decrypted with the key, the same history holds all of them.
       const codec = new EncryptionCodec(TEST_PAYLOAD_KEYS);
