@@ -46,7 +46,7 @@ const ERRORS: Record<number, string> = {
   415: 'the body is not JSON, or its charset or Content-Encoding is not supported',
   422: 'the contract refuses the command (late notice, invalid value, reused Idempotency-Key …), or the codec server cannot decrypt a payload',
   500: 'a bug: `internal` (with a reference) or `command_failed` (the contract carries on)',
-  503: 'the workflow service cannot be reached; for a write `outcome_unknown`: retry with the same Idempotency-Key',
+  503: 'the workflow service cannot be reached, or (`unavailable`) the contract is recovering from an interrupted workflow task and nothing was changed; for a write `outcome_unknown`: retry with the same Idempotency-Key',
   504: 'no answer in time; for a write `outcome_unknown`: retry with the same Idempotency-Key',
 };
 
