@@ -33,7 +33,7 @@ import { PATCHES } from './contract/patches.js';
 
 /**
  * Delivery retries: 10 s, 20 s, 40 s … doubling up to one attempt every 15 minutes, for at most
- * DELIVERY_WINDOW (≈ 14 attempts in 2 hours; maximumAttempts is a second bound). An SMTP outage of
+ * DELIVERY_WINDOW_MS (≈ 14 attempts in 2 hours; maximumAttempts is a second bound). An SMTP outage of
  * an hour therefore costs at most ~15 minutes of extra delay after the server is back.
  */
 const DELIVERY_INITIAL_MS = 10_000;
@@ -47,9 +47,8 @@ export const DELIVERY_RETRY: RetryPolicy = {
   // Permanent refusals (SMTP 5xx, carrier 4xx, no carrier configured) are escalated at once.
   nonRetryableErrorTypes: ['SmtpPermanentFailure', 'CarrierRejected', 'CarrierNotConfigured'],
 };
-/** Total time a notice or carrier message is retried before it is escalated to ops. */
-export const DELIVERY_WINDOW = '2 hours';
-const DELIVERY_WINDOW_MS = 2 * 3600_000;
+/** Total time (2 hours) a notice or carrier message is retried before it is escalated to ops. */
+export const DELIVERY_WINDOW_MS = 2 * 3600_000;
 
 /** Escalation (mark failed + alert mail) is retried for up to 30 minutes, e.g. while SMTP is down. */
 export const ESCALATION_RETRY: RetryPolicy = {
@@ -63,7 +62,7 @@ export const ESCALATION_WINDOW = '30 minutes';
 const delivery = proxyActivities<ContractActivities>({
   // Above the SMTP (10 s for a free pooled connection + 10 s + 10 s + 25 s idle) and webhook (20 s) timeouts of the activities.
   startToCloseTimeout: '1 minute',
-  scheduleToCloseTimeout: DELIVERY_WINDOW,
+  scheduleToCloseTimeout: DELIVERY_WINDOW_MS,
   retry: DELIVERY_RETRY,
 });
 
@@ -121,7 +120,7 @@ function deliveryBackoffMs(attempt: number): number {
 /**
  * A notice by the local activity, retried as DELIVERY_RETRY retries the remote one: after each
  * failed attempt a workflow timer of the backoff, until an attempt succeeds, a failure is permanent,
- * the 20th attempt fails, or the waits would pass DELIVERY_WINDOW (10 s + 20 s + … + 900 s: the
+ * the 20th attempt fails, or the waits would pass DELIVERY_WINDOW_MS (10 s + 20 s + … + 900 s: the
  * 14th attempt is the last, 111 minutes after the first; each attempt itself is bounded by its
  * 1-minute start-to-close timeout).
  */
@@ -141,7 +140,7 @@ async function sendLocally(req: NoticeRequest): Promise<NoticeProof> {
 }
 
 /**
- * Delivers a notice: outbox row + SMTP, retried for DELIVERY_WINDOW. On final failure the notice is
+ * Delivers a notice: outbox row + SMTP, retried for DELIVERY_WINDOW_MS. On final failure the notice is
  * escalated (row 'failed' + escalatedAt, alert to OPS_ALERT_EMAIL) and a proof with
  * `delivered: false` is returned; cancellation of the workflow still propagates.
  */

@@ -25,20 +25,21 @@ import { YAKKAN_NEXT_DEADLINE, YAKKAN_NON_RENEWAL_DEADLINE, YAKKAN_STATUS, YAKKA
 import { deadlineLabel, earliest, type Deadline, type DueHandlers } from './deadlines.js';
 import { PATCHES } from './patches.js';
 
-/** The contract workflow's activities (database, calendar), proxied once. */
-export const acts = proxyActivities<ContractActivities>({
+/** Database and calendar work: each attempt within a minute, retried without end (1 s doubling, at most 5 minutes apart). */
+const BOOKKEEPING = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+} as const;
+
+/** The contract workflow's activities (database, calendar), proxied once. */
+export const acts = proxyActivities<ContractActivities>(BOOKKEEPING);
 
 /**
- * The bookkeeping activities as local activities (patch `local-bookkeeping-v1`): the same retries as
- * `acts`, run by the worker inside the workflow task that asks for them (activities/local.ts).
+ * The bookkeeping activities as local activities (patch `local-bookkeeping-v1`): the same timeouts
+ * and retries as `acts`, run by the worker inside the workflow task that asks for them
+ * (activities/local.ts).
  */
-export const local = proxyLocalActivities<LocalActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+export const local = proxyLocalActivities<LocalActivities>(BOOKKEEPING);
 
 /** Years of holiday data loaded ahead of today; a cancellation further out is refused. */
 export const CALENDAR_YEARS_AHEAD = 4;
