@@ -4,7 +4,7 @@
  * event kinds it does not know (they are counted, not interpreted), so it keeps working while the
  * workflow grows.
  */
-import { attributesOf, eventName, type HistoryEvent, type JsonEvent, type JsonHistory } from './history-json.js';
+import { attributesOf, eventName, historyToJson, type HistoryEvent, type JsonEvent, type JsonHistory } from './history-json.js';
 import { decodePayloads, firstPayload } from './payloads.js';
 
 export type RunStatus = 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'TimedOut' | 'Canceled';
@@ -381,24 +381,22 @@ function localActivityFact(run: number, eventId: number, at: string, a: Record<s
 }
 
 /**
- * The activity a history event (as the client fetches it) stands for, by its ContractActivities
- * name: an ActivityTaskScheduled, or a local activity's marker (`saveContractLocal` runs
- * `saveContract`). The marker's `data` is written by Temporal's core in clear JSON, so this needs
- * no payload codec. Undefined for any other event.
+ * The activity an event stands for, by its ContractActivities name: an ActivityTaskScheduled, or a
+ * local activity's marker (`saveContractLocal` runs `saveContract`; read as historyFacts reads it,
+ * and from the marker's clear `data` when its result is still encrypted). Undefined for any other
+ * event.
  */
+export function activityOf(e: JsonEvent): string | undefined {
+  const a = attributesOf(e);
+  if (eventName(e) === 'ActivityTaskScheduled') return str(obj(a.activityType).name);
+  if (eventName(e) === 'MarkerRecorded') return localActivityFact(0, Number(e.eventId), e.eventTime ?? '', a)?.type;
+  return undefined;
+}
+
+/** activityOf for an event as the client fetches it (protobuf objects). */
 export function activityOfEvent(e: HistoryEvent): string | undefined {
-  const scheduled = e.activityTaskScheduledEventAttributes?.activityType?.name;
-  if (scheduled) return scheduled;
-  const m = e.markerRecordedEventAttributes;
-  if (m?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
-  const data = m.details?.data?.payloads?.[0]?.data;
-  if (!data) return undefined;
-  try {
-    const local = (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type;
-    return local?.replace(/Local$/, '');
-  } catch {
-    return undefined;
-  }
+  const [json] = historyToJson({ events: [e] }).events ?? [];
+  return json ? activityOf(json) : undefined;
 }
 
 /** Convenience for callers holding raw events of one run. */

@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { attributesOf, eventName } from '../audit/history-json.js';
+import { activityOf } from '../audit/history-facts.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { firstOfNextMonth, jstDateOf, jstMidnightMs, startOfMonth } from '../rules/calendar.js';
 import { startMailSink } from '../worker/mail-sink.js';
@@ -191,8 +192,8 @@ try {
     say(`one contract's history after its first month close: ${events.length} events, ${(bytes / 1024).toFixed(1)} KiB as the server stores it`);
     // The events of the month close itself: everything after the timer that fired on the 1st.
     const named = (e: (typeof events)[number]): string => {
-      const at = attributesOf(e) as { activityType?: { name?: string }; markerName?: string };
-      return `${eventName(e)}${at.activityType?.name ? `(${at.activityType.name})` : at.markerName ? `(${at.markerName})` : ''}`;
+      const activity = activityOf(e) ?? (attributesOf(e) as { markerName?: string }).markerName;
+      return `${eventName(e)}${activity ? `(${activity})` : ''}`;
     };
     const fired = events.findIndex((e) => eventName(e) === 'TimerFired');
     const close = fired >= 0 ? events.slice(fired) : [];

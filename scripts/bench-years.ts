@@ -19,8 +19,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSmtpMailer } from '../activities/mailer.js';
 import { jstDateOf, jstMidnightMs } from '../rules/calendar.js';
-import { eventName, historyToJson } from '../audit/history-json.js';
-import { activityOfEvent } from '../audit/history-facts.js';
+import { eventName, historyToJson, type JsonEvent } from '../audit/history-json.js';
+import { activityOf } from '../audit/history-facts.js';
 import { startMailSink } from '../worker/mail-sink.js';
 import { createWorker } from '../worker/worker.js';
 import { acceptApplication, getContract, type ContractInput } from '../workflows/contract-messages.js';
@@ -69,13 +69,11 @@ interface RunFacts {
 }
 
 /** The events from a run's second TimerFired to its third, by name (one month in the middle of a run). */
-function middleMonth(history: History): string[] {
-  const events = historyToJson(history).events ?? [];
+function middleMonth(events: JsonEvent[]): string[] {
   const fired = events.flatMap((e, i) => (eventName(e) === 'TimerFired' ? [i] : []));
   if (fired.length < 3) return [];
-  const proto = history.events ?? [];
-  return events.slice(fired[1], fired[2]).map((e, i) => {
-    const activity = activityOfEvent(proto[fired[1]! + i]!);
+  return events.slice(fired[1], fired[2]).map((e) => {
+    const activity = activityOf(e);
     return activity ? `${eventName(e)}(${activity})` : eventName(e);
   });
 }
@@ -90,9 +88,10 @@ async function runsOf(env: TestWorkflowEnvironment, workflowId: string): Promise
     const started = events[0]?.workflowExecutionStartedEventAttributes;
     const activities: Record<string, number> = {};
     // Activities scheduled on the server and local activities (markers), each by its ContractActivities name; local ones as `name (local)`.
-    for (const e of events) {
-      const name = activityOfEvent(e);
-      const key = name && e.markerRecordedEventAttributes ? `${name} (local)` : name;
+    const json = historyToJson(history).events ?? [];
+    for (const e of json) {
+      const name = activityOf(e);
+      const key = name && eventName(e) === 'MarkerRecorded' ? `${name} (local)` : name;
       if (key) activities[key] = (activities[key] ?? 0) + 1;
     }
     runs.push({
@@ -100,7 +99,7 @@ async function runsOf(env: TestWorkflowEnvironment, workflowId: string): Promise
       events: events.length,
       inputBytes: (started?.input?.payloads ?? []).reduce((n: number, p) => n + (p.data?.length ?? 0), 0),
       activities,
-      month: middleMonth(history),
+      month: middleMonth(json),
     });
     runId = started?.continuedExecutionRunId || undefined;
   }

@@ -54,6 +54,3 @@ export async function withContract(
     }
   });
 }
-
-/** The activity an event stands for (scheduled or local): audit/history-facts.ts activityOfEvent. */
-export { activityOfEvent as activityOf } from '../../audit/history-facts.js';

@@ -10,7 +10,7 @@ import type { ContractActivities } from '../../activities/types.js';
 import { acceptApplication, getContract, rejectApplication } from '../../workflows/contract-messages.js';
 import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 import { parseMail } from './mime.js';
-import { activityOf } from '../helpers/timeline.js';
+import { activityOfEvent as activityOf } from '../../audit/history-facts.js';
 
 const world = useWorld('time-skipping');
 beforeAll(() => {

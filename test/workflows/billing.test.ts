@@ -18,7 +18,8 @@ import {
 } from '../../workflows/contract-messages.js';
 import { addDays, jstDateOf, jstMidnightMs } from '../../rules/calendar.js';
 import { reconcile } from '../../rules/invoice.js';
-import { activityOf, jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
+import { activityOfEvent as activityOf } from '../../audit/history-facts.js';
+import { jst, nextYear, sleepUntil, sleepUntilInstant, withContract } from '../helpers/timeline.js';
 import { application, consumerCustomer, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 
 const world = useWorld('time-skipping');
