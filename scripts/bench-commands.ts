@@ -9,6 +9,9 @@
  *   is also taken out, for the figure "without the SMTP round trip".
  * - a cheap update (setQueuePriority, NGN-11 queue): on the same contracts, alternately through the
  *   API (POST /contracts/:id/priority) and directly; p50 and p99 of each.
+ * - the floor under both: a no-op update of a minimal workflow (scripts/bench-workflows.ts) on the
+ *   same server, its worker in a process of its own as the real one is, once per contract between
+ *   the two — what any update costs on this server and SDK before the contract does anything.
  *
  *   npx tsx scripts/bench-commands.ts [N=200] [--events] [--profile DIR]
  *
@@ -20,7 +23,8 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../api/app.js';
 import { parseApiKeys } from '../api/auth.js';
 import { startMailSink } from '../worker/mail-sink.js';
-import { acceptApplication, setQueuePriority } from '../workflows/contract-messages.js';
+import { acceptApplication, getContract, setQueuePriority } from '../workflows/contract-messages.js';
+import { baselineNoop } from './bench-workflows.js';
 import { attributesOf, eventName, type JsonEvent } from '../audit/history-json.js';
 import { args, devServer, freshBenchDb, jsonHistory, machine, percentile, quietRuntime, report, say, spawnWorker, type BenchRow } from './bench-lib.js';
 
@@ -39,6 +43,9 @@ const worker = await spawnWorker(
   { address: env.address, namespace: env.namespace ?? 'default', taskQueue, databaseUrl: url, smtpUrl: sink.url },
   PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [],
 );
+/** The floor: a minimal workflow's no-op update (scripts/bench-workflows.ts), its own worker process, same server. */
+const floorQueue = `bench-floor-${randomUUID().slice(0, 8)}`;
+const floorWorker = await spawnWorker({ address: env.address, namespace: env.namespace ?? 'default', taskQueue: floorQueue, databaseUrl: url, smtpUrl: sink.url, baseline: true });
 const server = buildApp({ client: env.client, db, keys: parseApiKeys(`${KEY}=ops`), taskQueue }).listen(0, '127.0.0.1');
 await new Promise<void>((ok) => server.once('listening', () => ok()));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -111,17 +118,24 @@ try {
     await env.client.workflow.getHandle(id).executeUpdate(setQueuePriority, { args: [{ priority: 1 }] }).catch(() => undefined);
   }
 
+  const floor = await env.client.workflow.start('updateBaselineWorkflow', { taskQueue: floorQueue, workflowId: `floor-${randomUUID().slice(0, 8)}` });
+  for (let i = 0; i < 10; i++) await floor.executeUpdate(baselineNoop, { args: [1] });
+  const noop: number[] = [];
   const accept = { api: [] as number[], direct: [] as number[], apiWithoutNotice: [] as number[] };
   const cheap = { api: [] as number[], direct: [] as number[] };
   for (let i = 0; i < N; i++) {
     const id = await apply();
-    // The cheap update first, while the application is open: one through the API, one direct.
     const h = env.client.workflow.getHandle(id);
+    // The application's first workflow task done (a query is answered after it), so neither update
+    // below carries the workflow's start: POST /contracts answers once the workflow is started.
+    await h.query(getContract);
+    // The cheap update first, while the application is open: one through the API, one direct.
     const order = i % 2 === 0 ? (['api', 'direct'] as const) : (['direct', 'api'] as const);
     for (const side of order) {
       const ms = await time(() => (side === 'api' ? api(`/contracts/${id}/priority`, { priority: i % 7 }) : h.executeUpdate(setQueuePriority, { args: [{ priority: i % 5 }] })));
       cheap[side].push(ms);
     }
+    noop.push(await time(() => floor.executeUpdate(baselineNoop, { args: [1] })));
     // Then the accept, alternately through the API and direct.
     if (i % 2 === 0) {
       const ms = await time(() => api(`/contracts/${id}/accept`, {}));
@@ -138,6 +152,8 @@ try {
   say(`accept through the API: p50 ${p(accept.api, 50).toFixed(1)} ms, p99 ${p(accept.api, 99).toFixed(1)} ms; direct: p50 ${p(accept.direct, 50).toFixed(1)} ms`);
   say(`accept through the API without its notice activity (outbox + SMTP): p50 ${p(accept.apiWithoutNotice, 50).toFixed(1)} ms`);
   say(`cheap update (priority) through the API: p50 ${p(cheap.api, 50).toFixed(1)} ms, p99 ${p(cheap.api, 99).toFixed(1)} ms; direct: p50 ${p(cheap.direct, 50).toFixed(1)} ms, p99 ${p(cheap.direct, 99).toFixed(1)} ms`);
+  say(`floor: a minimal workflow's no-op update, direct (its own worker process, same server): p50 ${p(noop, 50).toFixed(1)} ms, p99 ${p(noop, 99).toFixed(1)} ms`);
+  await floor.terminate('benchmark finished');
   const sent = await db.notice.count({ where: { kind: 'acceptance', status: 'sent' } });
   if (sent < N) throw new Error(`only ${sent} acceptance notices sent for ${N} accepts`);
 
@@ -164,6 +180,24 @@ try {
     },
     {
       bench: 'commands',
+      figure: 'accept (NGN-11) directly, p50, acceptance notice included',
+      value: p(accept.direct, 50),
+      unit: 'ms',
+      baseline: "a minimal workflow's no-op update, direct, p50 (the server's and SDK's floor)",
+      baselineValue: p(noop, 50),
+      better: 'lower',
+    },
+    {
+      bench: 'commands',
+      figure: 'cheap update (priority) directly, p50',
+      value: p(cheap.direct, 50),
+      unit: 'ms',
+      baseline: "a minimal workflow's no-op update, direct, p50",
+      baselineValue: p(noop, 50),
+      better: 'lower',
+    },
+    {
+      bench: 'commands',
       figure: 'cheap update (priority) through the API, p99',
       value: p(cheap.api, 99),
       unit: 'ms',
@@ -186,6 +220,7 @@ try {
 } finally {
   await new Promise<void>((ok) => server.close(() => ok()));
   await worker.stop();
+  await floorWorker.stop();
   await sink.close();
   await drop();
   await env.teardown();

@@ -6,7 +6,7 @@
  *
  * Deterministic workflow code: only @temporalio/workflow.
  */
-import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
+import { condition, continueAsNew, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 
 export interface BaselineActivities {
   /** Stands for the month-close work: one round trip to an activity, its result in history. */
@@ -17,6 +17,9 @@ const { closeMonth } = proxyActivities<BaselineActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
+
+/** The same activity as a local activity (the contract's bookkeeping and notices run as local activities). */
+const local = proxyLocalActivities<BaselineActivities>({ startToCloseTimeout: '1 minute' });
 
 const JST_OFFSET_MS = 9 * 3600_000;
 
@@ -53,4 +56,43 @@ export async function monthlyBaselineWorkflow(input: MonthlyInput): Promise<numb
     if (left > 0 && thisRun >= input.perRun) await continueAsNew<typeof monthlyBaselineWorkflow>({ ...input, months: left });
   }
   return input.months;
+}
+
+export interface MonthShapeInput extends MonthlyInput {
+  /** Local activities one after another at each month close (the contract's unpaid month runs 5). */
+  localSteps: number;
+}
+
+/**
+ * The contract's month close with its rules taken out: the same timer to the 1st, then `localSteps`
+ * local activities one after another in the same workflow task (each doing nothing), continuing as
+ * new every `perRun` closes. What one contract's years cost on this server and SDK before any of
+ * the contract's own work (the activities' database and SMTP time, the rules).
+ */
+export async function monthShapeBaselineWorkflow(input: MonthShapeInput): Promise<number> {
+  let left = input.months;
+  let thisRun = 0;
+  while (left > 0) {
+    const { atMs, month } = nextFirstJst(Date.now());
+    const wait = atMs - Date.now();
+    if (wait > 0) await sleep(wait);
+    for (let i = 0; i < input.localSteps; i++) await local.closeMonth(input.workflowId, month);
+    left -= 1;
+    thisRun += 1;
+    if (left > 0 && thisRun >= input.perRun) await continueAsNew<typeof monthShapeBaselineWorkflow>({ ...input, months: left });
+  }
+  return input.months;
+}
+
+/** A no-op update: the smallest command a client can send a running workflow. */
+export const baselineNoop = defineUpdate<number, [number]>('baselineNoop');
+
+/**
+ * A workflow that only answers baselineNoop (adds its argument to a counter and returns it) until
+ * it is terminated: the floor under any update on the same server and worker.
+ */
+export async function updateBaselineWorkflow(): Promise<void> {
+  let n = 0;
+  setHandler(baselineNoop, (k: number) => (n += k));
+  await condition(() => n < 0);
 }

@@ -9,10 +9,13 @@
  *
  * `--events`: also prints, for one month of the second run, its events by name (what a month costs).
  *
- * Prints the wall time for the YEARS years, history events and activities per month, the size of
- * the state carried into each run, and checks the ledger (one fee and one tax line per month).
- * Baseline, same server, same run: the smallest workflow with the same month timers and one
- * activity per month, continuing as new every 12 (scripts/bench-workflows.ts).
+ * Prints the wall time for the YEARS years, history events and activities per month, the time
+ * spent inside the activities (by activity, and how much of it is the test server's clock that the
+ * activities read), the size of the state carried into each run, and checks the ledger (one fee and
+ * one tax line per month). Baselines, same server, same run (scripts/bench-workflows.ts): the
+ * smallest workflow with the same month timers and one activity per month, continuing as new every
+ * 12; and the contract's month shape without its work — the same timers, then as many local
+ * activities one after another as an unpaid month close runs, each doing nothing.
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -25,7 +28,7 @@ import { startMailSink } from '../worker/mail-sink.js';
 import { createWorker } from '../worker/worker.js';
 import { acceptApplication, getContract, type ContractInput } from '../workflows/contract-messages.js';
 import { MONTHS_PER_RUN } from '../workflows/contract.js';
-import type { MonthlyInput } from './bench-workflows.js';
+import type { MonthlyInput, MonthShapeInput } from './bench-workflows.js';
 import {
   args,
   baselineWorker,
@@ -40,6 +43,7 @@ import {
   say,
   timeSkippingServer,
   benchPayloadCodec,
+  percentile,
   type BenchRow,
 } from './bench-lib.js';
 
@@ -47,6 +51,12 @@ const a = args();
 const YEARS = a.n(0, 5);
 const MONTHS = YEARS * 12;
 const TARGET_S = 5;
+/**
+ * Local activities at an unpaid month close, one after another: issueInvoice, three notices (the
+ * invoice, the NGN-21 reminder of the last one, the suspension for non-payment) and saveContract
+ * (`npx tsx scripts/bench-years.ts 2 --no-baseline --events` prints such a month).
+ */
+const UNPAID_MONTH_LOCAL_STEPS = 5;
 
 /** 10:00 JST on `date` as epoch ms. */
 const tenJst = (date: string) => jstMidnightMs(date) + 10 * 3600_000;
@@ -118,34 +128,49 @@ const rows: BenchRow[] = [];
 try {
   say(`years: one NGN contract, unpaid, ${YEARS} years (${MONTHS} month closes), time-skipping server, ${machine()}`);
 
-  // ---- baseline: the same month timers, one activity each -------------------------------------
-  let baselineSeconds: number | undefined;
-  if (!a.has('no-baseline')) {
+  // ---- baselines: the same month timers, with one server activity; the contract's month shape ------
+  /** Runs `workflowType` over MONTHS months on its own worker and task queue; its wall time in s. */
+  async function baseline(label: string, workflowType: string, input: MonthlyInput | MonthShapeInput): Promise<number> {
     const tq = `bench-base-${randomUUID().slice(0, 8)}`;
-    let closes = 0;
+    let calls = 0;
     const worker = await baselineWorker(env, tq, {
       closeMonth: async (_id: string, month: string) => {
-        closes += 1;
+        calls += 1;
         return { month };
       },
     });
-    await worker.runUntil(async () => {
+    return worker.runUntil(async () => {
       const Y = Number(jstDateOf(await env.currentTimeMs()).slice(0, 4)) + 1;
       await sleepTo(env, tenJst(`${Y}-01-01`));
-      const input: MonthlyInput = { workflowId: `baseline-${randomUUID().slice(0, 8)}`, months: MONTHS, perRun: MONTHS_PER_RUN };
       const t0 = performance.now();
-      const h = await env.client.workflow.start('monthlyBaselineWorkflow', { taskQueue: tq, workflowId: input.workflowId, args: [input] });
+      const h = await env.client.workflow.start(workflowType, { taskQueue: tq, workflowId: input.workflowId, args: [input] });
       await sleepTo(env, tenJst(`${Y + YEARS}-01-02`));
-      baselineSeconds = (performance.now() - t0) / 1000;
+      const seconds = (performance.now() - t0) / 1000;
       // Not h.result(): on the time-skipping server it unlocks the clock, which then jumps to far timers.
       const status = (await h.describe()).status.name;
-      if (status !== 'COMPLETED' || closes !== MONTHS) throw new Error(`baseline: ${status} after ${closes} of ${MONTHS} month closes`);
+      const perMonth = 'localSteps' in input ? input.localSteps : 1;
+      if (status !== 'COMPLETED' || calls !== MONTHS * perMonth) throw new Error(`${label}: ${status} after ${calls} of ${MONTHS * perMonth} activity calls`);
       const runs = await runsOf(env, input.workflowId);
       const events = runs.reduce((n, r) => n + r.events, 0);
-      say(`baseline (timer + 1 activity per month): ${closes} months in ${baselineSeconds.toFixed(2)} s wall, ${runs.length} runs, ${(events / MONTHS).toFixed(1)} events/month`);
+      say(`${label}: ${MONTHS} months in ${seconds.toFixed(2)} s wall, ${runs.length} runs, ${(events / MONTHS).toFixed(1)} events/month`);
+      return seconds;
+    });
+  }
+  let baselineSeconds: number | undefined;
+  let shapeSeconds: number | undefined;
+  if (!a.has('no-baseline')) {
+    const id = () => `baseline-${randomUUID().slice(0, 8)}`;
+    baselineSeconds = await baseline('baseline (timer + 1 activity per month)', 'monthlyBaselineWorkflow', { workflowId: id(), months: MONTHS, perRun: MONTHS_PER_RUN });
+    shapeSeconds = await baseline(`the contract's month shape (timer + ${UNPAID_MONTH_LOCAL_STEPS} local activities doing nothing)`, 'monthShapeBaselineWorkflow', {
+      workflowId: id(),
+      months: MONTHS,
+      perRun: MONTHS_PER_RUN,
+      localSteps: UNPAID_MONTH_LOCAL_STEPS,
     });
   }
 
+  /** Milliseconds spent inside each activity, and in the test server's clock (the activities' now()). */
+  const spent = { activities: {} as Record<string, number[]>, clock: [] as number[] };
   // ---- the contract ----------------------------------------------------------------------------
   const tq = `bench-years-${randomUUID().slice(0, 8)}`;
   const worker = await createWorker({
@@ -156,7 +181,27 @@ try {
     db,
     mailer,
     client: env.client,
-    now: async () => new Date(await env.currentTimeMs()),
+    now: async () => {
+      const t = performance.now();
+      const at = new Date(await env.currentTimeMs());
+      spent.clock.push(performance.now() - t);
+      return at;
+    },
+    // Each activity's own run time (local or not), by name: what the month's work costs inside the activities.
+    wrapActivities: (real) => {
+      const timed: Record<string, unknown> = {};
+      for (const [name, f] of Object.entries(real) as [string, (...x: unknown[]) => Promise<unknown>][]) {
+        timed[name] = async (...x: unknown[]) => {
+          const t = performance.now();
+          try {
+            return await f(...x);
+          } finally {
+            (spent.activities[name] ??= []).push(performance.now() - t);
+          }
+        };
+      }
+      return timed as unknown as typeof real;
+    },
   });
   await worker.runUntil(async () => {
     const Y = Number(jstDateOf(await env.currentTimeMs()).slice(0, 4)) + 1;
@@ -175,6 +220,8 @@ try {
     const h: WorkflowHandle = await env.client.workflow.start('contractWorkflow', { taskQueue: tq, workflowId: contractId, args: [input] });
     await h.executeUpdate(acceptApplication, { args: [{ serviceStartDate: `${Y}-01-01` }] });
     const acceptedMs = performance.now() - tStart;
+    spent.activities = {};
+    spent.clock = [];
     const t0 = performance.now();
     const cpu0 = cpuMs();
     const java0 = javaPid ? cpuMsOfPid(javaPid) : undefined;
@@ -200,12 +247,23 @@ try {
     const fees = ledger.filter((l) => l.kind === 'fee').length;
     const taxes = ledger.filter((l) => l.kind === 'consumption-tax').length;
     const notices = await db.notice.count({ where: { contractId, status: 'sent' } });
+    const noticeKinds = await db.notice.groupBy({ by: ['kind'], where: { contractId, status: 'sent' }, _count: { _all: true } });
     await h.terminate('benchmark finished');
 
     say(`accepted in ${acceptedMs.toFixed(0)} ms (acceptance notice included); ${YEARS} years in ${seconds.toFixed(2)} s wall`);
     say(`CPU over those ${seconds.toFixed(1)} s: this process (worker, activities, SMTP server) ${workerCpuS.toFixed(1)} s, the test server ${serverCpuS?.toFixed(1) ?? '?'} s; load average ${loadAverage().toFixed(1)}`);
     say(`state: ${view.status}, run ${view.run}, period ${view.period?.start} … ${view.period?.end} (renewals ${view.period?.renewals}), open invoices ${view.openInvoices.length}`);
-    say(`ledger: ${fees} fee lines, ${taxes} tax lines for ${MONTHS} months; ${notices} notices sent`);
+    say(`ledger: ${fees} fee lines, ${taxes} tax lines for ${MONTHS} months; ${notices} notices sent (${noticeKinds.map((k) => `${k.kind} ${k._count._all}`).join(', ')})`);
+    const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
+    const insideMs = sum(Object.values(spent.activities).map(sum));
+    say(
+      `inside the activities: ${(insideMs / 1000).toFixed(2)} s of the ${seconds.toFixed(2)} s = ${(insideMs / MONTHS).toFixed(1)} ms per month (` +
+        Object.entries(spent.activities)
+          .sort((x, y) => sum(y[1]) - sum(x[1]))
+          .map(([k, v]) => `${k} ${v.length} × p50 ${percentile(v, 50).toFixed(1)} ms`)
+          .join(', ') +
+        `); of it the test server's clock (the activities' now(), ${spent.clock.length} calls): ${(sum(spent.clock) / 1000).toFixed(2)} s`,
+    );
     say(`history: ${runs.length} runs, ${events} events = ${(events / MONTHS).toFixed(1)} per month; ${activityCount} activities = ${(activityCount / MONTHS).toFixed(1)} per month, ${((activityCount - localCount) / MONTHS).toFixed(1)} of them through the server and ${(localCount / MONTHS).toFixed(1)} local`);
     say(`activities: ${Object.entries(activities).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     say(`carried input per run (bytes, first run first): ${inputs.join(', ')}`);
@@ -223,6 +281,16 @@ try {
         target: `< ${TARGET_S} s`,
         met: seconds < TARGET_S,
       },
+      {
+        bench: 'years',
+        figure: `the same ${YEARS} years, wall time`,
+        value: seconds,
+        unit: 's',
+        baseline: shapeSeconds !== undefined ? `the contract's month shape: timer + ${UNPAID_MONTH_LOCAL_STEPS} local activities doing nothing` : undefined,
+        baselineValue: shapeSeconds,
+        better: 'lower',
+      },
+      { bench: 'years', figure: 'time inside the activities per month (database, SMTP, test server clock)', value: insideMs / MONTHS, unit: 'ms', better: 'lower' },
       { bench: 'years', figure: 'history events per month', value: events / MONTHS, unit: '', better: 'lower' },
       { bench: 'years', figure: 'activities per month (server + local)', value: activityCount / MONTHS, unit: '', better: 'lower' },
       { bench: 'years', figure: 'activities per month through the server', value: (activityCount - localCount) / MONTHS, unit: '', better: 'lower' },
