@@ -9,9 +9,11 @@
  *
  * The real worker runs in its own process (scripts/bench-worker.ts) with MAX_CACHED_WORKFLOWS =
  * --cache: with N above the cache, most contracts are replayed from history when their timer fires,
- * as on a production worker. Baseline, same server, same run, same worker settings: N of the
- * smallest workflow with the same shape (a timer to the 1st, then one activity;
- * scripts/bench-workflows.ts), drained when N activities have run.
+ * as on a production worker. Baselines, same server, same run, same worker settings
+ * (scripts/bench-workflows.ts): N of the smallest workflow with the same shape (a timer to the 1st,
+ * then one activity), drained when N activities have run; and N of the contract's close shape
+ * without its work (the same timer, then as many local activities one after another as a paid
+ * close runs, each doing nothing), drained when all of them have run.
  */
 import { randomUUID } from 'node:crypto';
 import { attributesOf, eventName } from '../audit/history-json.js';
@@ -20,7 +22,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { firstOfNextMonth, jstDateOf, jstMidnightMs, startOfMonth } from '../rules/calendar.js';
 import { startMailSink } from '../worker/mail-sink.js';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/worker.js';
-import type { MonthlyInput } from './bench-workflows.js';
+import type { MonthlyInput, MonthShapeInput } from './bench-workflows.js';
 import {
   activeContractInput,
   args,
@@ -52,6 +54,8 @@ const CONCURRENCY = a.flag('concurrency', 20);
 const PROFILE = a.text('profile');
 const TARGET_S_AT_10K = 120;
 const TARGET_RATIO = 0.5;
+/** Local activities of a paid month close, one after another: issueInvoice, the invoice notice, saveContract (`--events`). */
+const CLOSE_LOCAL_STEPS = 3;
 
 quietRuntime();
 // A wave runs for minutes: the server's JVM with its full JIT, as in the years benchmark (--quick-jvm: the tests' quick-start JVM).
@@ -143,23 +147,34 @@ try {
     maxConcurrentActivityTaskExecutions: ACTIVITY_SLOTS,
   };
 
-  // ---- baseline: N × (timer to the 1st + one activity) -------------------------------------------
-  let base: Wave | undefined;
-  if (!a.has('no-baseline')) {
+  // ---- baselines: N × (timer to the 1st + one activity); N × the contract's close shape --------------
+  /** N of a baseline workflow on their own worker (same settings), waiting for the 1st, then the wave. */
+  async function baselineWave(label: string, workflowType: string, input: (id: string) => MonthlyInput | MonthShapeInput, callsPerClose: number): Promise<Wave> {
     const taskQueue = `bench-wave-base-${randomUUID().slice(0, 8)}`;
     const worker = await spawnWorker({ ...spec, taskQueue, baseline: true });
     try {
       const t0 = Date.now();
       await pool(N, CONCURRENCY, async (i) => {
-        const input: MonthlyInput = { workflowId: `base-${i}-${randomUUID().slice(0, 6)}`, months: 1, perRun: 12 };
-        await env.client.workflow.start('monthlyBaselineWorkflow', { taskQueue, workflowId: input.workflowId, args: [input] });
+        const args = input(`base-${i}-${randomUUID().slice(0, 6)}`);
+        await env.client.workflow.start(workflowType, { taskQueue, workflowId: args.workflowId, args: [args] });
       });
       await settled(worker);
-      say(`baseline: ${N} workflows started and waiting for the 1st after ${secs(Date.now() - t0)} s`);
-      base = await wave(worker, async () => worker.stats()!.closes, 'baseline');
+      say(`${label}: ${N} workflows started and waiting for the 1st after ${secs(Date.now() - t0)} s`);
+      return await wave(worker, async () => Math.floor(worker.stats()!.closes / callsPerClose), label);
     } finally {
       await worker.stop();
     }
+  }
+  let base: Wave | undefined;
+  let shape: Wave | undefined;
+  if (!a.has('no-baseline')) {
+    base = await baselineWave('baseline', 'monthlyBaselineWorkflow', (workflowId) => ({ workflowId, months: 1, perRun: 12 }), 1);
+    shape = await baselineWave(
+      `close shape (timer + ${CLOSE_LOCAL_STEPS} local activities doing nothing)`,
+      'monthShapeBaselineWorkflow',
+      (workflowId) => ({ workflowId, months: 1, perRun: 12, localSteps: CLOSE_LOCAL_STEPS }),
+      CLOSE_LOCAL_STEPS,
+    );
   }
 
   // ---- the contracts ---------------------------------------------------------------------------------
@@ -214,6 +229,26 @@ try {
       target: `ratio ≥ ${TARGET_RATIO}`,
       met: base ? fig.perSecond / base.perSecond >= TARGET_RATIO : undefined,
     });
+    if (shape) {
+      rows.push({
+        bench: 'wave',
+        figure: `the same wave, contracts / s`,
+        value: fig.perSecond,
+        unit: '/s',
+        baseline: `the contract's close shape: timer + ${CLOSE_LOCAL_STEPS} local activities doing nothing, same N, same worker settings`,
+        baselineValue: shape.perSecond,
+        better: 'higher',
+      });
+      rows.push({
+        bench: 'wave',
+        figure: 'worker CPU per contract in the wave',
+        value: fig.workerCpuMs / N,
+        unit: 'ms',
+        baseline: `the close shape (timer + ${CLOSE_LOCAL_STEPS} local activities doing nothing)`,
+        baselineValue: shape.workerCpuMs / N,
+        better: 'lower',
+      });
+    }
     rows.push({
       bench: 'wave',
       figure: `wave drained (N=${N.toLocaleString('en')})`,

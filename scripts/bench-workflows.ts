@@ -40,22 +40,28 @@ export interface MonthlyInput {
 }
 
 /**
- * `months` month closes: wait for the 1st (a timer), run one activity, continue as new every
- * `perRun` closes — the contract workflow's month-close loop without its rules.
+ * `months` month closes: wait for the 1st (a timer), run `close`, continue as new (the same workflow
+ * type, the months left) every `perRun` closes — the contract workflow's month-close loop without
+ * its rules.
  */
-export async function monthlyBaselineWorkflow(input: MonthlyInput): Promise<number> {
+async function monthCloses(input: MonthlyInput, close: (month: string) => Promise<unknown>): Promise<number> {
   let left = input.months;
   let thisRun = 0;
   while (left > 0) {
     const { atMs, month } = nextFirstJst(Date.now());
     const wait = atMs - Date.now();
     if (wait > 0) await sleep(wait);
-    await closeMonth(input.workflowId, month);
+    await close(month);
     left -= 1;
     thisRun += 1;
-    if (left > 0 && thisRun >= input.perRun) await continueAsNew<typeof monthlyBaselineWorkflow>({ ...input, months: left });
+    if (left > 0 && thisRun >= input.perRun) await continueAsNew<(i: MonthlyInput) => Promise<number>>({ ...input, months: left });
   }
   return input.months;
+}
+
+/** The month-close loop with one activity per close. */
+export function monthlyBaselineWorkflow(input: MonthlyInput): Promise<number> {
+  return monthCloses(input, (month) => closeMonth(input.workflowId, month));
 }
 
 export interface MonthShapeInput extends MonthlyInput {
@@ -64,24 +70,15 @@ export interface MonthShapeInput extends MonthlyInput {
 }
 
 /**
- * The contract's month close with its rules taken out: the same timer to the 1st, then `localSteps`
- * local activities one after another in the same workflow task (each doing nothing), continuing as
- * new every `perRun` closes. What one contract's years cost on this server and SDK before any of
- * the contract's own work (the activities' database and SMTP time, the rules).
+ * The contract's month close with its rules taken out: the same loop, with `localSteps` local
+ * activities one after another in the close's workflow task (each doing nothing). What the
+ * contract's months cost on this server and SDK before any of its own work (the activities'
+ * database and SMTP time, the rules).
  */
-export async function monthShapeBaselineWorkflow(input: MonthShapeInput): Promise<number> {
-  let left = input.months;
-  let thisRun = 0;
-  while (left > 0) {
-    const { atMs, month } = nextFirstJst(Date.now());
-    const wait = atMs - Date.now();
-    if (wait > 0) await sleep(wait);
+export function monthShapeBaselineWorkflow(input: MonthShapeInput): Promise<number> {
+  return monthCloses(input, async (month) => {
     for (let i = 0; i < input.localSteps; i++) await local.closeMonth(input.workflowId, month);
-    left -= 1;
-    thisRun += 1;
-    if (left > 0 && thisRun >= input.perRun) await continueAsNew<typeof monthShapeBaselineWorkflow>({ ...input, months: left });
-  }
-  return input.months;
+  });
 }
 
 /** A no-op update: the smallest command a client can send a running workflow. */
