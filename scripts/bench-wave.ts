@@ -22,7 +22,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { firstOfNextMonth, jstDateOf, jstMidnightMs, startOfMonth } from '../rules/calendar.js';
 import { startMailSink } from '../worker/mail-sink.js';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/worker.js';
-import type { MonthlyInput, MonthShapeInput } from './bench-workflows.js';
+import { callsPerClose, type MonthlyInput, type MonthShapeInput } from './bench-workflows.js';
 import {
   activeContractInput,
   args,
@@ -149,7 +149,7 @@ try {
 
   // ---- baselines: N × (timer to the 1st + one activity); N × the contract's close shape --------------
   /** N of a baseline workflow on their own worker (same settings), waiting for the 1st, then the wave. */
-  async function baselineWave(label: string, workflowType: string, input: (id: string) => MonthlyInput | MonthShapeInput, callsPerClose: number): Promise<Wave> {
+  async function baselineWave(label: string, workflowType: string, input: (id: string) => MonthlyInput | MonthShapeInput): Promise<Wave> {
     const taskQueue = `bench-wave-base-${randomUUID().slice(0, 8)}`;
     const worker = await spawnWorker({ ...spec, taskQueue, baseline: true });
     try {
@@ -160,7 +160,8 @@ try {
       });
       await settled(worker);
       say(`${label}: ${N} workflows started and waiting for the 1st after ${secs(Date.now() - t0)} s`);
-      return await wave(worker, async () => Math.floor(worker.stats()!.closes / callsPerClose), label);
+      const calls = callsPerClose(input('any'));
+      return await wave(worker, async () => Math.floor(worker.stats()!.closes / calls), label);
     } finally {
       await worker.stop();
     }
@@ -168,13 +169,13 @@ try {
   let base: Wave | undefined;
   let shape: Wave | undefined;
   if (!a.has('no-baseline')) {
-    base = await baselineWave('baseline', 'monthlyBaselineWorkflow', (workflowId) => ({ workflowId, months: 1, perRun: 12 }), 1);
-    shape = await baselineWave(
-      `close shape (timer + ${CLOSE_LOCAL_STEPS} local activities doing nothing)`,
-      'monthShapeBaselineWorkflow',
-      (workflowId) => ({ workflowId, months: 1, perRun: 12, localSteps: CLOSE_LOCAL_STEPS }),
-      CLOSE_LOCAL_STEPS,
-    );
+    base = await baselineWave('baseline', 'monthlyBaselineWorkflow', (workflowId) => ({ workflowId, months: 1, perRun: 12 }));
+    shape = await baselineWave(`close shape (timer + ${CLOSE_LOCAL_STEPS} local activities doing nothing)`, 'monthShapeBaselineWorkflow', (workflowId) => ({
+      workflowId,
+      months: 1,
+      perRun: 12,
+      localSteps: CLOSE_LOCAL_STEPS,
+    }));
   }
 
   // ---- the contracts ---------------------------------------------------------------------------------

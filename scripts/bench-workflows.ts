@@ -69,6 +69,11 @@ export interface MonthShapeInput extends MonthlyInput {
   localSteps: number;
 }
 
+/** Activity calls a baseline workflow makes at each month close (what its worker counts per close). */
+export function callsPerClose(input: MonthlyInput | MonthShapeInput): number {
+  return 'localSteps' in input ? input.localSteps : 1;
+}
+
 /**
  * The contract's month close with its rules taken out: the same loop, with `localSteps` local
  * activities one after another in the close's workflow task (each doing nothing). What the

@@ -28,7 +28,7 @@ import { startMailSink } from '../worker/mail-sink.js';
 import { createWorker } from '../worker/worker.js';
 import { acceptApplication, getContract, type ContractInput } from '../workflows/contract-messages.js';
 import { MONTHS_PER_RUN } from '../workflows/contract.js';
-import type { MonthlyInput, MonthShapeInput } from './bench-workflows.js';
+import { callsPerClose, type MonthlyInput, type MonthShapeInput } from './bench-workflows.js';
 import {
   args,
   baselineWorker,
@@ -148,7 +148,7 @@ try {
       const seconds = (performance.now() - t0) / 1000;
       // Not h.result(): on the time-skipping server it unlocks the clock, which then jumps to far timers.
       const status = (await h.describe()).status.name;
-      const perMonth = 'localSteps' in input ? input.localSteps : 1;
+      const perMonth = callsPerClose(input);
       if (status !== 'COMPLETED' || calls !== MONTHS * perMonth) throw new Error(`${label}: ${status} after ${calls} of ${MONTHS * perMonth} activity calls`);
       const runs = await runsOf(env, input.workflowId);
       const events = runs.reduce((n, r) => n + r.events, 0);
