@@ -16,7 +16,7 @@ function moduleGraph(code: string): Map<string, string[]> {
   const headers = [...code.matchAll(/^\/\*\*\*\/ "([^"]+)":?\s*$/gm)];
   headers.forEach((h, i) => {
     const body = code.slice(h.index! + h[0].length, headers[i + 1]?.index ?? code.length);
-    graph.set(h[1], [...body.matchAll(/__webpack_require__\(\/\*![^*]*\*\/ "([^"]+)"\)/g)].map((m) => m[1]));
+    graph.set(h[1]!, [...body.matchAll(/__webpack_require__\(\/\*![^*]*\*\/ "([^"]+)"\)/g)].map((m) => m[1]!));
   });
   return graph;
 }

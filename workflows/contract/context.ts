@@ -126,9 +126,20 @@ export class ContractContext {
   }
 
   /** Holiday table for business-day deadlines, read through an activity so history records it. */
-  async loadCalendar(): Promise<BusinessCalendar> {
+  /** The years of holiday data a read today covers: last year through CALENDAR_YEARS_AHEAD ahead (JST). */
+  private calendarWindow(): [number, number] {
     const y = Number(jstDateOf(Date.now()).slice(0, 4));
-    this.calendarYears = [y - 1, y + CALENDAR_YEARS_AHEAD];
+    return [y - 1, y + CALENDAR_YEARS_AHEAD];
+  }
+
+  /** Whether the holiday table in hand covers the same years a read today would (a read in this JST year). */
+  calendarCurrent(): boolean {
+    const [from, to] = this.calendarWindow();
+    return this.calendar !== undefined && this.calendarYears[0] === from && this.calendarYears[1] === to;
+  }
+
+  async loadCalendar(): Promise<BusinessCalendar> {
+    this.calendarYears = this.calendarWindow();
     const [from, to] = this.calendarYears;
     const data = patched(PATCHES.localBookkeeping) ? (await local.loadCalendarLocal(from, to)).result : await acts.loadCalendar(from, to);
     this.calendar = new BusinessCalendar(data);

@@ -37,10 +37,13 @@ export const formation: ContractModule = {
           recipient: input.customer.email,
           ...acceptanceNotice({ ...ctx.party(), serviceStart, clauseId: rules.formationClause }),
         };
-        // The holiday table the active contract will run on is read while the contract is being
-        // formed, in the same workflow task (issue 18: one task and one activity round trip fewer
-        // per accept); histories recorded before read it after the formation, and replay so.
-        const calendar = patched(PATCHES.acceptCalendarAlongside) ? ctx.loadCalendar() : undefined;
+        // The holiday table the active contract will run on: the one read when the application
+        // arrived (awaitDecision) while it covers the same years, i.e. in the same JST year
+        // (accept-calendar-reuse-v1: one local activity fewer per accept); otherwise read while the
+        // contract is being formed, in the same workflow task (accept-calendar-alongside-v1).
+        // Histories recorded before either read it again, after the formation, and replay so.
+        const reuse = ctx.calendarCurrent() && patched(PATCHES.acceptCalendarReuse);
+        const calendar = !reuse && patched(PATCHES.acceptCalendarAlongside) ? ctx.loadCalendar() : undefined;
         // Awaited below; if the formation fails first (an undeliverable notice), nobody awaits it.
         calendar?.catch(() => undefined);
         if (rules.formation === 'acceptance-notice-sent') {
@@ -83,7 +86,7 @@ export const formation: ContractModule = {
           const months = input.contractPeriodMonths ?? rules.renewal.periodMonths;
           state.period = { start, end: addDays(addMonthsClamped(start, months), -1), renewals: 0 };
         }
-        await (calendar ?? ctx.loadCalendar());
+        if (!reuse) await (calendar ?? ctx.loadCalendar());
         state.status = 'active';
         await ctx.save();
         return ctx.view();

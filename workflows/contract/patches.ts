@@ -77,6 +77,13 @@ export const PATCHES = {
    */
   acceptCalendarAlongside: 'accept-calendar-alongside-v1',
   /**
+   * Issue 18 (command latency): an accept keeps the holiday table read when the application arrived
+   * (awaitDecision) when a read now would cover the same years (the same JST year), instead of
+   * reading it again; a later year still reads it (beside the formation step). The table is the
+   * same. Called at an accept whose table in hand is current.
+   */
+  acceptCalendarReuse: 'accept-calendar-reuse-v1',
+  /**
    * Issue 18 (a month's history): when another deadline is already due after one is handled, the
    * loop handles it before saving the projection (activity saveContract) instead of saving after
    * each; the projection saved before the next wait is the same. Called when a deadline is handled
