@@ -10,7 +10,7 @@ import type { ContractActivities } from '../../activities/types.js';
 import { acceptApplication, getContract, rejectApplication } from '../../workflows/contract-messages.js';
 import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 import { parseMail } from './mime.js';
-import { activityOfEvent as activityOf } from '../../audit/history-facts.js';
+import { tasksAccepting } from '../helpers/history.js';
 
 const world = useWorld('time-skipping');
 beforeAll(() => {
@@ -165,16 +165,7 @@ describe('NGN-49 delivery retries and escalation (workflows/notify.ts)', () => {
       // of the application, whose table the contract read when it started (accept-calendar-reuse-v1;
       // an accept in a later year reads it beside the notice: test/workflows/lifecycle.test.ts).
       const events = (await s.handle.fetchHistory()).events ?? [];
-      const tasks: { accepts: number; activities: string[] }[] = [];
-      for (const e of events) {
-        if (e.workflowTaskCompletedEventAttributes) tasks.push({ accepts: 0, activities: [] });
-        const task = tasks.at(-1);
-        if (!task) continue;
-        if (e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'acceptApplication') task.accepts += 1;
-        const name = activityOf(e);
-        if (name) task.activities.push(name);
-      }
-      const accepting = tasks.filter((t) => t.accepts > 0);
+      const accepting = tasksAccepting(events, 'acceptApplication');
       expect(accepting.map((t) => t.accepts)).toEqual([1, 1]); // the failed accept's and the second one's
       for (const t of accepting) {
         expect(t.activities).toContain('sendNotice');

@@ -6,26 +6,15 @@
  * @holiday-jp/holiday_jp covers years up to 2050, so these tests must not inherit a clock other
  * files have moved decades ahead.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, test } from 'vitest';
 import { activityOfEvent } from '../../audit/history-facts.js';
 import { acceptApplication, getContract, requestCancellation } from '../../workflows/contract-messages.js';
+import { tasksAccepting } from '../helpers/history.js';
+import { refusalOf } from '../helpers/refusal.js';
 import { nextYear, sleepUntil, withContract } from '../helpers/timeline.js';
 import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 
 const world = useWorld('time-skipping');
-
-async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (e as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
-}
 
 describe('NGN-11 formation and the holiday table (issue 18: accept-calendar-reuse-v1)', () => {
   test('NGN-11: an application of Y-12-25 accepted on (Y+1)-01-06 reads the holiday table again at the accept, beside its notice, and runs on the new years', async () => {
@@ -48,17 +37,8 @@ describe('NGN-11 formation and the holiday table (issue 18: accept-calendar-reus
         const reads = events.filter((e) => activityOfEvent(e) === 'loadCalendar');
         expect(reads).toHaveLength(2); // the application's and the accept's
         // The accept's read is in the workflow task that accepted the update, beside the notice.
-        const tasks: { accepts: number; activities: string[] }[] = [];
-        for (const e of events) {
-          if (e.workflowTaskCompletedEventAttributes) tasks.push({ accepts: 0, activities: [] });
-          const task = tasks.at(-1);
-          if (!task) continue;
-          if (e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'acceptApplication') task.accepts += 1;
-          const name = activityOfEvent(e);
-          if (name) task.activities.push(name);
-        }
-        const accepting = tasks.filter((t) => t.accepts > 0);
-        expect(accepting).toHaveLength(1);
+        const accepting = tasksAccepting(events, 'acceptApplication');
+        expect(accepting.map((t) => t.accepts)).toEqual([1]);
         expect(accepting[0]!.activities).toEqual(expect.arrayContaining(['sendNotice', 'loadCalendar']));
 
         // It runs on the new table: a cancellation on (Y+5)-06-30 is within it (until (Y+5)-12-31);
@@ -78,8 +58,10 @@ describe('NGN-11 formation and the holiday table (issue 18: accept-calendar-reus
       expect(events.filter((e) => activityOfEvent(e) === 'loadCalendar')).toHaveLength(1);
       // Applied and accepted on Y-03-02: the table covers Y-1 … Y+4, so a cancellation in Y+5 is
       // beyond it and refused, and nothing changes.
-      const refused = await refusal(h.executeUpdate(requestCancellation, { args: [{ desiredDate: `${Y + 5}-06-30` }] }));
-      expect(refused.message).toContain(`beyond the business calendar (until ${Y + 4}-12-31)`);
+      const refused = await refusalOf(h.executeUpdate(requestCancellation, { args: [{ desiredDate: `${Y + 5}-06-30` }] }));
+      expect(refused?.type).toBe('InvalidCommand');
+      expect(refused?.details?.field).toBe('desiredDate');
+      expect(refused?.message).toContain(`beyond the business calendar (until ${Y + 4}-12-31)`);
       expect((await h.query(getContract)).endDate).toBeUndefined();
     });
   });
