@@ -125,7 +125,6 @@ export class ContractContext {
     if (this.state.status !== 'active') conflict(`contract ${this.input.contractId} is ${this.state.status}`);
   }
 
-  /** Holiday table for business-day deadlines, read through an activity so history records it. */
   /** The years of holiday data a read today covers: last year through CALENDAR_YEARS_AHEAD ahead (JST). */
   private calendarWindow(): [number, number] {
     const y = Number(jstDateOf(Date.now()).slice(0, 4));
@@ -138,6 +137,7 @@ export class ContractContext {
     return this.calendar !== undefined && this.calendarYears[0] === from && this.calendarYears[1] === to;
   }
 
+  /** Holiday table for business-day deadlines, read through an activity so history records it. */
   async loadCalendar(): Promise<BusinessCalendar> {
     this.calendarYears = this.calendarWindow();
     const [from, to] = this.calendarYears;

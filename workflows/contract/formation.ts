@@ -41,7 +41,8 @@ export const formation: ContractModule = {
         // arrived (awaitDecision) while it covers the same years, i.e. in the same JST year
         // (accept-calendar-reuse-v1: one local activity fewer per accept); otherwise read while the
         // contract is being formed, in the same workflow task (accept-calendar-alongside-v1).
-        // Histories recorded before either read it again, after the formation, and replay so.
+        // Histories recorded before the reuse read it again (before accept-calendar-alongside-v1:
+        // after the formation), and replay so.
         const reuse = ctx.calendarCurrent() && patched(PATCHES.acceptCalendarReuse);
         const calendar = !reuse && patched(PATCHES.acceptCalendarAlongside) ? ctx.loadCalendar() : undefined;
         // Awaited below; if the formation fails first (an undeliverable notice), nobody awaits it.
