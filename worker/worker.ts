@@ -12,7 +12,7 @@ import { CONTRACT_TASK_QUEUE } from '../workflows/contract-messages.js';
  * Workflows kept in the worker's cache (MAX_CACHED_WORKFLOWS). A cached workflow answers its next
  * task at once; one that is not is replayed from its history first. Each cached contract holds
  * its own copy of the workflow modules' state (the pure modules, runtime/workflow-bundle.ts
- * PRELOADED_MODULES, are shared: ~350 KiB of RSS each measured, ~600 KiB before they were), so the
+ * PRELOADED_MODULES, are shared: ~360 KiB of RSS each measured, 600–800 KiB before they were), so the
  * cache, not the number of contracts, sets the worker's memory: contracts waiting for their next
  * deadline need no cache. 1,000 keeps a worker near 0.75 GiB whatever the number of contracts (see
  * the README's Benchmarks); the SDK's default would be derived from the heap limit (2,310 here, ~2 GiB).
