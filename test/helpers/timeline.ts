@@ -28,11 +28,34 @@ export function sleepUntil(world: World, date: string): Promise<void> {
 }
 
 /**
- * Applies and accepts a contract with service start `serviceStart` (the clock is moved there
- * first), runs `body`, and terminates the workflow if it is still running so later tests in the
- * file are not stalled by a workflow whose worker has gone.
+ * Makes an application at 10:00 JST on `appliedOn` (the clock is moved there first) under a fresh
+ * worker, runs `body` while it waits for a decision, and terminates the workflow if it is still
+ * running so later tests in the file are not stalled by a workflow whose worker has gone.
  */
-export async function withContract(
+export async function withApplication(
+  world: World,
+  terms: TermsId,
+  planId: string,
+  customer: Customer,
+  appliedOn: string,
+  body: (h: WorkflowHandle, contractId: string) => Promise<void>,
+): Promise<void> {
+  const taskQueue = uniqueId('tq');
+  const worker = await world.worker(taskQueue);
+  await worker.runUntil(async () => {
+    await sleepUntil(world, appliedOn);
+    const input = application(terms, planId, customer, await world.env.currentTimeMs());
+    const h = await world.env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: input.contractId, args: [input] });
+    try {
+      await body(h, input.contractId);
+    } finally {
+      if ((await h.describe()).status.name === 'RUNNING') await h.terminate('test finished');
+    }
+  });
+}
+
+/** As withApplication, accepted at once with service start `serviceStart` (the application's day). */
+export function withContract(
   world: World,
   terms: TermsId,
   planId: string,
@@ -40,17 +63,8 @@ export async function withContract(
   serviceStart: string,
   body: (h: WorkflowHandle, contractId: string) => Promise<void>,
 ): Promise<void> {
-  const taskQueue = uniqueId('tq');
-  const worker = await world.worker(taskQueue);
-  await worker.runUntil(async () => {
-    await sleepUntil(world, serviceStart);
-    const input = application(terms, planId, customer, await world.env.currentTimeMs());
-    const h = await world.env.client.workflow.start('contractWorkflow', { taskQueue, workflowId: input.contractId, args: [input] });
+  return withApplication(world, terms, planId, customer, serviceStart, async (h, id) => {
     await h.executeUpdate(acceptApplication, { args: [{ serviceStartDate: serviceStart }] });
-    try {
-      await body(h, input.contractId);
-    } finally {
-      if ((await h.describe()).status.name === 'RUNNING') await h.terminate('test finished');
-    }
+    await body(h, id);
   });
 }
