@@ -30,6 +30,7 @@ import { carrierMustBeNotified, type CarrierEvent } from '../notices/catalogue.j
 import type { TermsId } from '../rules/terms/index.js';
 import { carrierNotification } from '../notices/templates.js';
 import { PATCHES } from './contract/patches.js';
+import { oneAtATime } from './local-gate.js';
 
 /**
  * Delivery retries: 10 s, 20 s, 40 s … doubling up to one attempt every 15 minutes, for at most
@@ -70,12 +71,15 @@ const delivery = proxyActivities<ContractActivities>({
  * The same delivery as a local activity (patch `local-notices-v1`), one attempt per call: the
  * workflow retries it itself (sendLocally), so the backoff waits are workflow timers and the 2-hour
  * window is counted in workflow time, as the server counts a remote activity's (a local activity's
- * own schedule-to-close timeout is counted by the worker's wall clock).
+ * own schedule-to-close timeout is counted by the worker's wall clock). Like every local activity of
+ * the workflow it waits for one already in flight (workflows/local-gate.ts).
  */
-const localDelivery = proxyLocalActivities<LocalActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 1 },
-});
+const localDelivery = oneAtATime(
+  proxyLocalActivities<LocalActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { maximumAttempts: 1 },
+  }),
+);
 
 const escalation = proxyActivities<ContractActivities>({
   startToCloseTimeout: '1 minute',

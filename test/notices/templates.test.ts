@@ -380,12 +380,16 @@ describe('purity: notices/ and workflows/notify.ts are safe for workflow code', 
     const src = readFileSync(f, 'utf8');
     for (const [what, re] of FORBIDDEN) expect(re.test(src), `${what} in ${f}`).toBe(false);
   });
+  const importsOf = (file: string) =>
+    [...readFileSync(join(root, file), 'utf8').matchAll(/^import (type )?[^;]*? from '([^']+)';/gms)].map((m) => [m[1] ?? '', m[2]]);
+
   it('workflows/notify.ts imports activities as types only', () => {
-    const src = readFileSync(join(root, 'workflows/notify.ts'), 'utf8');
-    const imports = [...src.matchAll(/^import (type )?[^;]*? from '([^']+)';/gms)].map((m) => [m[1] ?? '', m[2]]);
-    for (const [typeOnly, from] of imports) {
+    for (const [typeOnly, from] of importsOf('workflows/notify.ts')) {
       if (from!.includes('/activities/')) expect(typeOnly, from).toBe('type ');
-      else expect(['@temporalio/workflow', '../notices/catalogue.js', '../notices/templates.js', '../rules/terms/index.js', './contract/patches.js']).toContain(from);
+      else
+        expect(['@temporalio/workflow', '../notices/catalogue.js', '../notices/templates.js', '../rules/terms/index.js', './contract/patches.js', './local-gate.js']).toContain(from);
     }
+    // The local-activity gate it delivers through is workflow code of the same kind.
+    expect(importsOf('workflows/local-gate.ts').map(([, from]) => from)).toEqual(['@temporalio/workflow', './contract/patches.js']);
   });
 });

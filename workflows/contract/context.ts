@@ -24,6 +24,7 @@ import { conflict } from '../refusals.js';
 import { YAKKAN_NEXT_DEADLINE, YAKKAN_NON_RENEWAL_DEADLINE, YAKKAN_STATUS, YAKKAN_TERMS } from '../search-attributes.js';
 import { deadlineLabel, earliest, type Deadline, type DueHandlers } from './deadlines.js';
 import { PATCHES } from './patches.js';
+import { oneAtATime } from '../local-gate.js';
 
 /** Database and calendar work: each attempt within a minute, retried without end (1 s doubling, at most 5 minutes apart). */
 const BOOKKEEPING = {
@@ -37,9 +38,9 @@ export const acts = proxyActivities<ContractActivities>(BOOKKEEPING);
 /**
  * The bookkeeping activities as local activities (patch `local-bookkeeping-v1`): the same timeouts
  * and retries as `acts`, run by the worker inside the workflow task that asks for them
- * (activities/local.ts).
+ * (activities/local.ts), one at a time (workflows/local-gate.ts).
  */
-export const local = proxyLocalActivities<LocalActivities>(BOOKKEEPING);
+export const local = oneAtATime(proxyLocalActivities<LocalActivities>(BOOKKEEPING));
 
 /** Years of holiday data loaded ahead of today; a cancellation further out is refused. */
 export const CALENDAR_YEARS_AHEAD = 4;

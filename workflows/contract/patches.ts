@@ -105,4 +105,12 @@ export const PATCHES = {
    * recorded as one marker carrying the request and the proof. Called at every notice.
    */
   localNotices: 'local-notices-v1',
+  /**
+   * Replay safety (workflows/local-gate.ts): a local activity asked for while another of the same
+   * workflow is in flight waits for it instead of running beside it, so live and replayed runs
+   * resolve local activities in the same activations (SDK 1.24 groups them differently on replay,
+   * which swapped two timers of a rejection whose notice failed). Called only when a local activity
+   * would otherwise have run beside another.
+   */
+  localOneAtATime: 'local-activities-one-at-a-time-v1',
 } as const;
