@@ -10,8 +10,9 @@
  *
  * Figures: RSS per cached workflow once every first task has settled ((settled − idle) / the
  * contracts the cache then holds), RSS growth per 1,000 contracts after
- * the cache is full and per minute of churn (both should be ~0: flat), and the peak RSS beside the
- * idle worker's (baseline, same process, same run).
+ * the cache is full and per minute of churn (both should be ~0: flat), the churn's RSS in eight
+ * windows and its slope over the second half (does it level off?), and the peak RSS beside the idle
+ * worker's (baseline, same process, same run).
  */
 import { randomUUID } from 'node:crypto';
 import { startMailSink } from '../worker/mail-sink.js';
@@ -132,9 +133,21 @@ try {
   const perCachedKiB = ((afterStart - idle) * 1024) / cached;
   const afterFullKiBPer1000 = slope(full) * 1024 * 1000;
   const churnMiBPerMin = slope(churn);
+  // Flat or levelling off? The churn in eight windows (at least a minute each), and the slope of its
+  // second half alone: growth that is garbage not yet collected levels off, a leak keeps its slope.
+  const windowMin = Math.max(1, CHURN_S / 60 / 8);
+  for (let from = churn[0]?.[0] ?? 0; churn.length > 0 && from < churn.at(-1)![0]; from += windowMin) {
+    const rss = churn.filter(([m]) => m >= from && m < from + windowMin).map(([, r]) => r).sort((x, y) => x - y);
+    if (rss.length === 0) continue;
+    const at = (q: number) => rss[Math.min(rss.length - 1, Math.floor(q * rss.length))]!.toFixed(0);
+    say(`churn ${(from - churn[0]![0]).toFixed(1)}–${(from - churn[0]![0] + windowMin).toFixed(1)} min: RSS min ${at(0)} / median ${at(0.5)} / max ${at(1)} MiB`);
+  }
+  const lateChurn = churn.slice(Math.floor(churn.length / 2));
+  const lateMiBPerMin = slope(lateChurn);
   const peak = worker.peakRssMiB();
   say(`RSS per cached workflow, settled: ${perCachedKiB.toFixed(0)} KiB ((${afterStart.toFixed(0)} − ${idle.toFixed(0)} MiB) / ${cached} cached)`);
   say(`after the cache is full: ${Number.isFinite(afterFullKiBPer1000) ? afterFullKiBPer1000.toFixed(0) : '—'} KiB per 1,000 more contracts; during churn ${Number.isFinite(churnMiBPerMin) ? churnMiBPerMin.toFixed(1) : '—'} MiB per minute`);
+  say(`during the second half of the churn: ${Number.isFinite(lateMiBPerMin) ? lateMiBPerMin.toFixed(1) : '—'} MiB per minute`);
   say(`peak worker RSS ${peak.toFixed(0)} MiB (idle ${idle.toFixed(0)} MiB)`);
   rows.push(
     {
@@ -158,6 +171,7 @@ try {
       target: 'flat',
     },
     { bench: 'memory', figure: `RSS growth during ${CHURN_S} s of churn (replays, evictions)`, value: churnMiBPerMin, unit: 'MiB/min', better: 'lower', target: 'flat' },
+    { bench: 'memory', figure: 'RSS growth during the second half of the churn', value: lateMiBPerMin, unit: 'MiB/min', better: 'lower', target: 'flat' },
   );
 } finally {
   await worker.stop();
