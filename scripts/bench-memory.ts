@@ -136,11 +136,17 @@ try {
   // Flat or levelling off? The churn in eight windows (at least a minute each), and the slope of its
   // second half alone: growth that is garbage not yet collected levels off, a leak keeps its slope.
   const windowMin = Math.max(1, CHURN_S / 60 / 8);
-  for (let from = churn[0]?.[0] ?? 0; churn.length > 0 && from < churn.at(-1)![0]; from += windowMin) {
-    const rss = churn.filter(([m]) => m >= from && m < from + windowMin).map(([, r]) => r).sort((x, y) => x - y);
+  const churnStart = churn[0]?.[0] ?? 0;
+  const windows = churn.length > 0 ? Math.max(1, Math.round((churn.at(-1)![0] - churnStart) / windowMin)) : 0;
+  for (let w = 0; w < windows; w += 1) {
+    // The last window takes the samples up to the churn's end (the sampler stops just after it).
+    const rss = churn
+      .filter(([m]) => m >= churnStart + w * windowMin && (w === windows - 1 || m < churnStart + (w + 1) * windowMin))
+      .map(([, r]) => r)
+      .sort((x, y) => x - y);
     if (rss.length === 0) continue;
     const at = (q: number) => rss[Math.min(rss.length - 1, Math.floor(q * rss.length))]!.toFixed(0);
-    say(`churn ${(from - churn[0]![0]).toFixed(1)}–${(from - churn[0]![0] + windowMin).toFixed(1)} min: RSS min ${at(0)} / median ${at(0.5)} / max ${at(1)} MiB`);
+    say(`churn ${(w * windowMin).toFixed(1)}–${((w + 1) * windowMin).toFixed(1)} min: RSS min ${at(0)} / median ${at(0.5)} / max ${at(1)} MiB`);
   }
   const lateChurn = churn.slice(Math.floor(churn.length / 2));
   const lateMiBPerMin = slope(lateChurn);
