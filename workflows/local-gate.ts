@@ -9,8 +9,9 @@
  * its own resolves (a backoff timer, a wait with a timeout), the two commands can come out in the
  * other order on replay: the timers swap, and the replay fails with a nondeterminism error such as
  * "Missing associated machine for LocalActivity(4)" — a contract that cannot be replayed, so a query
- * after eviction or completion fails and a worker restart stalls it. (Known upstream:
- * temporalio/sdk-python#1578; core since resolves them in history order, after 1.24.)
+ * after eviction or completion fails and a worker restart stalls it. (Reported upstream as
+ * temporalio/sdk-python#1578; resolving them in history order was proposed for core in
+ * temporalio/sdk-rust#1075.)
  *
  * With at most one local activity in flight, every resolution comes alone, in the activation after
  * its scheduling, live and on replay alike. A local activity asked for while another is in flight

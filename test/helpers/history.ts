@@ -27,3 +27,11 @@ export function tasksAccepting(events: readonly HistoryEvent[], name: string): A
   }
   return tasks.filter((t) => t.accepts > 0);
 }
+
+/** Ids of the patch markers in a history, in order (the SDK's core writes them, never through a codec). */
+export function patchIds(events: readonly HistoryEvent[]): string[] {
+  return events
+    .map((e) => e.markerRecordedEventAttributes)
+    .filter((m) => m?.markerName === 'core_patch')
+    .map((m) => (JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')) as { id: string }).id);
+}

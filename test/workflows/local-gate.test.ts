@@ -19,20 +19,13 @@ import { Worker } from '@temporalio/worker';
 import { replayOptions } from '../../audit/replay.js';
 import { getContract, rejectApplication } from '../../workflows/contract-messages.js';
 import { PATCHES } from '../../workflows/contract/patches.js';
+import { patchIds } from '../helpers/history.js';
 import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 import { testPayloadCodec } from '../helpers/world-core.js';
 
 const world = useWorld('time-skipping');
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-/** Ids of the patch markers in a history, in order. */
-function patchIds(events: readonly HistoryEvent[]): string[] {
-  return events
-    .map((e) => e.markerRecordedEventAttributes)
-    .filter((m) => m?.markerName === 'core_patch')
-    .map((m) => (JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')) as { id: string }).id);
-}
 
 /** Events up to and including the first WorkflowTaskCompleted, and the commands that task recorded. */
 function firstTask(events: readonly HistoryEvent[]): HistoryEvent[] {
