@@ -35,3 +35,10 @@ export function patchIds(events: readonly HistoryEvent[]): string[] {
     .filter((m) => m?.markerName === 'core_patch')
     .map((m) => (JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')) as { id: string }).id);
 }
+
+/** The first workflow task: the events from the start through the commands it recorded (up to the next WorkflowTaskScheduled). */
+export function firstTask(events: readonly HistoryEvent[]): HistoryEvent[] {
+  const completed = events.findIndex((e) => e.workflowTaskCompletedEventAttributes);
+  const next = events.findIndex((e, i) => i > completed && e.workflowTaskScheduledEventAttributes);
+  return events.slice(0, next < 0 ? undefined : next);
+}

@@ -14,25 +14,15 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { replayOptions } from '../../audit/replay.js';
 import { getContract, rejectApplication } from '../../workflows/contract-messages.js';
 import { PATCHES } from '../../workflows/contract/patches.js';
-import { patchIds } from '../helpers/history.js';
+import { firstTask, patchIds } from '../helpers/history.js';
 import { application, corporateCustomer, useWorld, uniqueId } from '../helpers/world.js';
 import { testPayloadCodec } from '../helpers/world-core.js';
 
 const world = useWorld('time-skipping');
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-/** Events up to and including the first WorkflowTaskCompleted, and the commands that task recorded. */
-function firstTask(events: readonly HistoryEvent[]): HistoryEvent[] {
-  const completed = events.findIndex((e) => e.workflowTaskCompletedEventAttributes);
-  const next = events.findIndex((e, i) => i > completed && e.workflowTaskScheduledEventAttributes);
-  return events.slice(0, next < 0 ? undefined : next);
-}
 
 describe('local activities one at a time (workflows/local-gate.ts)', () => {
   test('NGN-12: a rejection arriving with the first workflow task, whose notice first fails, runs its local activities one at a time and its history replays', async () => {
